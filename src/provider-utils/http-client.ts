@@ -1,0 +1,163 @@
+import { Agent, errors as undiciErrors, request, type Dispatcher } from 'undici';
+import {
+  GatewayError,
+  InvalidProviderResponseError,
+  ProviderConnectionError,
+  ProviderTimeoutError,
+} from '../spec/errors.js';
+import type { HeaderBag } from './retry-after.js';
+
+/** Timeouts for one upstream call. Undici's body timeout is the idle time between chunks. */
+export interface HttpTimeouts {
+  connectMs?: number;
+  /** Time until response headers arrive: for a non-streaming call, the whole generation. */
+  headersMs?: number;
+  /** Longest silence between two body chunks. */
+  idleMs?: number;
+}
+
+const DEFAULT_TIMEOUTS: Required<HttpTimeouts> = { connectMs: 10_000, headersMs: 600_000, idleMs: 300_000 };
+
+let sharedDispatcher: Agent | undefined;
+
+/**
+ * One keep-alive connection pool per upstream origin, shared by every adapter. Created lazily so
+ * importing the library opens nothing.
+ */
+export function getSharedDispatcher(): Agent {
+  sharedDispatcher ??= new Agent({
+    connections: 256,
+    keepAliveTimeout: 30_000,
+    keepAliveMaxTimeout: 600_000,
+    connect: { timeout: DEFAULT_TIMEOUTS.connectMs },
+  });
+  return sharedDispatcher;
+}
+
+/** Closes the shared pool (used on shutdown and by tests). */
+export async function closeSharedDispatcher(): Promise<void> {
+  const dispatcher = sharedDispatcher;
+  sharedDispatcher = undefined;
+  await dispatcher?.close();
+}
+
+/** What a provider's error body says, as its adapter reads it. */
+export type UpstreamErrorMapper = (failure: UpstreamFailure) => GatewayError;
+
+export interface UpstreamFailure {
+  provider: string;
+  status: number;
+  headers: HeaderBag;
+  /** Raw body text, truncated to a few KB. */
+  bodyText: string;
+}
+
+export interface UpstreamRequest {
+  provider: string;
+  url: string;
+  method?: 'POST' | 'GET';
+  headers: Record<string, string>;
+  body?: unknown;
+  abortSignal?: AbortSignal;
+  timeouts?: HttpTimeouts;
+  dispatcher?: Dispatcher;
+  mapError: UpstreamErrorMapper;
+}
+
+export interface UpstreamResponse {
+  status: number;
+  headers: HeaderBag;
+  body: Dispatcher.ResponseData['body'];
+}
+
+const MAX_ERROR_BODY = 8192;
+
+/**
+ * Sends one request upstream and returns the open response. A non-2xx status is read, mapped by
+ * the adapter's error mapper and thrown; transport failures become typed timeout/connection errors.
+ */
+export async function sendUpstream(upstream: UpstreamRequest): Promise<UpstreamResponse> {
+  const timeouts = { ...DEFAULT_TIMEOUTS, ...upstream.timeouts };
+  let response: Dispatcher.ResponseData;
+  try {
+    response = await request(upstream.url, {
+      method: upstream.method ?? 'POST',
+      headers: upstream.body === undefined ? upstream.headers : { 'content-type': 'application/json', ...upstream.headers },
+      body: upstream.body === undefined ? undefined : JSON.stringify(upstream.body),
+      signal: upstream.abortSignal,
+      dispatcher: upstream.dispatcher ?? getSharedDispatcher(),
+      headersTimeout: timeouts.headersMs,
+      bodyTimeout: timeouts.idleMs,
+    });
+  } catch (error) {
+    throw mapTransportError(error, upstream.provider, upstream.abortSignal);
+  }
+  if (response.statusCode < 200 || response.statusCode >= 300) {
+    let bodyText = '';
+    try {
+      bodyText = (await response.body.text()).slice(0, MAX_ERROR_BODY);
+    } catch {
+      // The status alone still classifies the failure.
+    }
+    throw upstream.mapError({
+      provider: upstream.provider,
+      status: response.statusCode,
+      headers: response.headers,
+      bodyText,
+    });
+  }
+  return { status: response.statusCode, headers: response.headers, body: response.body };
+}
+
+/** Sends a request and parses the JSON answer; a body that is not JSON is a bad provider response. */
+export async function postJson(upstream: UpstreamRequest): Promise<{ headers: HeaderBag; json: unknown }> {
+  const response = await sendUpstream(upstream);
+  let text: string;
+  try {
+    text = await response.body.text();
+  } catch (error) {
+    throw mapTransportError(error, upstream.provider, upstream.abortSignal);
+  }
+  try {
+    return { headers: response.headers, json: JSON.parse(text) };
+  } catch (error) {
+    throw new InvalidProviderResponseError(
+      `Upstream ${upstream.provider} returned invalid JSON: ${truncate(text, 200)}`,
+      { provider: upstream.provider, cause: error },
+    );
+  }
+}
+
+/** Maps undici's transport errors to our typed errors; an abort by our own signal is rethrown as is. */
+export function mapTransportError(error: unknown, provider: string, abortSignal?: AbortSignal): unknown {
+  if (GatewayError.isInstance(error)) return error;
+  if (abortSignal?.aborted) return abortSignal.reason ?? error;
+  if (error instanceof undiciErrors.HeadersTimeoutError) {
+    return new ProviderTimeoutError(`Upstream ${provider} sent no response headers in time`, { provider, phase: 'first-token', cause: error });
+  }
+  if (error instanceof undiciErrors.BodyTimeoutError) {
+    return new ProviderTimeoutError(`Upstream ${provider} went silent mid-response`, { provider, phase: 'idle', cause: error });
+  }
+  if (error instanceof undiciErrors.ConnectTimeoutError) {
+    return new ProviderTimeoutError(`Connecting to upstream ${provider} timed out`, { provider, phase: 'connect', cause: error });
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  const code = (error as { code?: string } | null)?.code;
+  return new ProviderConnectionError(
+    `Upstream ${provider} unreachable or closed the connection${code ? ` (${code})` : ''}: ${message}`,
+    { provider, cause: error },
+  );
+}
+
+export function truncate(text: string, length: number): string {
+  return text.length <= length ? text : `${text.slice(0, length)}…`;
+}
+
+/** Flattens undici's header bag into plain strings, for ResponseInfo. */
+export function flattenHeaders(headers: HeaderBag): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return flat;
+}

@@ -1,0 +1,6 @@
+export * from './classify-upstream-error.js';
+export * from './event-stream.js';
+export * from './http-client.js';
+export * from './retry-after.js';
+export * from './zod-response.js';
+export * from './provider-settings.js';

@@ -1,0 +1,22 @@
+import type { CallWarning, ResponseInfo, TokenLogprob } from './chat-result.js';
+import type { FinishReason } from './finish-reason.js';
+import type { Usage } from './usage.js';
+
+/**
+ * One event of a streamed generation. Adapters emit them in this order:
+ * `stream-start`, optionally `response-metadata`, any number of deltas, then exactly one `finish`.
+ * A failure mid-stream errors the stream with a typed GatewayError instead of emitting an event.
+ */
+export type StreamEvent =
+  | { type: 'stream-start'; warnings: CallWarning[] }
+  | ({ type: 'response-metadata' } & ResponseInfo)
+  | { type: 'text-delta'; delta: string }
+  | { type: 'reasoning-delta'; delta: string; signature?: string }
+  /** A tool call begins. `toolCallId` links later deltas to it. */
+  | { type: 'tool-input-start'; toolCallId: string; toolName: string }
+  /** A fragment of the tool call's JSON arguments. */
+  | { type: 'tool-input-delta'; toolCallId: string; delta: string }
+  | { type: 'logprobs'; content: TokenLogprob[] }
+  | { type: 'finish'; finishReason: FinishReason; usage: Usage };
+
+export type StreamEventType = StreamEvent['type'];
