@@ -60,10 +60,25 @@ export function createSseEventStream<TChunk>(options: SseStreamOptions<TChunk>):
     },
   });
   let started = false;
+  let deferredError: { error: unknown } | undefined;
+  // Erroring a ReadableStream drops chunks already enqueued but not yet read, so events decoded
+  // before a failure are delivered first and the error is raised on the next pull.
+  const fail = (controller: ReadableStreamDefaultController<StreamEvent>, error: unknown): void => {
+    if (pending.length === 0) {
+      controller.error(error);
+      return;
+    }
+    flushPending(controller);
+    deferredError = { error };
+  };
 
   return new ReadableStream<StreamEvent>(
     {
       async pull(controller) {
+        if (deferredError !== undefined) {
+          controller.error(deferredError.error);
+          return;
+        }
         if (!started) {
           started = true;
           mapper.start?.(emit);
@@ -73,7 +88,7 @@ export function createSseEventStream<TChunk>(options: SseStreamOptions<TChunk>):
           try {
             next = await iterator.next();
           } catch (error) {
-            controller.error(toStreamError(mapTransportError(error, provider, options.abortSignal), provider));
+            fail(controller, toStreamError(mapTransportError(error, provider, options.abortSignal), provider));
             return;
           }
           if (next.done) {
@@ -83,16 +98,18 @@ export function createSseEventStream<TChunk>(options: SseStreamOptions<TChunk>):
             } catch (error) {
               failure = error;
             }
+            if (failure !== undefined) {
+              fail(controller, failure);
+              return;
+            }
             flushPending(controller);
-            if (failure !== undefined) controller.error(failure);
-            else controller.close();
+            controller.close();
             return;
           }
           parser.feed(decoder.decode(next.value, { stream: true }));
           if (failure !== undefined) {
-            flushPending(controller);
-            controller.error(failure);
             body.destroy();
+            fail(controller, failure);
             return;
           }
         }

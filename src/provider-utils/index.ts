@@ -4,3 +4,4 @@ export * from './http-client.js';
 export * from './retry-after.js';
 export * from './zod-response.js';
 export * from './provider-settings.js';
+export * from './unsupported-setting.js';

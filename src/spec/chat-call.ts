@@ -122,6 +122,11 @@ export interface ChatCall {
   providerOptions?: ProviderOptions;
   /** Extra headers to send upstream for this call only. */
   headers?: Record<string, string>;
+  /**
+   * What an adapter does with a setting its provider cannot honour: `warn` (default) drops it and
+   * adds a warning; `error` refuses the call with a 400 naming the setting.
+   */
+  unsupportedSettings?: 'warn' | 'error';
   /** Cancels the upstream request (client disconnect, timeout). */
   abortSignal?: AbortSignal;
 }

@@ -1,0 +1,158 @@
+import { z } from 'zod';
+import { OPENAI_COMPATIBLE_PROVIDER_TYPES } from '../../providers/openai-compatible/openai-compatible-profile.js';
+
+/**
+ * The schema of `switchyard.yaml`. Every object is strict: an unknown key is an error naming it,
+ * so a typo never silently disables a setting.
+ */
+
+const positiveInt = z.number().int().positive();
+const nonNegative = z.number().nonnegative();
+
+export const timeoutsSchema = z
+  .object({
+    connect_ms: positiveInt.optional(),
+    /** Until response headers: for non-streaming calls, the whole generation. */
+    first_token_ms: positiveInt.optional(),
+    /** Longest silence between stream chunks. */
+    idle_ms: positiveInt.optional(),
+  })
+  .strict();
+
+const providerCommon = {
+  base_url: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional(),
+  api_key: z.string().optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+  timeouts: timeoutsSchema.optional(),
+  description: z.string().optional(),
+};
+
+/** Capabilities of an OpenAI-compatible server that the config may override. */
+const capabilityOverridesSchema = z
+  .object({
+    json_schema: z.boolean().optional(),
+    logprobs: z.boolean().optional(),
+    stream_usage: z.boolean().optional(),
+    seed: z.boolean().optional(),
+    penalties: z.boolean().optional(),
+    top_k: z.boolean().optional(),
+    parallel_tool_calls: z.boolean().optional(),
+    embeddings: z.boolean().optional(),
+    max_tokens_field: z.enum(['max_tokens', 'max_completion_tokens']).optional(),
+    auth_header: z.enum(['bearer', 'api-key']).optional(),
+  })
+  .strict();
+
+const [firstCompatibleType, ...otherCompatibleTypes] = OPENAI_COMPATIBLE_PROVIDER_TYPES;
+
+const openAICompatibleProviderSchema = z
+  .object({
+    type: z.enum([firstCompatibleType!, ...otherCompatibleTypes]),
+    ...providerCommon,
+    capabilities: capabilityOverridesSchema.optional(),
+  })
+  .strict();
+
+const anthropicProviderSchema = z
+  .object({
+    type: z.literal('anthropic'),
+    ...providerCommon,
+    /** Value of the `anthropic-version` header. */
+    version: z.string().optional(),
+  })
+  .strict();
+
+const geminiProviderSchema = z.object({ type: z.literal('gemini'), ...providerCommon }).strict();
+
+/** The simulated provider's own options are validated by its factory (see providers/simulated). */
+const simulatedProviderSchema = z
+  .object({ type: z.literal('simulated'), description: z.string().optional() })
+  .catchall(z.unknown());
+
+export const providerSchema = z.discriminatedUnion('type', [
+  openAICompatibleProviderSchema,
+  anthropicProviderSchema,
+  geminiProviderSchema,
+  simulatedProviderSchema,
+]);
+
+export const pricingSchema = z
+  .object({
+    input_per_mtok: nonNegative.optional(),
+    output_per_mtok: nonNegative.optional(),
+    cached_input_per_mtok: nonNegative.optional(),
+    cache_write_per_mtok: nonNegative.optional(),
+  })
+  .strict();
+
+export const deploymentSchema = z
+  .object({
+    /** Unique id of this deployment; defaults to `<provider>/<model>`. */
+    id: z.string().min(1).optional(),
+    provider: z.string().min(1),
+    /** Upstream model id, pinned to a version where the provider offers one (`gpt-4o-2024-08-06`). */
+    model: z.string().min(1),
+    /** The version this deployment is pinned to, when the model id does not say it. */
+    version: z.string().optional(),
+    context_window: positiveInt.optional(),
+    max_output_tokens: positiveInt.optional(),
+    pricing: pricingSchema.optional(),
+    weight: nonNegative.optional(),
+  })
+  .strict();
+
+export const modelSchema = z
+  .object({
+    description: z.string().optional(),
+    kind: z.enum(['chat', 'embedding']).default('chat'),
+    deployments: z.array(deploymentSchema).min(1, 'expected at least one deployment'),
+  })
+  .strict();
+
+export const workloadSchema = z
+  .object({
+    description: z.string().optional(),
+    route: z
+      .object({
+        /** The logical model this workload uses first. */
+        model: z.string().min(1),
+        /** Logical models tried in order when the primary fails with a retryable error. */
+        fallbacks: z.array(z.string().min(1)).default([]),
+      })
+      .strict(),
+  })
+  .strict();
+
+export const serverSchema = z
+  .object({
+    host: z.string().optional(),
+    port: z.number().int().min(0).max(65535).optional(),
+    /** Largest accepted request body. */
+    max_body_bytes: positiveInt.default(10 * 1024 * 1024),
+    /** What to do with a parameter the chosen provider cannot honour: refuse with a 400, or drop it with a warning header. */
+    unsupported_params: z.enum(['reject', 'drop']).default('reject'),
+    /** Key for /admin endpoints. Without one, admin endpoints answer only to loopback clients. */
+    admin_key: z.string().optional(),
+    /** Client keys accepted on /v1. Without any, /v1 is open (fine on loopback, not in production). */
+    api_keys: z.array(z.string().min(8, 'expected at least 8 characters')).default([]),
+    /** How long a graceful shutdown waits for in-flight requests. */
+    shutdown_grace_ms: nonNegative.default(10_000),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    server: serverSchema.default(() => serverSchema.parse({})),
+    providers: z.record(z.string().min(1), providerSchema).default({}),
+    models: z.record(z.string().min(1), modelSchema).default({}),
+    workloads: z.record(z.string().min(1), workloadSchema).default({}),
+  })
+  .strict();
+
+export type RawConfig = z.input<typeof configSchema>;
+export type ParsedConfig = z.output<typeof configSchema>;
+export type ProviderConfig = z.output<typeof providerSchema>;
+export type DeploymentConfig = z.output<typeof deploymentSchema>;
+export type ModelConfig = z.output<typeof modelSchema>;
+export type WorkloadConfig = z.output<typeof workloadSchema>;
+export type ServerConfig = z.output<typeof serverSchema>;

@@ -1,0 +1,159 @@
+import { ConfigError, type ConfigIssue } from '../../spec/errors.js';
+import { OPENAI_COMPATIBLE_PROFILES } from '../../providers/openai-compatible/openai-compatible-profile.js';
+import type {
+  DeploymentConfig,
+  ParsedConfig,
+  ProviderConfig,
+  ServerConfig,
+} from './config-schema.js';
+import { formatPath } from './format-config-path.js';
+
+/** One deployment of a logical model, with its provider resolved. */
+export interface ResolvedDeployment extends DeploymentConfig {
+  id: string;
+  /** The logical model this deployment serves. */
+  modelName: string;
+  providerConfig: ProviderConfig;
+  weight: number;
+}
+
+export interface ResolvedModel {
+  name: string;
+  kind: 'chat' | 'embedding';
+  description?: string;
+  deployments: ResolvedDeployment[];
+}
+
+export interface ResolvedWorkload {
+  name: string;
+  description?: string;
+  model: string;
+  fallbacks: string[];
+}
+
+/** A validated, cross-checked, frozen configuration. Holds secrets: never print it; use `describeConfig`. */
+export interface ResolvedConfig {
+  file: string;
+  server: ServerConfig;
+  providers: Readonly<Record<string, ProviderConfig>>;
+  models: Readonly<Record<string, ResolvedModel>>;
+  workloads: Readonly<Record<string, ResolvedWorkload>>;
+  deployments: Readonly<Record<string, ResolvedDeployment>>;
+  /** Problems that do not stop the gateway, such as a hosted provider without an API key. */
+  warnings: string[];
+}
+
+export const WORKLOAD_MODEL_PREFIX = 'workload/';
+
+export function resolveConfig(
+  parsed: ParsedConfig,
+  file: string,
+  lineOf: (path: ReadonlyArray<PropertyKey>) => number | undefined = () => undefined,
+): ResolvedConfig {
+  const issues: ConfigIssue[] = [];
+  const warnings: string[] = [];
+  const issue = (path: Array<string | number>, message: string) =>
+    issues.push({ file, path: formatPath(path), line: lineOf(path), message });
+  const providerNames = Object.keys(parsed.providers);
+
+  for (const [name, provider] of Object.entries(parsed.providers)) {
+    if (provider.type !== 'simulated' && !provider.api_key && needsApiKey(provider)) {
+      warnings.push(`providers.${name}: no api_key set; requests to it will be refused by the upstream`);
+    }
+    if (provider.type !== 'simulated' && provider.type !== 'anthropic' && provider.type !== 'gemini') {
+      if (!provider.base_url && !OPENAI_COMPATIBLE_PROFILES[provider.type].defaultBaseUrl) {
+        issue(['providers', name, 'base_url'], `required for provider type '${provider.type}'`);
+      }
+    }
+  }
+
+  const models: Record<string, ResolvedModel> = {};
+  const deployments: Record<string, ResolvedDeployment> = {};
+  for (const [modelName, model] of Object.entries(parsed.models)) {
+    if (modelName.startsWith(WORKLOAD_MODEL_PREFIX)) {
+      issue(['models', modelName], `model names may not start with '${WORKLOAD_MODEL_PREFIX}' (reserved for workloads)`);
+    }
+    const resolved: ResolvedDeployment[] = [];
+    model.deployments.forEach((deployment, index) => {
+      const path = ['models', modelName, 'deployments', index];
+      const providerConfig = parsed.providers[deployment.provider];
+      if (!providerConfig) {
+        issue([...path, 'provider'], `unknown provider '${deployment.provider}'; expected one of: ${providerNames.join(', ') || '(no providers defined)'}`);
+        return;
+      }
+      if (model.kind === 'embedding' && !supportsEmbeddings(providerConfig)) {
+        issue([...path, 'provider'], `provider '${deployment.provider}' (${providerConfig.type}) has no embeddings API`);
+      }
+      const id = deployment.id ?? `${deployment.provider}/${deployment.model}`;
+      if (deployments[id]) {
+        issue([...path, 'id'], `duplicate deployment id '${id}' (set a distinct 'id')`);
+        return;
+      }
+      const entry: ResolvedDeployment = { ...deployment, id, modelName, providerConfig, weight: deployment.weight ?? 1 };
+      deployments[id] = entry;
+      resolved.push(entry);
+    });
+    models[modelName] = { name: modelName, kind: model.kind, description: model.description, deployments: resolved };
+  }
+
+  const workloads: Record<string, ResolvedWorkload> = {};
+  for (const [name, workload] of Object.entries(parsed.workloads)) {
+    const check = (modelName: string, path: Array<string | number>) => {
+      const model = parsed.models[modelName];
+      if (!model) issue(path, `unknown model '${modelName}'; expected one of: ${Object.keys(parsed.models).join(', ') || '(no models defined)'}`);
+      else if (model.kind !== 'chat') issue(path, `model '${modelName}' is an embedding model; a workload route needs a chat model`);
+    };
+    check(workload.route.model, ['workloads', name, 'route', 'model']);
+    workload.route.fallbacks.forEach((fallback, index) => check(fallback, ['workloads', name, 'route', 'fallbacks', index]));
+    workloads[name] = { name, description: workload.description, model: workload.route.model, fallbacks: workload.route.fallbacks };
+  }
+
+  if (issues.length > 0) throw new ConfigError(issues);
+  return deepFreeze({ file, server: parsed.server, providers: parsed.providers, models, workloads, deployments, warnings });
+}
+
+function needsApiKey(provider: Exclude<ProviderConfig, { type: 'simulated' }>): boolean {
+  if (provider.type === 'anthropic' || provider.type === 'gemini') return true;
+  return OPENAI_COMPATIBLE_PROFILES[provider.type].requiresApiKey;
+}
+
+function supportsEmbeddings(provider: ProviderConfig): boolean {
+  switch (provider.type) {
+    case 'anthropic':
+      return false;
+    case 'gemini':
+    case 'simulated':
+      return true;
+    default:
+      return provider.capabilities?.embeddings ?? OPENAI_COMPATIBLE_PROFILES[provider.type].supportsEmbeddings;
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+/** A printable summary of the config with every secret masked. */
+export function describeConfig(config: ResolvedConfig): Record<string, unknown> {
+  return {
+    file: config.file,
+    providers: Object.fromEntries(
+      Object.entries(config.providers).map(([name, provider]) => [
+        name,
+        {
+          type: provider.type,
+          ...('base_url' in provider && provider.base_url ? { base_url: provider.base_url } : {}),
+          ...('api_key' in provider ? { api_key: provider.api_key ? '***' : '(none)' } : {}),
+        },
+      ]),
+    ),
+    models: Object.fromEntries(
+      Object.values(config.models).map((model) => [model.name, { kind: model.kind, deployments: model.deployments.map((deployment) => deployment.id) }]),
+    ),
+    workloads: Object.fromEntries(Object.values(config.workloads).map((workload) => [workload.name, { model: workload.model, fallbacks: workload.fallbacks }])),
+  };
+}

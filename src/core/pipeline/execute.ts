@@ -1,0 +1,127 @@
+import { AllTargetsFailedError, GatewayError, toGatewayError, type AttemptRecord } from '../../spec/errors.js';
+import type { ChatCall, EmbeddingCall } from '../../spec/chat-call.js';
+import type { ChatResult, ResponseInfo } from '../../spec/chat-result.js';
+import type { EmbeddingResult } from '../../spec/language-model-adapter.js';
+import type { StreamEvent } from '../../spec/stream-event.js';
+import type { DeploymentTarget } from '../registry/gateway-runtime.js';
+import type { RoutePlan } from '../routing/resolve-route.js';
+import { shouldTryNextTarget } from './attempt-policy.js';
+
+/** The successful outcome of a plan: what answered, and every attempt made on the way. */
+export interface Execution<T> {
+  result: T;
+  target: DeploymentTarget;
+  attempts: AttemptRecord[];
+}
+
+export interface StreamExecution {
+  stream: ReadableStream<StreamEvent>;
+  response?: ResponseInfo;
+}
+
+/** Tries each target of the plan in order until one answers. */
+export async function executeGenerate(plan: RoutePlan, call: ChatCall): Promise<Execution<ChatResult>> {
+  return tryTargets(plan, call.abortSignal, (target) => {
+    if (!target.chat) throw new Error(`deployment ${target.deployment.id} has no chat adapter`);
+    return target.chat.generate(call);
+  });
+}
+
+export async function executeEmbed(plan: RoutePlan, call: EmbeddingCall): Promise<Execution<EmbeddingResult>> {
+  return tryTargets(plan, call.abortSignal, (target) => {
+    if (!target.embedding) throw new Error(`deployment ${target.deployment.id} has no embedding adapter`);
+    return target.embedding.embed(call);
+  });
+}
+
+/**
+ * Streams from the first target that produces content. Events before the first content event are
+ * held back, so a target that fails before its first token is replaced invisibly; once content
+ * has been passed on, a failure errors the stream (the client never sees two models spliced).
+ */
+export async function executeStream(plan: RoutePlan, call: ChatCall): Promise<Execution<StreamExecution>> {
+  return tryTargets(plan, call.abortSignal, async (target) => {
+    if (!target.chat) throw new Error(`deployment ${target.deployment.id} has no chat adapter`);
+    const { stream, response } = await target.chat.stream(call);
+    const reader = stream.getReader();
+    const held: StreamEvent[] = [];
+    try {
+      for (;;) {
+        const next = await reader.read();
+        if (next.done) break;
+        held.push(next.value);
+        if (isContentEvent(next.value)) break;
+      }
+    } catch (error) {
+      reader.cancel().catch(() => undefined);
+      throw error;
+    }
+    return { stream: resumeStream(held, reader), response };
+  });
+}
+
+function isContentEvent(event: StreamEvent): boolean {
+  return event.type !== 'stream-start' && event.type !== 'response-metadata';
+}
+
+function resumeStream(held: StreamEvent[], reader: ReadableStreamDefaultReader<StreamEvent>): ReadableStream<StreamEvent> {
+  let index = 0;
+  return new ReadableStream<StreamEvent>(
+    {
+      async pull(controller) {
+        if (index < held.length) {
+          controller.enqueue(held[index++]!);
+          return;
+        }
+        try {
+          const next = await reader.read();
+          if (next.done) controller.close();
+          else controller.enqueue(next.value);
+        } catch (error) {
+          controller.error(error);
+        }
+      },
+      cancel(reason) {
+        return reader.cancel(reason);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+async function tryTargets<T>(
+  plan: RoutePlan,
+  abortSignal: AbortSignal | undefined,
+  attempt: (target: DeploymentTarget) => Promise<T>,
+): Promise<Execution<T>> {
+  const attempts: AttemptRecord[] = [];
+  let lastError: GatewayError | undefined;
+  for (const target of plan.targets) {
+    if (abortSignal?.aborted) throw abortSignal.reason;
+    const startedAt = performance.now();
+    try {
+      const result = await attempt(target);
+      return { result, target, attempts };
+    } catch (error) {
+      if (abortSignal?.aborted) throw abortSignal.reason ?? error;
+      const typed = toGatewayError(error, target.deployment.provider);
+      attempts.push({
+        deployment: target.deployment.id,
+        provider: target.deployment.provider,
+        code: typed.code,
+        message: typed.message,
+        upstreamStatus: 'upstreamStatus' in typed ? (typed.upstreamStatus as number | undefined) : undefined,
+        latencyMs: performance.now() - startedAt,
+      });
+      lastError = typed;
+      if (!shouldTryNextTarget(typed)) break;
+    }
+  }
+  if (!lastError) throw new AllTargetsFailedError([], noTargetsError(plan));
+  if (attempts.length === 1) throw lastError;
+  throw new AllTargetsFailedError(attempts, lastError);
+}
+
+function noTargetsError(plan: RoutePlan): GatewayError {
+  return toGatewayError(new Error(`route '${plan.reason}' has no usable deployments`));
+}

@@ -1,0 +1,26 @@
+import type { AttemptRecord } from '../../spec/errors.js';
+import type { Usage } from '../../spec/usage.js';
+
+/** What the gateway records about one finished request. Built on the request path, consumed off it. */
+export interface RequestSummary {
+  requestId: string;
+  startedAt: number;
+  durationMs: number;
+  endpoint: 'chat' | 'embeddings' | 'messages';
+  stream: boolean;
+  requestedModel: string;
+  workload?: string;
+  routeReason?: string;
+  deployment?: string;
+  upstreamModel?: string;
+  status: number;
+  errorCode?: string;
+  attempts: AttemptRecord[];
+  usage?: Usage;
+  timeToFirstTokenMs?: number;
+}
+
+/** Receives request summaries. Implementations must not block: they are called after the response. */
+export interface RequestObserver {
+  onRequestEnd(summary: RequestSummary): void;
+}

@@ -1,0 +1,47 @@
+import { randomUUID } from 'node:crypto';
+import { Hono } from 'hono';
+import { NoSuchModelError } from '../spec/errors.js';
+import { REQUEST_ID_HEADER, type GatewayDependencies, type GatewayEnv } from './gateway-context.js';
+import { toOpenAIErrorResponse } from './openai-wire/openai-error-body.js';
+import { adminRoutes } from './routes/admin/admin-routes.js';
+import { chatCompletionsHandler } from './routes/v1/chat-completions.js';
+import { embeddingsHandler } from './routes/v1/embeddings.js';
+import { modelsHandler } from './routes/v1/models.js';
+
+/** The gateway's HTTP app: the OpenAI- and Anthropic-compatible APIs, health and admin routes. */
+export function createGatewayApp(dependencies: GatewayDependencies): Hono<GatewayEnv> {
+  const app = new Hono<GatewayEnv>();
+
+  app.use('*', async (context, next) => {
+    const incomingId = context.req.header(REQUEST_ID_HEADER);
+    context.set('requestId', incomingId && /^[\w.:-]{1,128}$/.test(incomingId) ? incomingId : randomUUID());
+    context.set('startedAt', performance.now());
+    await next();
+  });
+
+  app.get('/healthz', (context) => context.json({ status: 'ok' }));
+  app.get('/readyz', (context) => {
+    const runtime = dependencies.holder.current;
+    return context.json({ status: 'ready', generation: runtime.generation, deployments: runtime.targets.size });
+  });
+
+  app.post('/v1/chat/completions', chatCompletionsHandler(dependencies));
+  app.post('/v1/embeddings', embeddingsHandler(dependencies));
+  app.get('/v1/models', modelsHandler(dependencies));
+  app.route('/admin', adminRoutes(dependencies));
+
+  app.notFound((context) => {
+    const error = new NoSuchModelError(`No route for ${context.req.method} ${context.req.path}.`, { param: undefined });
+    return context.json({ error: { message: error.message, type: 'invalid_request_error', param: null, code: 'not_found' } }, 404);
+  });
+
+  app.onError((error, context) => {
+    const response = toOpenAIErrorResponse(error);
+    if (response.status >= 500) {
+      dependencies.logger.error({ err: error, requestId: context.get('requestId'), path: context.req.path }, 'request failed');
+    }
+    return context.json(response.body, response.status as 400, { ...response.headers, [REQUEST_ID_HEADER]: context.get('requestId') ?? '' });
+  });
+
+  return app;
+}

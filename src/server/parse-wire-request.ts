@@ -1,0 +1,25 @@
+import type { z } from 'zod';
+import { formatPath } from '../core/config/format-config-path.js';
+import { InvalidRequestError } from '../spec/errors.js';
+
+/**
+ * Validates an inbound body against a wire schema. The error names the first wrong field by its
+ * path (`messages[1].content`), which becomes `param` in the error body.
+ */
+export function parseWireRequest<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
+  const result = schema.safeParse(body);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  if (issue.code === 'unrecognized_keys') {
+    const key = issue.keys[0]!;
+    const param = formatPath([...issue.path, key]);
+    throw new InvalidRequestError(`Unrecognized request argument supplied: ${param}`, { param, code: 'unknown_parameter' });
+  }
+  const param = formatPath(issue.path);
+  if (issue.path.length === 0) throw new InvalidRequestError(`Invalid request body: ${issue.message}`);
+  const missing = issue.code === 'invalid_type' && issue.message.includes('received undefined');
+  throw new InvalidRequestError(missing ? `Missing required parameter: '${param}'.` : `Invalid value for '${param}': ${issue.message}.`, {
+    param,
+    code: missing ? 'missing_required_parameter' : 'invalid_value',
+  });
+}

@@ -1,0 +1,30 @@
+import type { CallWarning } from '../spec/chat-result.js';
+import type { Execution } from '../core/pipeline/execute.js';
+import type { RoutePlan } from '../core/routing/resolve-route.js';
+
+/** Headers that tell the client how its request was routed. ASCII only, as HTTP requires. */
+export function routingHeaders(
+  requestId: string,
+  plan: RoutePlan,
+  execution: Pick<Execution<unknown>, 'target' | 'attempts'>,
+  warnings: CallWarning[] = [],
+): Record<string, string> {
+  const headers: Record<string, string> = {
+    'x-request-id': requestId,
+    'x-switchyard-model': plan.model,
+    'x-switchyard-deployment': execution.target.deployment.id,
+    'x-switchyard-route': asciiHeader(plan.reason),
+    'x-switchyard-attempts': String(execution.attempts.length + 1),
+  };
+  if (plan.workload) headers['x-switchyard-workload'] = plan.workload;
+  if (warnings.length > 0) {
+    headers['x-switchyard-warnings'] = asciiHeader(
+      warnings.map((warning) => (warning.type === 'unsupported-setting' ? `unsupported:${warning.setting}` : warning.message)).join('; '),
+    );
+  }
+  return headers;
+}
+
+function asciiHeader(value: string): string {
+  return value.replace(/[^\x20-\x7e]/g, '?').slice(0, 512);
+}

@@ -1,0 +1,36 @@
+import { Hono } from 'hono';
+import { describeConfig } from '../../../core/config/resolve-config.js';
+import { ConfigError } from '../../../spec/errors.js';
+import type { GatewayDependencies, GatewayEnv } from '../../gateway-context.js';
+import { authenticateAdmin } from '../../middleware/auth.js';
+
+/** /admin: config reload and inspection. */
+export function adminRoutes(dependencies: GatewayDependencies): Hono<GatewayEnv> {
+  const admin = new Hono<GatewayEnv>();
+  admin.use('*', async (context, next) => {
+    authenticateAdmin(context, dependencies.holder.current.config.server.admin_key);
+    await next();
+  });
+  admin.post('/reload', async (context) => {
+    try {
+      const runtime = await dependencies.holder.reload();
+      dependencies.logger.info({ generation: runtime.generation, file: runtime.config.file }, 'config reloaded');
+      return context.json({ reloaded: true, generation: runtime.generation, warnings: runtime.config.warnings });
+    } catch (error) {
+      const issues = error instanceof ConfigError ? error.issues : [{ message: error instanceof Error ? error.message : String(error) }];
+      dependencies.logger.warn({ issues }, 'config reload rejected; the previous config keeps serving');
+      return context.json(
+        {
+          reloaded: false,
+          generation: dependencies.holder.current.generation,
+          error: { message: 'Config rejected; the previous config keeps serving.', type: 'invalid_request_error', code: 'config_invalid', issues },
+        },
+        400,
+      );
+    }
+  });
+  admin.get('/config', (context) =>
+    context.json({ generation: dependencies.holder.current.generation, ...describeConfig(dependencies.holder.current.config) }),
+  );
+  return admin;
+}

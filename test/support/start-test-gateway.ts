@@ -1,0 +1,40 @@
+import { loadConfigText } from '../../src/core/config/load-config.js';
+import { createLogger } from '../../src/core/telemetry/create-logger.js';
+import type { RequestObserver, RequestSummary } from '../../src/core/pipeline/request-summary.js';
+import { startGateway, type RunningGateway } from '../../src/server/start-gateway.js';
+
+export interface TestGateway extends RunningGateway {
+  /** Summaries the gateway recorded, in completion order. */
+  summaries: RequestSummary[];
+}
+
+/** Starts a real gateway on a free loopback port with the given YAML config. */
+export async function startTestGateway(yaml: string, options: { configFile?: string; env?: NodeJS.ProcessEnv } = {}): Promise<TestGateway> {
+  const config = loadConfigText(yaml, options.configFile ?? 'test.yaml', { env: options.env ?? process.env });
+  const summaries: RequestSummary[] = [];
+  const observer: RequestObserver = { onRequestEnd: (summary) => summaries.push(summary) };
+  const gateway = await startGateway({
+    config,
+    configFile: options.configFile,
+    host: '127.0.0.1',
+    port: 0,
+    logger: createLogger({ level: 'silent' }),
+    observer,
+  });
+  return Object.assign(gateway, { summaries });
+}
+
+/** The minimal config from the gateway-core issue, pointed at a fake upstream. */
+export function minimalConfig(upstreamUrl: string): string {
+  return `providers:
+  local:
+    type: openai
+    base_url: ${upstreamUrl}/v1
+    api_key: \${LOCAL_KEY:-none}
+models:
+  mock-model:
+    deployments:
+      - provider: local
+        model: mock-model
+`;
+}
