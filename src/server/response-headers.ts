@@ -17,6 +17,8 @@ export function routingHeaders(
     'x-switchyard-attempts': String(execution.attempts.length + 1),
   };
   if (plan.workload) headers['x-switchyard-workload'] = plan.workload;
+  // Simulated answers must never pass for real ones.
+  if (execution.target.deployment.providerConfig.type === 'simulated') headers['x-switchyard-simulated'] = 'true';
   if (warnings.length > 0) {
     headers['x-switchyard-warnings'] = asciiHeader(
       warnings.map((warning) => (warning.type === 'unsupported-setting' ? `unsupported:${warning.setting}` : warning.message)).join('; '),

@@ -2,6 +2,9 @@ import { loadConfigText } from '../../src/core/config/load-config.js';
 import { createLogger } from '../../src/core/telemetry/create-logger.js';
 import type { RequestObserver, RequestSummary } from '../../src/core/pipeline/request-summary.js';
 import { startGateway, type RunningGateway } from '../../src/server/start-gateway.js';
+import { createGatewayApp } from '../../src/server/app.js';
+import { buildGatewayRuntime } from '../../src/core/registry/gateway-runtime.js';
+import { RuntimeHolder } from '../../src/core/registry/runtime-holder.js';
 
 export interface TestGateway extends RunningGateway {
   /** Summaries the gateway recorded, in completion order. */
@@ -37,4 +40,13 @@ models:
       - provider: local
         model: mock-model
 `;
+}
+
+/** An in-process app (no port) for route tests with `app.request()`. */
+export function createTestApp(yaml: string, env: NodeJS.ProcessEnv = {}) {
+  const config = loadConfigText(yaml, 'test.yaml', { env });
+  const holder = new RuntimeHolder(buildGatewayRuntime(config), undefined);
+  const summaries: RequestSummary[] = [];
+  const app = createGatewayApp({ holder, logger: createLogger({ level: 'silent' }), observer: { onRequestEnd: (summary) => summaries.push(summary) } });
+  return { app, holder, summaries };
 }

@@ -29,7 +29,7 @@ export async function loadConfigFile(file: string, options: LoadConfigOptions = 
  */
 export function loadConfigText(text: string, file: string, options: LoadConfigOptions = {}): ResolvedConfig {
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const document = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   if (document.errors.length > 0) {
     throw new ConfigError(
       document.errors.map((error) => ({

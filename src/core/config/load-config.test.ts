@@ -1,0 +1,138 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../spec/errors.js';
+import { loadConfigFile, loadConfigText } from './load-config.js';
+import { describeConfig } from './resolve-config.js';
+
+const MINIMAL = `providers:
+  local:
+    type: openai
+    base_url: http://127.0.0.1:9100/v1
+    api_key: \${LOCAL_KEY:-none}
+models:
+  mock-model:
+    deployments:
+      - provider: local
+        model: mock-model
+`;
+
+function configError(run: () => unknown): ConfigError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfigText', () => {
+  it('accepts the minimal config exactly as written, with defaults filled in', () => {
+    const config = loadConfigText(MINIMAL, 'switchyard.yaml', { env: {} });
+    expect(config.providers.local).toMatchObject({ type: 'openai', base_url: 'http://127.0.0.1:9100/v1', api_key: 'none' });
+    expect(config.models['mock-model']!.deployments[0]).toMatchObject({ id: 'local/mock-model', provider: 'local', model: 'mock-model', weight: 1 });
+    expect(config.server).toMatchObject({ max_body_bytes: 10 * 1024 * 1024, unsupported_params: 'reject', api_keys: [] });
+    expect(Object.isFrozen(config.models)).toBe(true);
+  });
+
+  it('interpolates ${ENV} secrets and ${ENV:-default}, and coerces whole numeric references', () => {
+    const yaml = MINIMAL.replace('${LOCAL_KEY:-none}', '${LOCAL_KEY}') + 'server:\n  port: ${PORT:-4100}\n  admin_key: "$${literal}"\n';
+    const config = loadConfigText(yaml, 'switchyard.yaml', { env: { LOCAL_KEY: 'sk-secret-value' } });
+    expect(config.providers.local).toMatchObject({ api_key: 'sk-secret-value' });
+    expect(config.server.port).toBe(4100);
+    expect(config.server.admin_key).toBe('${literal}');
+  });
+
+  it('names the variable, file, path and line of a missing env reference, never a value', () => {
+    const yaml = MINIMAL.replace('${LOCAL_KEY:-none}', '${MISSING_KEY}');
+    const error = configError(() => loadConfigText(yaml, 'switchyard.yaml', { env: {} }));
+    expect(error.issues).toEqual([
+      expect.objectContaining({ file: 'switchyard.yaml', path: 'providers.local.api_key', line: 5, message: expect.stringContaining('MISSING_KEY') }),
+    ]);
+  });
+
+  it('names the path and line of an unknown provider reference', () => {
+    const yaml = MINIMAL.replace('- provider: local', '- provider: nowhere');
+    const error = configError(() => loadConfigText(yaml, 'switchyard.yaml', { env: {} }));
+    expect(error.issues[0]).toMatchObject({ path: 'models.mock-model.deployments[0].provider', line: 9 });
+    expect(error.message).toContain("switchyard.yaml:9: models.mock-model.deployments[0].provider: unknown provider 'nowhere'; expected one of: local");
+  });
+
+  it('rejects unknown keys by name, with their line', () => {
+    const yaml = MINIMAL.replace('    base_url:', '    base_ulr: x\n    base_url:');
+    const error = configError(() => loadConfigText(yaml, 'cfg.yaml', { env: {} }));
+    expect(error.issues[0]).toMatchObject({ path: 'providers.local.base_ulr', line: 4, message: "unknown key 'base_ulr'" });
+  });
+
+  it('reports wrong types and bad enum values with what was expected', () => {
+    const yaml = `${MINIMAL}server:\n  port: "not a number"\n  unsupported_params: ignore\n`;
+    const error = configError(() => loadConfigText(yaml, 'cfg.yaml', { env: {} }));
+    const paths = error.issues.map((issue) => issue.path);
+    expect(paths).toEqual(['server.port', 'server.unsupported_params']);
+    expect(error.issues[0]!.message).toMatch(/expected number/);
+    expect(error.issues[1]!.message).toMatch(/reject.*drop/);
+  });
+
+  it('reports an unknown provider type', () => {
+    const error = configError(() => loadConfigText(MINIMAL.replace('type: openai', 'type: openia'), 'cfg.yaml', { env: {} }));
+    expect(error.issues[0]).toMatchObject({ path: 'providers.local.type', line: 3 });
+  });
+
+  it('reports YAML syntax errors with a line', () => {
+    const error = configError(() => loadConfigText('providers:\n  local: [unclosed\n', 'cfg.yaml', { env: {} }));
+    expect(error.issues[0]!.line).toBeGreaterThanOrEqual(2);
+    expect(error.issues[0]!.message).toMatch(/^YAML syntax/);
+  });
+
+  it('never prints a secret in an error or a description', () => {
+    const yaml = MINIMAL.replace('${LOCAL_KEY:-none}', 'sk-live-very-secret') + 'workloads:\n  triage:\n    route: { model: nope }\n';
+    const error = configError(() => loadConfigText(yaml, 'cfg.yaml', { env: {} }));
+    expect(error.message).not.toContain('sk-live-very-secret');
+    expect(error.issues[0]).toMatchObject({ path: 'workloads.triage.route.model', message: expect.stringContaining("unknown model 'nope'") });
+    const config = loadConfigText(MINIMAL.replace('${LOCAL_KEY:-none}', 'sk-live-very-secret'), 'cfg.yaml', { env: {} });
+    expect(JSON.stringify(describeConfig(config))).not.toContain('sk-live-very-secret');
+  });
+
+  it('checks workloads, embedding providers, reserved names and duplicate deployment ids', () => {
+    const yaml = `providers:
+  claude: { type: anthropic, api_key: k }
+  local: { type: vllm, base_url: "http://127.0.0.1:8000/v1" }
+models:
+  "workload/x": { deployments: [{ provider: local, model: m }] }
+  emb: { kind: embedding, deployments: [{ provider: claude, model: e }] }
+  twin: { deployments: [{ provider: local, model: m2 }, { provider: local, model: m2 }] }
+workloads:
+  w: { route: { model: emb, fallbacks: [missing] } }
+`;
+    const error = configError(() => loadConfigText(yaml, 'cfg.yaml', { env: {} }));
+    expect(error.issues.map((issue) => issue.path)).toEqual([
+      'models["workload/x"]',
+      'models.emb.deployments[0].provider',
+      'models.twin.deployments[1].id',
+      'workloads.w.route.model',
+      'workloads.w.route.fallbacks[0]',
+    ]);
+  });
+
+  it('warns, without failing, when a hosted provider has no api key', () => {
+    const config = loadConfigText('providers:\n  oai: { type: openai }\n', 'cfg.yaml', { env: {} });
+    expect(config.warnings).toEqual([expect.stringContaining('providers.oai: no api_key')]);
+  });
+
+  it('requires a base_url for self-hosted servers without a default', () => {
+    const error = configError(() => loadConfigText('providers:\n  x: { type: openai-compatible }\n', 'cfg.yaml', { env: {} }));
+    expect(error.issues[0]).toMatchObject({ path: 'providers.x.base_url' });
+  });
+});
+
+describe('loadConfigFile', () => {
+  it('reads a file and names it in errors', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'switchyard-config-'));
+    const file = join(directory, 'switchyard.yaml');
+    await writeFile(file, MINIMAL);
+    await expect(loadConfigFile(file, { env: {} })).resolves.toMatchObject({ file });
+    await expect(loadConfigFile(join(directory, 'absent.yaml'))).rejects.toThrow(/absent\.yaml: \(root\): cannot read config: file not found/);
+  });
+});

@@ -1,0 +1,153 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFakeOpenAIUpstream } from '../../test/fakes/fake-openai-upstream.js';
+import type { TestServer } from '../../test/support/create-test-server.js';
+import { createTestApp, minimalConfig } from '../../test/support/start-test-gateway.js';
+
+let upstream: TestServer;
+let app: ReturnType<typeof createTestApp>['app'];
+let summaries: ReturnType<typeof createTestApp>['summaries'];
+
+beforeAll(async () => {
+  upstream = await createFakeOpenAIUpstream();
+  const yaml = `${minimalConfig(upstream.url)}  embedder:
+    kind: embedding
+    deployments:
+      - provider: local
+        model: text-embedding-3-small
+  ollama-model:
+    deployments:
+      - provider: ollama
+        model: llama3.1
+`;
+  const withOllama = yaml.replace(
+    'providers:\n',
+    `providers:\n  ollama:\n    type: ollama\n    base_url: ${upstream.url}/v1\n`,
+  );
+  const full = `${withOllama}workloads:\n  triage:\n    route: { model: mock-model }\nserver:\n  max_body_bytes: 2048\n`;
+  ({ app, summaries } = createTestApp(full));
+});
+afterAll(() => upstream.close());
+
+const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+  app.request(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+
+const chat = (body: Record<string, unknown>, headers?: Record<string, string>) =>
+  post('/v1/chat/completions', { model: 'mock-model', messages: [{ role: 'user', content: 'hi' }], ...body }, headers);
+
+async function expectError(response: Response, status: number, param: string | null, message: RegExp) {
+  expect(response.status).toBe(status);
+  const body = (await response.json()) as { error: { message: string; type: string; param: string | null; code: string | null } };
+  expect(body.error.param).toBe(param);
+  expect(body.error.message).toMatch(message);
+  expect(typeof body.error.type).toBe('string');
+  return body.error;
+}
+
+describe('health and discovery', () => {
+  it('answers /healthz and /readyz', async () => {
+    expect(await (await app.request('/healthz')).json()).toEqual({ status: 'ok' });
+    expect(await (await app.request('/readyz')).json()).toMatchObject({ status: 'ready', generation: 1, deployments: 3 });
+  });
+
+  it('lists models and workloads on /v1/models', async () => {
+    const body = (await (await app.request('/v1/models')).json()) as { data: Array<{ id: string; object: string }> };
+    expect(body.data.map((model) => model.id)).toEqual(['mock-model', 'embedder', 'ollama-model', 'workload/triage']);
+    expect(body.data.every((model) => model.object === 'model')).toBe(true);
+  });
+});
+
+describe('chat completions', () => {
+  it('routes by model name and by workload (name or header), and says so in headers', async () => {
+    const byModel = await chat({});
+    expect(byModel.status).toBe(200);
+    expect(byModel.headers.get('x-switchyard-deployment')).toBe('local/mock-model');
+    const byWorkload = await chat({ model: 'workload/triage' });
+    expect(byWorkload.headers.get('x-switchyard-workload')).toBe('triage');
+    const byHeader = await chat({ model: 'anything' }, { 'x-switchyard-workload': 'triage' });
+    expect(byHeader.status).toBe(200);
+    expect(byHeader.headers.get('x-switchyard-workload')).toBe('triage');
+    const completion = (await byModel.json()) as { object: string; choices: Array<{ message: { content: string } }> };
+    expect(completion.object).toBe('chat.completion');
+    expect(completion.choices[0]!.message.content).toBe('Echo: hi');
+    expect(summaries.at(-1)).toMatchObject({ endpoint: 'chat', workload: 'triage', deployment: 'local/mock-model', status: 200 });
+  });
+});
+
+describe('bad input', () => {
+  it('malformed JSON → 400 invalid_json', async () => {
+    const error = await expectError(await post('/v1/chat/completions', '{"model": "mock-model", '), 400, null, /not valid JSON/);
+    expect(error.code).toBe('invalid_json');
+  });
+
+  it('wrong type → 400 naming the field', async () => {
+    await expectError(await chat({ temperature: 'hot' }), 400, 'temperature', /Invalid value for 'temperature'/);
+    await expectError(await chat({ messages: [{ role: 'user', content: 42 }] }), 400, 'messages[0].content', /messages\[0\]\.content/);
+  });
+
+  it('missing messages → 400 naming messages', async () => {
+    await expectError(await post('/v1/chat/completions', { model: 'mock-model' }), 400, 'messages', /Missing required parameter: 'messages'/);
+    await expectError(await chat({ messages: [] }), 400, 'messages', /at least one message/);
+  });
+
+  it('unknown model or workload → 404 naming it', async () => {
+    const error = await expectError(await chat({ model: 'gpt-9' }), 404, 'model', /Model 'gpt-9' is not configured\. Known models: mock-model/);
+    expect(error.code).toBe('model_not_found');
+    await expectError(await chat({ model: 'workload/nope' }), 404, 'model', /Workload 'nope' is not configured/);
+    await expectError(await chat({}, { 'x-switchyard-workload': 'nope' }), 404, 'x-switchyard-workload', /from header/);
+  });
+
+  it('an embedding model on the chat endpoint → 400', async () => {
+    await expectError(await chat({ model: 'embedder' }), 400, 'model', /embedding model/);
+  });
+
+  it('body over the configured limit → 413', async () => {
+    const response = await chat({ messages: [{ role: 'user', content: 'x'.repeat(4000) }] });
+    await expectError(response, 413, null, /exceeds the limit of 2048 bytes/);
+  });
+
+  it('unknown parameter → 400 naming it; n > 1 → 400', async () => {
+    await expectError(await chat({ temprature: 1 }), 400, 'temprature', /Unrecognized request argument supplied: temprature/);
+    await expectError(await chat({ n: 2 }), 400, 'n', /Only n=1/);
+  });
+
+  it('parameter unsupported by the chosen provider → 400 naming it, or dropped with a warning on request', async () => {
+    const error = await expectError(await chat({ model: 'ollama-model', logprobs: true }), 400, 'logprobs', /not supported by ollama\/llama3\.1/);
+    expect(error.code).toBe('unsupported_parameter');
+    const dropped = await chat({ model: 'ollama-model', logprobs: true }, { 'x-switchyard-unsupported-params': 'drop' });
+    expect(dropped.status).toBe(200);
+    expect(dropped.headers.get('x-switchyard-warnings')).toBe('unsupported:logprobs');
+    const sent = upstream.requests.at(-1)!.body as Record<string, unknown>;
+    expect(sent.logprobs).toBeUndefined();
+  });
+
+  it('wrong content type → 400; unknown route → 404 in the OpenAI error shape', async () => {
+    const response = await app.request('/v1/chat/completions', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' });
+    await expectError(response, 400, null, /Content-Type must be application\/json/);
+    await expectError(await app.request('/v1/nothing'), 404, null, /No route for GET \/v1\/nothing/);
+  });
+});
+
+describe('embeddings', () => {
+  it('returns float and base64 embeddings', async () => {
+    const response = await post('/v1/embeddings', { model: 'embedder', input: ['a', 'bb'] });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { data: Array<{ index: number; embedding: number[] }>; usage: { prompt_tokens: number } };
+    expect(body.data.map((entry) => entry.index)).toEqual([0, 1]);
+    expect(body.data[0]!.embedding).toHaveLength(8);
+    expect(body.usage.prompt_tokens).toBe(6);
+    const encoded = await post('/v1/embeddings', { model: 'embedder', input: 'a', encoding_format: 'base64' });
+    const encodedBody = (await encoded.json()) as { data: Array<{ embedding: string }> };
+    const bytes = Buffer.from(encodedBody.data[0]!.embedding, 'base64');
+    const floats = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+    expect(Array.from(floats)).toEqual(body.data[0]!.embedding.map((value) => Math.fround(value)));
+  });
+
+  it('rejects empty input and chat models', async () => {
+    await expectError(await post('/v1/embeddings', { model: 'embedder', input: [''] }), 400, 'input', /empty strings/);
+    await expectError(await post('/v1/embeddings', { model: 'mock-model', input: 'x' }), 400, 'model', /chat model/);
+  });
+});
