@@ -6,6 +6,7 @@ import { toOpenAIErrorResponse } from './openai-wire/openai-error-body.js';
 import { adminRoutes } from './routes/admin/admin-routes.js';
 import { chatCompletionsHandler } from './routes/v1/chat-completions.js';
 import { embeddingsHandler } from './routes/v1/embeddings.js';
+import { messagesHandler } from './routes/v1/messages.js';
 import { modelsHandler } from './routes/v1/models.js';
 
 /** The gateway's HTTP app: the OpenAI- and Anthropic-compatible APIs, health and admin routes. */
@@ -27,6 +28,7 @@ export function createGatewayApp(dependencies: GatewayDependencies): Hono<Gatewa
 
   app.post('/v1/chat/completions', chatCompletionsHandler(dependencies));
   app.post('/v1/embeddings', embeddingsHandler(dependencies));
+  app.post('/v1/messages', messagesHandler(dependencies));
   app.get('/v1/models', modelsHandler(dependencies));
   app.route('/admin', adminRoutes(dependencies));
 

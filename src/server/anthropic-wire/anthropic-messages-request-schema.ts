@@ -44,9 +44,17 @@ const redactedThinkingBlock = z.object({ type: z.literal('redacted_thinking'), d
 const userContentBlock = z.discriminatedUnion('type', [textBlock, imageBlock, toolResultBlock]);
 const assistantContentBlock = z.discriminatedUnion('type', [textBlock, toolUseBlock, thinkingBlock, redactedThinkingBlock]);
 
+/**
+ * String content is shorthand for one text block. Normalising it before validation (rather than
+ * a string-or-array union) lets an error name the exact block and field at fault.
+ */
+function blocksOrText<T extends z.ZodType>(block: T) {
+  return z.preprocess((value) => (typeof value === 'string' ? [{ type: 'text', text: value }] : value), z.array(block));
+}
+
 export const anthropicInboundMessageSchema = z.discriminatedUnion('role', [
-  z.object({ role: z.literal('user'), content: z.union([z.string(), z.array(userContentBlock)]) }),
-  z.object({ role: z.literal('assistant'), content: z.union([z.string(), z.array(assistantContentBlock)]) }),
+  z.object({ role: z.literal('user'), content: blocksOrText(userContentBlock) }),
+  z.object({ role: z.literal('assistant'), content: blocksOrText(assistantContentBlock) }),
 ]);
 
 const toolDefinition = z.object({

@@ -147,10 +147,6 @@ function convertMessages(messages: AnthropicInboundMessage[], warnings: CallWarn
       converted.push(convertAssistant(message, messageIndex, toolNames, warnings));
       continue;
     }
-    if (typeof message.content === 'string') {
-      converted.push({ role: 'user', content: [{ type: 'text', text: message.content }] });
-      continue;
-    }
     const toolResults: ToolResultPart[] = [];
     const userContent: UserMessage['content'] = [];
     for (const [blockIndex, block] of message.content.entries()) {
@@ -187,7 +183,6 @@ function convertAssistant(
   toolNames: Map<string, string>,
   warnings: CallWarning[],
 ): AssistantMessage {
-  if (typeof message.content === 'string') return { role: 'assistant', content: [{ type: 'text', text: message.content }] };
   const content: AssistantMessage['content'] = [];
   for (const [blockIndex, block] of message.content.entries()) {
     switch (block.type) {

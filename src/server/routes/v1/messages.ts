@@ -1,0 +1,100 @@
+import type { Context } from 'hono';
+import { executeGenerate, executeStream } from '../../../core/pipeline/execute.js';
+import { resolveRoute, WORKLOAD_HEADER } from '../../../core/routing/resolve-route.js';
+import type { CallWarning } from '../../../spec/chat-result.js';
+import { toAnthropicErrorResponse } from '../../anthropic-wire/anthropic-error-body.js';
+import { anthropicMessageId, toAnthropicMessage } from '../../anthropic-wire/anthropic-message-response.js';
+import { toAnthropicMessageStream } from '../../anthropic-wire/anthropic-message-stream.js';
+import { anthropicMessagesRequestSchema } from '../../anthropic-wire/anthropic-messages-request-schema.js';
+import { convertAnthropicMessagesRequest } from '../../anthropic-wire/convert-anthropic-messages-request.js';
+import { REQUEST_ID_HEADER, type GatewayDependencies, type GatewayEnv } from '../../gateway-context.js';
+import { authenticateClient } from '../../middleware/auth.js';
+import { readJsonBody } from '../../middleware/read-json-body.js';
+import { parseWireRequest } from '../../parse-wire-request.js';
+import { routingHeaders } from '../../response-headers.js';
+import { SSE_HEADERS } from '../../sse-headers.js';
+import { unsupportedSettingsMode } from './chat-completions.js';
+
+/**
+ * POST /v1/messages: the Anthropic Messages API over every configured model, so Anthropic SDK
+ * clients reach OpenAI, Gemini or open models through the same pipeline as /v1/chat/completions.
+ * Errors are answered here in Anthropic's format; the app-wide handler writes OpenAI's.
+ */
+export function messagesHandler(dependencies: GatewayDependencies) {
+  return async (context: Context<GatewayEnv>): Promise<Response> => {
+    try {
+      return await createMessage(context, dependencies);
+    } catch (error) {
+      const requestId = context.get('requestId');
+      const response = toAnthropicErrorResponse(error, requestId);
+      if (response.status >= 500) {
+        dependencies.logger.error({ err: error, requestId, path: context.req.path }, 'request failed');
+      }
+      return context.json(response.body, response.status as 400, { ...response.headers, [REQUEST_ID_HEADER]: requestId ?? '' });
+    }
+  };
+}
+
+async function createMessage(context: Context<GatewayEnv>, dependencies: GatewayDependencies): Promise<Response> {
+  const runtime = dependencies.holder.current;
+  const server = runtime.config.server;
+  authenticateClient(context, server.api_keys);
+  const body = await readJsonBody(context, server.max_body_bytes);
+  const { call, meta } = convertAnthropicMessagesRequest(parseWireRequest(anthropicMessagesRequestSchema, body));
+  call.abortSignal = context.req.raw.signal;
+  call.unsupportedSettings = unsupportedSettingsMode(context, server.unsupported_params);
+  const plan = resolveRoute(runtime, { model: meta.model, workload: context.req.header(WORKLOAD_HEADER), kind: 'chat' });
+  const requestId = context.get('requestId');
+  const summary = {
+    requestId,
+    startedAt: context.get('startedAt'),
+    endpoint: 'messages' as const,
+    requestedModel: meta.model,
+    workload: plan.workload,
+    routeReason: plan.reason,
+  };
+
+  if (!meta.stream) {
+    const execution = await executeGenerate(plan, call);
+    const result = execution.result;
+    const message = toAnthropicMessage(result, {
+      id: anthropicMessageId(result.response.id),
+      model: result.response.modelId ?? execution.target.deployment.model,
+      stopSequences: meta.stopSequences,
+    });
+    dependencies.observer?.onRequestEnd({
+      ...summary,
+      durationMs: performance.now() - context.get('startedAt'),
+      stream: false,
+      deployment: execution.target.deployment.id,
+      upstreamModel: result.response.modelId,
+      status: 200,
+      attempts: execution.attempts,
+      usage: result.usage,
+    });
+    const warnings: CallWarning[] = [...meta.warnings, ...result.warnings];
+    return context.json(message, 200, routingHeaders(requestId, plan, execution, warnings));
+  }
+
+  const execution = await executeStream(plan, call);
+  const metadata = execution.result.response;
+  const stream = toAnthropicMessageStream(execution.result.stream, {
+    identity: {
+      id: anthropicMessageId(metadata?.id),
+      model: metadata?.modelId ?? execution.target.deployment.model,
+      stopSequences: meta.stopSequences,
+    },
+    onEnd: (outcome) =>
+      dependencies.observer?.onRequestEnd({
+        ...summary,
+        durationMs: performance.now() - context.get('startedAt'),
+        stream: true,
+        deployment: execution.target.deployment.id,
+        status: 200,
+        errorCode: outcome.error === undefined ? undefined : 'stream_error',
+        attempts: execution.attempts,
+        usage: outcome.usage,
+      }),
+  });
+  return new Response(stream, { status: 200, headers: { ...SSE_HEADERS, ...routingHeaders(requestId, plan, execution, meta.warnings) } });
+}
