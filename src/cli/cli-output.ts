@@ -5,6 +5,13 @@ export function printResult(json: boolean, value: unknown, text: () => string): 
   process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${text()}\n`);
 }
 
+/** Thrown by `fail` after the reason is printed; `main` turns it into the exit code. */
+export class CliExit extends Error {
+  constructor(readonly exitCode: number) {
+    super(`exit ${exitCode}`);
+  }
+}
+
 /**
  * Reports a failure and exits non-zero: one line of reason (then details for config errors),
  * or a JSON object with `--json`.
@@ -20,7 +27,7 @@ export function fail(error: unknown, json: boolean): never {
   } else {
     process.stderr.write(`error: ${message.split('\n')[0]}\n`);
   }
-  process.exit(1);
+  throw new CliExit(1);
 }
 
 /** Formats rows as an aligned text table. */

@@ -1,5 +1,7 @@
 import { Command } from 'commander';
+import { CliExit } from './cli-output.js';
 import { registerConfigCommands } from './config-check-command.js';
+import { registerDemoCommand } from './demo-command.js';
 import { registerModelsCommand } from './models-command.js';
 import { registerServeCommand } from './serve-command.js';
 
@@ -10,9 +12,16 @@ export function createProgram(): Command {
   registerServeCommand(program);
   registerConfigCommands(program);
   registerModelsCommand(program);
+  registerDemoCommand(program);
   return program;
 }
 
+/** Runs the CLI; a failure sets a non-zero exit code after its one-line reason is printed. */
 export async function main(argv: string[] = process.argv): Promise<void> {
-  await createProgram().parseAsync(argv);
+  try {
+    await createProgram().parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CliExit) process.exitCode = error.exitCode;
+    else throw error;
+  }
 }

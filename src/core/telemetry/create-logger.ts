@@ -13,6 +13,6 @@ export function createLogger(options: { level?: string; destination?: number | s
         censor: '[redacted]',
       },
     },
-    pino.destination({ dest: options.destination ?? 1, sync: false, minLength: 4096 }),
+    pino.destination({ dest: options.destination ?? 1, sync: false }),
   );
 }

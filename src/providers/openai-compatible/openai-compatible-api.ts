@@ -39,7 +39,10 @@ export const openAIChatResponseSchema = z.object({
       z.object({
         message: z.object({
           content: z.string().nullish(),
+          /** vLLM (before 0.10) and DeepSeek. */
           reasoning_content: z.string().nullish(),
+          /** Ollama, OpenRouter and newer vLLM. */
+          reasoning: z.string().nullish(),
           tool_calls: z.array(toolCallSchema).nullish(),
           refusal: z.string().nullish(),
         }),
@@ -63,6 +66,8 @@ export const openAIChatChunkSchema = z.object({
           .object({
             content: z.string().nullish(),
             reasoning_content: z.string().nullish(),
+            reasoning: z.string().nullish(),
+            refusal: z.string().nullish(),
             tool_calls: z
               .array(
                 z.object({

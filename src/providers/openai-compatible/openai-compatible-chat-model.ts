@@ -15,7 +15,6 @@ import {
 } from '../../provider-utils/index.js';
 import type { ChatCall, ToolCallPart, TextPart, ReasoningPart } from '../../spec/chat-call.js';
 import type { CallWarning, ChatResult, TokenLogprob } from '../../spec/chat-result.js';
-import { classifyUpstreamError } from '../../provider-utils/classify-upstream-error.js';
 import type { LanguageModelAdapter, StreamResult } from '../../spec/language-model-adapter.js';
 import type { FinishReason } from '../../spec/finish-reason.js';
 import type { Usage } from '../../spec/usage.js';
@@ -26,7 +25,7 @@ import {
   type OpenAIUsage,
 } from './openai-compatible-api.js';
 import { convertToOpenAICompatibleMessages, extraBodyFields } from './convert-to-openai-compatible-messages.js';
-import { mapOpenAICompatibleError, readOpenAIErrorInfo } from './openai-compatible-error.js';
+import { mapOpenAICompatibleError, readOpenAIStreamError } from './openai-compatible-error.js';
 import { mapOpenAICompatibleFinishReason } from './map-openai-compatible-finish-reason.js';
 import type { OpenAICompatibleProfile } from './openai-compatible-profile.js';
 
@@ -71,7 +70,8 @@ export class OpenAICompatibleChatModel implements LanguageModelAdapter {
     const response = parseProviderResponse(this.provider, openAIChatResponseSchema, json);
     const choice = response.choices[0]!;
     const content: Array<TextPart | ToolCallPart | ReasoningPart> = [];
-    if (choice.message.reasoning_content) content.push({ type: 'reasoning', text: choice.message.reasoning_content });
+    const reasoning = choice.message.reasoning_content || choice.message.reasoning;
+    if (reasoning) content.push({ type: 'reasoning', text: reasoning });
     const text = choice.message.content ?? choice.message.refusal;
     if (text) content.push({ type: 'text', text });
     for (const [index, toolCall] of (choice.message.tool_calls ?? []).entries()) {
@@ -121,10 +121,9 @@ export class OpenAICompatibleChatModel implements LanguageModelAdapter {
         if (message.data === '[DONE]') return 'done';
         if (message.data.trim() === '') return SKIP_EVENT;
         const json = parseSseJson(provider, message.data);
-        if (typeof json === 'object' && json !== null && 'error' in json) {
-          // vLLM and hosted APIs report failures mid-stream as a data frame carrying an error body.
-          throw classifyUpstreamError({ provider, status: 500, headers: {}, bodyText: message.data }, readOpenAIErrorInfo(json));
-        }
+        // vLLM and hosted APIs report failures mid-stream as a data frame carrying an error body.
+        const streamError = readOpenAIStreamError(provider, json, message.data);
+        if (streamError) throw streamError;
         return parseProviderResponse(provider, openAIChatChunkSchema, json);
       },
       mapper: new OpenAICompatibleStreamMapper(provider, warnings),
@@ -148,11 +147,13 @@ export class OpenAICompatibleChatModel implements LanguageModelAdapter {
       if (profile.supportsTopK) body.top_k = call.topK;
       else unsupported('topK');
     }
-    if (call.frequencyPenalty !== undefined || call.presencePenalty !== undefined) {
-      if (profile.supportsPenalties) {
-        if (call.frequencyPenalty !== undefined) body.frequency_penalty = call.frequencyPenalty;
-        if (call.presencePenalty !== undefined) body.presence_penalty = call.presencePenalty;
-      } else unsupported(call.frequencyPenalty !== undefined ? 'frequencyPenalty' : 'presencePenalty');
+    if (call.frequencyPenalty !== undefined) {
+      if (profile.supportsPenalties) body.frequency_penalty = call.frequencyPenalty;
+      else unsupported('frequencyPenalty');
+    }
+    if (call.presencePenalty !== undefined) {
+      if (profile.supportsPenalties) body.presence_penalty = call.presencePenalty;
+      else unsupported('presencePenalty');
     }
     if (call.stopSequences && call.stopSequences.length > 0) body.stop = call.stopSequences;
     if (call.seed !== undefined) {
@@ -279,8 +280,11 @@ class OpenAICompatibleStreamMapper implements StreamChunkMapper<OpenAIChatChunk 
     const choice = chunk.choices?.[0];
     if (!choice) return;
     const delta = choice.delta;
-    if (delta?.reasoning_content) emit({ type: 'reasoning-delta', delta: delta.reasoning_content });
+    const reasoning = delta?.reasoning_content || delta?.reasoning;
+    if (reasoning) emit({ type: 'reasoning-delta', delta: reasoning });
     if (delta?.content) emit({ type: 'text-delta', delta: delta.content });
+    // A refusal is the answer's text, as `generate` maps it; dropping it would stream an empty reply.
+    if (delta?.refusal) emit({ type: 'text-delta', delta: delta.refusal });
     for (const toolDelta of delta?.tool_calls ?? []) {
       const index = toolDelta.index ?? this.toolCallIds.size;
       let toolCallId = this.toolCallIds.get(index);

@@ -27,3 +27,22 @@ export function readOpenAIErrorInfo(body: unknown): UpstreamErrorInfo {
   }
   return {};
 }
+
+/**
+ * Recognises an error sent as a stream frame after a 200: OpenRouter and newer vLLM send
+ * `{"error": {...}}` (OpenRouter beside `choices`), older vLLM its flat `{"object": "error", ...}`,
+ * which would otherwise pass as an empty chunk and end the stream as if it had succeeded. The HTTP
+ * status is long sent, so the numeric code these servers put in the body stands in for it.
+ * @see https://openrouter.ai/docs/api-reference/errors (errors during streaming)
+ * @see https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html
+ */
+export function readOpenAIStreamError(provider: string, frame: unknown, frameText: string): GatewayError | undefined {
+  if (typeof frame !== 'object' || frame === null) return undefined;
+  const record = frame as Record<string, unknown>;
+  const nested = record.error;
+  const isErrorFrame = (nested !== undefined && nested !== null) || record.object === 'error';
+  if (!isErrorFrame) return undefined;
+  const bodyCode = typeof nested === 'object' && nested !== null ? (nested as Record<string, unknown>).code : record.code;
+  const status = typeof bodyCode === 'number' && bodyCode >= 400 && bodyCode <= 599 ? bodyCode : 500;
+  return classifyUpstreamError({ provider, status, headers: {}, bodyText: frameText }, readOpenAIErrorInfo(frame));
+}
