@@ -57,6 +57,7 @@ describe('Anthropic SDK against the gateway', () => {
       usage: { input_tokens: 12, output_tokens: 5, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 },
     });
     expect(message.id).toMatch(/^msg_/);
+    expect(response.headers.get('request-id')).toBe(response.headers.get('x-request-id'));
     expect(response.headers.get('x-switchyard-deployment')).toBe('local/mock-model');
 
     const sent = upstream.requests[0]!;
@@ -164,7 +165,8 @@ describe('Anthropic SDK against the gateway', () => {
     const typed = error as InstanceType<typeof Anthropic.NotFoundError>;
     expect(typed.status).toBe(404);
     expect(typed.error).toMatchObject({ type: 'error', error: { type: 'not_found_error', message: expect.stringContaining("Model 'no-such-model' is not configured") } });
-    expect(typed.requestID).toBeNull();
+    expect(typed.requestID).toBe((typed.error as { request_id: string }).request_id);
+    expect(typed.requestID).toBe(typed.headers?.get('x-request-id'));
     expect(upstream.requests).toHaveLength(0);
   });
 

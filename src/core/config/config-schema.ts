@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { OPENAI_COMPATIBLE_PROVIDER_TYPES } from '../../providers/openai-compatible/openai-compatible-profile.js';
+import { simulatedProviderOptionsSchema } from '../../providers/simulated/simulated-options.js';
 
 /**
  * The schema of `switchyard.yaml`. Every object is strict: an unknown key is an error naming it,
@@ -64,10 +65,11 @@ const anthropicProviderSchema = z
 
 const geminiProviderSchema = z.object({ type: z.literal('gemini'), ...providerCommon }).strict();
 
-/** The simulated provider's own options are validated by its factory (see providers/simulated). */
-const simulatedProviderSchema = z
-  .object({ type: z.literal('simulated'), description: z.string().optional() })
-  .catchall(z.unknown());
+/** A built-in simulated provider: latency, pacing and faults (see providers/simulated). */
+const simulatedProviderSchema = simulatedProviderOptionsSchema.extend({
+  type: z.literal('simulated'),
+  description: z.string().optional(),
+});
 
 export const providerSchema = z.discriminatedUnion('type', [
   openAICompatibleProviderSchema,

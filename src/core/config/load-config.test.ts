@@ -136,3 +136,11 @@ describe('loadConfigFile', () => {
     await expect(loadConfigFile(join(directory, 'absent.yaml'))).rejects.toThrow(/absent\.yaml: \(root\): cannot read config: file not found/);
   });
 });
+
+describe('shipped configs', () => {
+  it('examples/switchyard.yaml is valid with no keys set (only warnings)', async () => {
+    const config = await loadConfigFile(new URL('../../../examples/switchyard.yaml', import.meta.url).pathname, { env: {} });
+    expect(Object.keys(config.models)).toContain('llama-8b');
+    expect(config.warnings.every((warning) => warning.includes('no api_key'))).toBe(true);
+  });
+});

@@ -2,8 +2,7 @@ import type { ProviderFactory } from '../../provider-utils/index.js';
 import { createAnthropic } from '../../providers/anthropic/index.js';
 import { createGemini } from '../../providers/gemini/index.js';
 import { createOpenAICompatible, type OpenAICompatibleProfile } from '../../providers/openai-compatible/index.js';
-import { createSimulated, simulatedProviderOptionsSchema } from '../../providers/simulated/index.js';
-import { ConfigError } from '../../spec/errors.js';
+import { createSimulated } from '../../providers/simulated/index.js';
 import type { ProviderConfig } from '../config/config-schema.js';
 
 export interface ProviderFactoryOptions {
@@ -16,18 +15,8 @@ export interface ProviderFactoryOptions {
 /** The one place that switches on provider type: config in, adapter factory out. */
 export function createProviderFactory(name: string, config: ProviderConfig, options: ProviderFactoryOptions): ProviderFactory {
   if (config.type === 'simulated') {
-    const { type: _type, description: _description, ...rest } = config;
-    const parsed = simulatedProviderOptionsSchema.safeParse(rest);
-    if (!parsed.success) {
-      throw new ConfigError(
-        parsed.error.issues.map((issue) => ({
-          file: options.file,
-          path: ['providers', name, ...issue.path.map(String)].join('.'),
-          message: issue.message,
-        })),
-      );
-    }
-    return createSimulated({ name, options: parsed.data });
+    const { type: _type, description: _description, ...options } = config;
+    return createSimulated({ name, options });
   }
   const common = {
     name,

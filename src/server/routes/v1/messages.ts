@@ -30,7 +30,7 @@ export function messagesHandler(dependencies: GatewayDependencies) {
       if (response.status >= 500) {
         dependencies.logger.error({ err: error, requestId, path: context.req.path }, 'request failed');
       }
-      return context.json(response.body, response.status as 400, { ...response.headers, [REQUEST_ID_HEADER]: requestId ?? '' });
+      return context.json(response.body, response.status as 400, { ...response.headers, ...requestIdHeaders(requestId ?? '') });
     }
   };
 }
@@ -73,7 +73,7 @@ async function createMessage(context: Context<GatewayEnv>, dependencies: Gateway
       usage: result.usage,
     });
     const warnings: CallWarning[] = [...meta.warnings, ...result.warnings];
-    return context.json(message, 200, routingHeaders(requestId, plan, execution, warnings));
+    return context.json(message, 200, { ...routingHeaders(requestId, plan, execution, warnings), ...requestIdHeaders(requestId) });
   }
 
   const execution = await executeStream(plan, call);
@@ -96,5 +96,13 @@ async function createMessage(context: Context<GatewayEnv>, dependencies: Gateway
         usage: outcome.usage,
       }),
   });
-  return new Response(stream, { status: 200, headers: { ...SSE_HEADERS, ...routingHeaders(requestId, plan, execution, meta.warnings) } });
+  return new Response(stream, {
+    status: 200,
+    headers: { ...SSE_HEADERS, ...routingHeaders(requestId, plan, execution, meta.warnings), ...requestIdHeaders(requestId) },
+  });
+}
+
+/** Anthropic SDKs read the request id from `request-id` (exposed as `requestID`); ours is `x-request-id`. */
+function requestIdHeaders(requestId: string): Record<string, string> {
+  return { [REQUEST_ID_HEADER]: requestId, 'request-id': requestId };
 }

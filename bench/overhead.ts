@@ -1,0 +1,250 @@
+/**
+ * `npm run bench:overhead`: what the gateway adds on top of a zero-latency upstream.
+ *
+ * The gateway runs pinned to core 0; wrk and the fake upstream share core 1. Each scenario
+ * (non-streaming / streaming × 1, 16, 64 connections) is measured directly against the upstream
+ * and through the gateway, after a discarded warm-up. Gateway CPU per request comes from
+ * /proc/<pid>/stat. The npm script builds dist/ first; this file builds nothing.
+ *
+ * Options: --duration <s> (8)  --warmup <s> (2)  --connections 1,16,64  --json
+ *          --strict (exit 2 when a target is missed)
+ *          --cpu-prof (profile the gateway during one non-streaming 64-connection run instead)
+ */
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  clockTicksPerSecond,
+  freePort,
+  installCleanup,
+  killAllChildren,
+  processCpuMs,
+  startPinned,
+  waitForHealthy,
+  waitForLine,
+  type LongRunningChild,
+} from './child-processes.js';
+import { buildRow, formatSummary, formatTable, type GatewayMeasurement, type OverheadRow, type Scenario } from './overhead-report.js';
+import { summarizeCpuProfile } from './summarize-cpu-profile.js';
+import { validateCompletion, validateStream } from './validate-answers.js';
+import { errorCount, runWrk, writeWrkScript, wrkInstalled, type WrkResult } from './wrk.js';
+
+const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
+const GATEWAY_CORE = 0;
+const LOAD_CORE = 1;
+
+interface Options {
+  durationSeconds: number;
+  warmupSeconds: number;
+  connections: number[];
+  json: boolean;
+  strict: boolean;
+  cpuProfile: boolean;
+}
+
+function parseOptions(argv: string[]): Options {
+  const options: Options = { durationSeconds: 8, warmupSeconds: 2, connections: [1, 16, 64], json: false, strict: false, cpuProfile: false };
+  const seconds = (flag: string, text: string | undefined) => {
+    const value = Number(text?.replace(/s$/, ''));
+    if (!Number.isInteger(value) || value < 1) throw new Error(`${flag} expects whole seconds, got '${text}'`);
+    return value;
+  };
+  for (let index = 0; index < argv.length; index++) {
+    const flag = argv[index]!;
+    if (flag === '--duration') options.durationSeconds = seconds(flag, argv[++index]);
+    else if (flag === '--warmup') options.warmupSeconds = seconds(flag, argv[++index]);
+    else if (flag === '--connections') {
+      options.connections = (argv[++index] ?? '').split(',').map(Number);
+      if (options.connections.some((count) => !Number.isInteger(count) || count < 1)) throw new Error(`--connections expects e.g. 1,16,64`);
+    } else if (flag === '--json') options.json = true;
+    else if (flag === '--strict') options.strict = true;
+    else if (flag === '--cpu-prof') options.cpuProfile = true;
+    else throw new Error(`unknown option '${flag}' (see the header of bench/overhead.ts)`);
+  }
+  return options;
+}
+
+function checkPrerequisites(): void {
+  if (!wrkInstalled()) throw new Error('wrk is not installed: apt-get install wrk');
+  if (!existsSync('/usr/bin/taskset') && !existsSync('/bin/taskset')) throw new Error('taskset is not installed: apt-get install util-linux');
+  if (availableParallelism() < 2) throw new Error(`needs 2 cores (gateway on core ${GATEWAY_CORE}, load on core ${LOAD_CORE}); this machine offers ${availableParallelism()}`);
+  if (!existsSync(join(ROOT, 'dist/cli/main.js'))) throw new Error('dist/ is missing: run `npm run build` (or use `npm run bench:overhead`)');
+  if (!existsSync('/proc/self/stat')) throw new Error('needs /proc (Linux) for CPU accounting');
+}
+
+function gatewayConfig(upstreamPort: number): string {
+  return `# Written by bench/overhead.ts: one OpenAI provider pointed at the zero-latency upstream.
+server:
+  api_keys: [bench-client-key]
+providers:
+  bench-upstream:
+    type: openai
+    base_url: http://127.0.0.1:${upstreamPort}/v1
+    api_key: bench-upstream-key
+models:
+  bench-model:
+    deployments:
+      - provider: bench-upstream
+        model: bench-model
+`;
+}
+
+function progress(options: Options, line: string): void {
+  // With --json, stdout carries only the JSON document.
+  (options.json ? process.stderr : process.stdout).write(`${line}\n`);
+}
+
+async function startUpstream(): Promise<{ process: LongRunningChild; port: number }> {
+  const script = join(ROOT, 'bench/zero-latency-upstream.ts');
+  const upstream = startPinned(LOAD_CORE, process.execPath, ['--import', 'tsx', script], { name: 'zero-latency upstream' });
+  const port = Number(await waitForLine(upstream, /listening (\d+)/, 20_000));
+  return { process: upstream, port };
+}
+
+async function startGatewayProcess(configFile: string, profileDirectory: string | undefined): Promise<{ process: LongRunningChild; url: string }> {
+  const port = await freePort();
+  const profileFlags = profileDirectory ? ['--cpu-prof', `--cpu-prof-dir=${profileDirectory}`] : [];
+  const gateway = startPinned(
+    GATEWAY_CORE,
+    process.execPath,
+    [...profileFlags, join(ROOT, 'bin/switchyard.js'), 'serve', '--config', configFile, '--port', String(port), '--host', '127.0.0.1'],
+    { name: 'gateway', env: { ...process.env, LOG_LEVEL: 'warn', NODE_ENV: 'production' } },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHealthy(`${url}/healthz`, 20_000, gateway.exited);
+  return { process: gateway, url };
+}
+
+/** A wrk run that fails fast when the gateway dies during it. */
+async function measure(url: string, connections: number, seconds: number, scriptFile: string, gateway: LongRunningChild): Promise<WrkResult> {
+  return Promise.race([runWrk({ url, connections, durationSeconds: seconds, scriptFile, core: LOAD_CORE }), gateway.exited]);
+}
+
+async function measureGateway(url: string, connections: number, seconds: number, scriptFile: string, gateway: LongRunningChild): Promise<GatewayMeasurement> {
+  const cpuBefore = processCpuMs(gateway.pid);
+  const result = await measure(url, connections, seconds, scriptFile, gateway);
+  const cpuMs = processCpuMs(gateway.pid) - cpuBefore;
+  return {
+    ...result,
+    cpuMs,
+    cpuMsPerRequest: result.requests === 0 ? Number.NaN : cpuMs / result.requests,
+    coreUtilisation: cpuMs / (result.durationSeconds * 1000),
+  };
+}
+
+function describe(result: WrkResult): string {
+  const errors = errorCount(result);
+  return `${Math.round(result.requestsPerSecond)} req/s, p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms${errors ? `, ${errors} ERRORS` : ''}`;
+}
+
+async function runMatrix(options: Options, upstreamUrl: string, gatewayUrl: string, gateway: LongRunningChild, scripts: Record<Scenario, string>): Promise<OverheadRow[]> {
+  const rows: OverheadRow[] = [];
+  const total = 2 * options.connections.length * 2;
+  let step = 0;
+  for (const scenario of ['non-streaming', 'streaming'] as const) {
+    for (const connections of options.connections) {
+      const label = (target: string) => `[${String(++step).padStart(2)}/${total}] ${target.padEnd(7)} ${scenario.padEnd(13)} ${String(connections).padStart(2)} conn`;
+      const directLabel = label('direct');
+      await measure(`${upstreamUrl}/v1/chat/completions`, connections, options.warmupSeconds, scripts[scenario], gateway);
+      const direct = await measure(`${upstreamUrl}/v1/chat/completions`, connections, options.durationSeconds, scripts[scenario], gateway);
+      progress(options, `${directLabel}  ${describe(direct)}`);
+      const gatewayLabel = label('gateway');
+      await measure(`${gatewayUrl}/v1/chat/completions`, connections, options.warmupSeconds, scripts[scenario], gateway);
+      const through = await measureGateway(`${gatewayUrl}/v1/chat/completions`, connections, options.durationSeconds, scripts[scenario], gateway);
+      progress(options, `${gatewayLabel}  ${describe(through)}, CPU ${through.cpuMsPerRequest.toFixed(3)} ms/req (${Math.round(through.coreUtilisation * 100)}% of core ${GATEWAY_CORE})`);
+      rows.push(buildRow(scenario, connections, direct, through));
+    }
+  }
+  return rows;
+}
+
+function saveResults(document: object): string {
+  const directory = join(ROOT, 'bench/results');
+  mkdirSync(directory, { recursive: true });
+  const file = join(directory, `overhead-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, `${JSON.stringify(document, null, 2)}\n`);
+  return file;
+}
+
+async function profileGateway(options: Options, upstreamUrl: string, configFile: string, scriptFile: string): Promise<void> {
+  const profileDirectory = join(ROOT, 'bench/results', `profile-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+  mkdirSync(profileDirectory, { recursive: true });
+  const gateway = await startGatewayProcess(configFile, profileDirectory);
+  await validateCompletion(`${gateway.url}/v1/chat/completions`, 'gateway (profiled)');
+  await measure(`${gateway.url}/v1/chat/completions`, 64, options.warmupSeconds, scriptFile, gateway.process);
+  const result = await measureGateway(`${gateway.url}/v1/chat/completions`, 64, options.durationSeconds, scriptFile, gateway.process);
+  progress(options, `profiled gateway non-streaming 64 conn  ${describe(result)}, CPU ${result.cpuMsPerRequest.toFixed(3)} ms/req (profiler on)`);
+  // SIGTERM makes the CLI shut down cleanly, which is when node writes the .cpuprofile.
+  await gateway.process.stop('SIGTERM');
+  const profile = readdirSync(profileDirectory).find((name) => name.endsWith('.cpuprofile'));
+  if (!profile) throw new Error(`the gateway wrote no .cpuprofile into ${profileDirectory}`);
+  progress(options, `profile: ${join(profileDirectory, profile)}\n`);
+  process.stdout.write(`${summarizeCpuProfile(join(profileDirectory, profile), { top: 40 })}\n`);
+}
+
+async function main(): Promise<number> {
+  const options = parseOptions(process.argv.slice(2));
+  checkPrerequisites();
+  installCleanup();
+  const temporary = mkdtempSync(join(tmpdir(), 'switchyard-bench-'));
+  process.on('exit', () => rmSync(temporary, { recursive: true, force: true }));
+  const scripts: Record<Scenario, string> = { 'non-streaming': writeWrkScript(temporary, false), streaming: writeWrkScript(temporary, true) };
+
+  const upstream = await startUpstream();
+  const upstreamUrl = `http://127.0.0.1:${upstream.port}`;
+  const configFile = join(temporary, 'switchyard.yaml');
+  writeFileSync(configFile, gatewayConfig(upstream.port));
+  progress(options, `zero-latency upstream on ${upstreamUrl} (core ${LOAD_CORE}); wrk on core ${LOAD_CORE}; gateway on core ${GATEWAY_CORE}`);
+
+  if (options.cpuProfile) {
+    await profileGateway(options, upstreamUrl, configFile, scripts['non-streaming']);
+    return 0;
+  }
+
+  const gateway = await startGatewayProcess(configFile, undefined);
+  progress(options, `gateway on ${gateway.url} (pid ${gateway.process.pid}); ${options.durationSeconds}s per run after a ${options.warmupSeconds}s warm-up`);
+  await validateCompletion(`${upstreamUrl}/v1/chat/completions`, 'upstream');
+  await validateStream(`${upstreamUrl}/v1/chat/completions`, 'upstream');
+  await validateCompletion(`${gateway.url}/v1/chat/completions`, 'gateway');
+  await validateStream(`${gateway.url}/v1/chat/completions`, 'gateway');
+  progress(options, 'validated: chat.completion and streamed chunks ending in [DONE], direct and through the gateway');
+
+  const rows = await runMatrix(options, upstreamUrl, gateway.url, gateway.process, scripts);
+  await gateway.process.stop();
+  await upstream.process.stop();
+
+  const allPassed = rows.every((row) => row.pass);
+  const document = {
+    benchmark: 'overhead',
+    timestamp: new Date().toISOString(),
+    node: process.version,
+    cpu: cpus()[0]?.model,
+    cores: { gateway: GATEWAY_CORE, loadGeneratorAndUpstream: LOAD_CORE },
+    durationSeconds: options.durationSeconds,
+    warmupSeconds: options.warmupSeconds,
+    clockTicksPerSecond: clockTicksPerSecond(),
+    rows,
+    allPassed,
+  };
+  const file = saveResults(document);
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+  } else {
+    process.stdout.write(`\n${formatTable(rows)}\n\n${formatSummary(rows)}\n`);
+  }
+  progress(options, `results saved to ${file}`);
+  return options.strict && !allPassed ? 2 : 0;
+}
+
+main().then(
+  (code) => {
+    killAllChildren();
+    process.exit(code);
+  },
+  (error: unknown) => {
+    killAllChildren();
+    process.stderr.write(`bench:overhead failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n`);
+    process.exit(1);
+  },
+);
