@@ -11,6 +11,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { pathToFileURL } from 'node:url';
 
 const MODEL = 'bench-model';
 const CREATED = 1_735_689_600;
@@ -129,7 +130,7 @@ function portArgument(): number {
   return port;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   startZeroLatencyUpstream(portArgument()).then(
     (address) => process.stdout.write(`listening ${address.port}\n`),
     (error: unknown) => {
