@@ -37,6 +37,8 @@ export interface LongRunningChild {
   pid: number;
   /** Everything the process wrote to stderr so far (for error messages). */
   stderr(): string;
+  /** The tail of what the process wrote to stdout. */
+  stdout(): string;
   /** Rejects when the process exits before `stop()` is called. */
   exited: Promise<never>;
   stop(signal?: NodeJS.Signals): Promise<void>;
@@ -53,8 +55,13 @@ export function startPinned(core: number, command: string, args: string[], optio
   });
   running.add(child);
   let stderrText = '';
+  let stdoutText = '';
   child.stderr!.on('data', (data: Buffer) => {
     stderrText = (stderrText + data.toString('utf8')).slice(-4000);
+  });
+  // Always drained: a child blocked on a full stdout pipe (its logger) would be measured, not the gateway.
+  child.stdout!.on('data', (data: Buffer) => {
+    stdoutText = (stdoutText + data.toString('utf8')).slice(-4000);
   });
   let stopping = false;
   const exited = new Promise<never>((_, reject) => {
@@ -73,6 +80,7 @@ export function startPinned(core: number, command: string, args: string[], optio
     child,
     pid: child.pid,
     stderr: () => stderrText,
+    stdout: () => stdoutText,
     exited,
     stop(signal = 'SIGTERM') {
       stopping = true;
@@ -120,7 +128,6 @@ export function waitForLine(process: LongRunningChild, pattern: RegExp, timeoutM
       if (match) {
         clearTimeout(timer);
         process.child.stdout!.off('data', onData);
-        process.child.stdout!.resume();
         resolve(match[1] ?? match[0]);
       }
     };
@@ -184,4 +191,19 @@ export async function waitForHealthy(url: string, timeoutMs: number, exited: Pro
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`${url} not healthy after ${timeoutMs} ms (${lastError})`);
+}
+
+/**
+ * Time one core spent busy (user, system, interrupts, and time stolen by the hypervisor), in
+ * milliseconds, from /proc/stat. Compared with the gateway's own CPU time it shows how much else
+ * ran on the gateway's core during a run: other work there skews latency and throughput.
+ */
+export function coreBusyMs(core: number): number {
+  const line = readFileSync('/proc/stat', 'utf8')
+    .split('\n')
+    .find((entry) => entry.startsWith(`cpu${core} `));
+  if (!line) throw new Error(`/proc/stat has no line for cpu${core}`);
+  const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
+  const ticks = user! + nice! + system! + irq! + softirq! + (steal ?? 0);
+  return (ticks * 1000) / clockTicksPerSecond();
 }

@@ -8,7 +8,8 @@
  *
  * Options: --duration <s> (8)  --warmup <s> (2)  --connections 1,16,64  --json
  *          --strict (exit 2 when a target is missed)
- *          --cpu-prof (profile the gateway during one non-streaming 64-connection run instead)
+ *          --cpu-prof (profile the gateway during one non-streaming 64-connection run instead;
+ *                      add --stream to profile a streaming 64-connection run)
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
@@ -16,6 +17,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   clockTicksPerSecond,
+  coreBusyMs,
   freePort,
   installCleanup,
   killAllChildren,
@@ -41,10 +43,12 @@ interface Options {
   json: boolean;
   strict: boolean;
   cpuProfile: boolean;
+  /** With --cpu-prof: profile the streaming scenario. */
+  stream: boolean;
 }
 
 function parseOptions(argv: string[]): Options {
-  const options: Options = { durationSeconds: 8, warmupSeconds: 2, connections: [1, 16, 64], json: false, strict: false, cpuProfile: false };
+  const options: Options = { durationSeconds: 8, warmupSeconds: 2, connections: [1, 16, 64], json: false, strict: false, cpuProfile: false, stream: false };
   const seconds = (flag: string, text: string | undefined) => {
     const value = Number(text?.replace(/s$/, ''));
     if (!Number.isInteger(value) || value < 1) throw new Error(`${flag} expects whole seconds, got '${text}'`);
@@ -60,6 +64,7 @@ function parseOptions(argv: string[]): Options {
     } else if (flag === '--json') options.json = true;
     else if (flag === '--strict') options.strict = true;
     else if (flag === '--cpu-prof') options.cpuProfile = true;
+    else if (flag === '--stream') options.stream = true;
     else throw new Error(`unknown option '${flag}' (see the header of bench/overhead.ts)`);
   }
   return options;
@@ -123,13 +128,17 @@ async function measure(url: string, connections: number, seconds: number, script
 
 async function measureGateway(url: string, connections: number, seconds: number, scriptFile: string, gateway: LongRunningChild): Promise<GatewayMeasurement> {
   const cpuBefore = processCpuMs(gateway.pid);
+  const coreBefore = coreBusyMs(GATEWAY_CORE);
   const result = await measure(url, connections, seconds, scriptFile, gateway);
   const cpuMs = processCpuMs(gateway.pid) - cpuBefore;
+  const coreMs = coreBusyMs(GATEWAY_CORE) - coreBefore;
+  const wallMs = result.durationSeconds * 1000;
   return {
     ...result,
     cpuMs,
     cpuMsPerRequest: result.requests === 0 ? Number.NaN : cpuMs / result.requests,
-    coreUtilisation: cpuMs / (result.durationSeconds * 1000),
+    coreUtilisation: cpuMs / wallMs,
+    otherLoadOnCore: Math.max(0, coreMs - cpuMs) / wallMs,
   };
 }
 
@@ -140,6 +149,11 @@ function describe(result: WrkResult): string {
 
 async function runMatrix(options: Options, upstreamUrl: string, gatewayUrl: string, gateway: LongRunningChild, scripts: Record<Scenario, string>): Promise<OverheadRow[]> {
   const rows: OverheadRow[] = [];
+  // One warm-up under load for each path first, so the JIT has compiled the hot path before the
+  // latency-sensitive 1-connection runs.
+  for (const scenario of ['non-streaming', 'streaming'] as const) {
+    await measure(`${gatewayUrl}/v1/chat/completions`, 16, options.warmupSeconds * 2, scripts[scenario], gateway);
+  }
   const total = 2 * options.connections.length * 2;
   let step = 0;
   for (const scenario of ['non-streaming', 'streaming'] as const) {
@@ -152,7 +166,7 @@ async function runMatrix(options: Options, upstreamUrl: string, gatewayUrl: stri
       const gatewayLabel = label('gateway');
       await measure(`${gatewayUrl}/v1/chat/completions`, connections, options.warmupSeconds, scripts[scenario], gateway);
       const through = await measureGateway(`${gatewayUrl}/v1/chat/completions`, connections, options.durationSeconds, scripts[scenario], gateway);
-      progress(options, `${gatewayLabel}  ${describe(through)}, CPU ${through.cpuMsPerRequest.toFixed(3)} ms/req (${Math.round(through.coreUtilisation * 100)}% of core ${GATEWAY_CORE})`);
+      progress(options, `${gatewayLabel}  ${describe(through)}, CPU ${through.cpuMsPerRequest.toFixed(3)} ms/req (${Math.round(through.coreUtilisation * 100)}% of core ${GATEWAY_CORE}; other load there ${Math.round(through.otherLoadOnCore * 100)}%)`);
       rows.push(buildRow(scenario, connections, direct, through));
     }
   }
@@ -167,14 +181,14 @@ function saveResults(document: object): string {
   return file;
 }
 
-async function profileGateway(options: Options, upstreamUrl: string, configFile: string, scriptFile: string): Promise<void> {
+async function profileGateway(options: Options, configFile: string, scriptFile: string): Promise<void> {
   const profileDirectory = join(ROOT, 'bench/results', `profile-${new Date().toISOString().replace(/[:.]/g, '-')}`);
   mkdirSync(profileDirectory, { recursive: true });
   const gateway = await startGatewayProcess(configFile, profileDirectory);
   await validateCompletion(`${gateway.url}/v1/chat/completions`, 'gateway (profiled)');
   await measure(`${gateway.url}/v1/chat/completions`, 64, options.warmupSeconds, scriptFile, gateway.process);
   const result = await measureGateway(`${gateway.url}/v1/chat/completions`, 64, options.durationSeconds, scriptFile, gateway.process);
-  progress(options, `profiled gateway non-streaming 64 conn  ${describe(result)}, CPU ${result.cpuMsPerRequest.toFixed(3)} ms/req (profiler on)`);
+  progress(options, `profiled gateway ${options.stream ? 'streaming' : 'non-streaming'} 64 conn  ${describe(result)}, CPU ${result.cpuMsPerRequest.toFixed(3)} ms/req (profiler on)`);
   // SIGTERM makes the CLI shut down cleanly, which is when node writes the .cpuprofile.
   await gateway.process.stop('SIGTERM');
   const profile = readdirSync(profileDirectory).find((name) => name.endsWith('.cpuprofile'));
@@ -198,7 +212,7 @@ async function main(): Promise<number> {
   progress(options, `zero-latency upstream on ${upstreamUrl} (core ${LOAD_CORE}); wrk on core ${LOAD_CORE}; gateway on core ${GATEWAY_CORE}`);
 
   if (options.cpuProfile) {
-    await profileGateway(options, upstreamUrl, configFile, scripts['non-streaming']);
+    await profileGateway(options, configFile, scripts[options.stream ? 'streaming' : 'non-streaming']);
     return 0;
   }
 

@@ -17,7 +17,7 @@ export interface UpstreamErrorInfo {
 
 const CONTEXT_LENGTH_CODES = new Set(['context_length_exceeded', 'string_above_max_length']);
 const CONTEXT_LENGTH_MESSAGE =
-  /context length|context window|maximum context|prompt is too long|too many tokens|input is too long|exceeds the maximum number of tokens/i;
+  /context length|context window|maximum context|prompt is too long|too many tokens|input is too long|exceeds the maximum number of tokens|`inputs` tokens \+ `max_new_tokens` must be <=|`inputs` must have less than \d+ tokens/i;
 const CONTENT_FILTER_CODES = new Set(['content_filter', 'content_policy_violation', 'SAFETY']);
 const RATE_LIMIT_CODES = new Set(['rate_limit_exceeded', 'rate_limit_error', 'RESOURCE_EXHAUSTED', 'overloaded_error', 'insufficient_quota_retryable']);
 

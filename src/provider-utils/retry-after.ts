@@ -14,16 +14,18 @@ export function headerValue(headers: HeaderBag, name: string): string | undefine
 /** Milliseconds to wait, or undefined when the upstream gave no hint. */
 export function parseRetryAfterMs(headers: HeaderBag, now: number = Date.now()): number | undefined {
   const retryAfterMs = headerValue(headers, 'retry-after-ms');
-  if (retryAfterMs !== undefined) {
+  if (retryAfterMs !== undefined && retryAfterMs.trim() !== '') {
     const value = Number(retryAfterMs);
     if (Number.isFinite(value) && value >= 0) return value;
   }
   const retryAfter = headerValue(headers, 'retry-after');
-  if (retryAfter !== undefined) {
-    const seconds = Number(retryAfter);
-    if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-    const date = Date.parse(retryAfter);
-    if (!Number.isNaN(date)) return Math.max(0, date - now);
+  if (retryAfter !== undefined && retryAfter.trim() !== '') {
+    if (/^\s*\d+(\.\d+)?\s*$/.test(retryAfter)) return Number(retryAfter) * 1000;
+    // Only an HTTP-date counts; Date.parse alone reads '-1' as the year 2001.
+    if (/[a-z]/i.test(retryAfter)) {
+      const date = Date.parse(retryAfter);
+      if (!Number.isNaN(date)) return Math.max(0, date - now);
+    }
   }
   const resets = [
     parseDurationMs(headerValue(headers, 'x-ratelimit-reset-requests')),

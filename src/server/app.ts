@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
+import { RequestPipeline } from '../core/pipeline/request-pipeline.js';
 import { NoSuchModelError } from '../spec/errors.js';
 import { REQUEST_ID_HEADER, type GatewayDependencies, type GatewayEnv } from './gateway-context.js';
 import { toOpenAIErrorResponse } from './openai-wire/openai-error-body.js';
@@ -12,6 +13,7 @@ import { modelsHandler } from './routes/v1/models.js';
 /** The gateway's HTTP app: the OpenAI- and Anthropic-compatible APIs, health and admin routes. */
 export function createGatewayApp(dependencies: GatewayDependencies): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>();
+  const routeDependencies = { ...dependencies, pipeline: new RequestPipeline(dependencies.observer) };
 
   app.use('*', async (context, next) => {
     const incomingId = context.req.header(REQUEST_ID_HEADER);
@@ -26,9 +28,9 @@ export function createGatewayApp(dependencies: GatewayDependencies): Hono<Gatewa
     return context.json({ status: 'ready', generation: runtime.generation, deployments: runtime.targets.size });
   });
 
-  app.post('/v1/chat/completions', chatCompletionsHandler(dependencies));
-  app.post('/v1/embeddings', embeddingsHandler(dependencies));
-  app.post('/v1/messages', messagesHandler(dependencies));
+  app.post('/v1/chat/completions', chatCompletionsHandler(routeDependencies));
+  app.post('/v1/embeddings', embeddingsHandler(routeDependencies));
+  app.post('/v1/messages', messagesHandler(routeDependencies));
   app.get('/v1/models', modelsHandler(dependencies));
   app.route('/admin', adminRoutes(dependencies));
 

@@ -1,5 +1,6 @@
 import type { HttpBindings } from '@hono/node-server';
 import type { Logger } from 'pino';
+import type { RequestPipeline } from '../core/pipeline/request-pipeline.js';
 import type { RequestObserver } from '../core/pipeline/request-summary.js';
 import type { RuntimeHolder } from '../core/registry/runtime-holder.js';
 
@@ -17,6 +18,11 @@ export interface GatewayDependencies {
   holder: RuntimeHolder;
   logger: Logger;
   observer?: RequestObserver;
+}
+
+/** What route handlers use: the dependencies plus the pipeline built from them. */
+export interface RouteDependencies extends GatewayDependencies {
+  pipeline: RequestPipeline;
 }
 
 export const REQUEST_ID_HEADER = 'x-request-id';

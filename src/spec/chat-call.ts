@@ -115,6 +115,8 @@ export interface ChatCall {
   /** Return per-token log-probabilities where the provider supports it. */
   logprobs?: boolean;
   topLogprobs?: number;
+  /** How much a reasoning model should think, in OpenAI's terms (`minimal`, `low`, `medium`, `high`). */
+  reasoningEffort?: string;
   /** End-user identifier, forwarded where the provider accepts one. */
   user?: string;
   /** Ask the upstream to report usage at the end of a stream (always requested by adapters that can). */

@@ -13,7 +13,6 @@ export interface GatewayErrorOptions {
 }
 
 export abstract class GatewayError extends Error {
-  private readonly [MARKER] = true;
   /** Stable machine-readable code, e.g. `invalid_request`. */
   abstract readonly code: string;
   /** HTTP status the gateway answers with. */
@@ -28,6 +27,7 @@ export abstract class GatewayError extends Error {
 
   constructor(message: string, options: GatewayErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    Object.defineProperty(this, MARKER, { value: true });
     this.name = new.target.name;
     this.param = options.param;
   }

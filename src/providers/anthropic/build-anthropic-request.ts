@@ -16,7 +16,7 @@ export interface AnthropicRequestPlan {
 }
 
 /** Call settings the Messages API has no equivalent for. */
-const UNSUPPORTED_SETTINGS = ['seed', 'frequencyPenalty', 'presencePenalty', 'logprobs', 'topLogprobs'] as const;
+const UNSUPPORTED_SETTINGS = ['seed', 'frequencyPenalty', 'presencePenalty', 'logprobs', 'topLogprobs', 'reasoningEffort'] as const;
 
 /**
  * Builds the Messages API request body for a ChatCall.

@@ -105,6 +105,8 @@ export class GeminiChatModel implements LanguageModelAdapter {
     const warnings: CallWarning[] = [];
     const options = readGeminiCallOptions(call.providerOptions);
     if (call.user !== undefined) reportUnsupportedSetting(call, warnings, this, 'user');
+    // Gemini's thinking budget is not a level; callers set it with providerOptions.gemini.thinkingConfig.
+    if (call.reasoningEffort !== undefined) reportUnsupportedSetting(call, warnings, this, 'reasoningEffort');
 
     const generationConfig: GeminiGenerationConfig = {
       // One candidate only: the gateway returns one choice, and usage would count every candidate.

@@ -16,12 +16,13 @@ const logprobsSchema = z
   .object({ content: z.array(topLogprobSchema.extend({ top_logprobs: z.array(topLogprobSchema).nullish() })).nullish() })
   .nullish();
 
+/** Kept loose (`looseObject`) so `Usage.raw` holds everything the server reported (total_tokens, audio_tokens, ...). */
 export const openAIUsageSchema = z
-  .object({
+  .looseObject({
     prompt_tokens: z.number().nullish(),
     completion_tokens: z.number().nullish(),
-    prompt_tokens_details: z.object({ cached_tokens: z.number().nullish() }).nullish(),
-    completion_tokens_details: z.object({ reasoning_tokens: z.number().nullish() }).nullish(),
+    prompt_tokens_details: z.looseObject({ cached_tokens: z.number().nullish() }).nullish(),
+    completion_tokens_details: z.looseObject({ reasoning_tokens: z.number().nullish() }).nullish(),
     /** DeepSeek reports cache hits this way. */
     prompt_cache_hit_tokens: z.number().nullish(),
   })
@@ -39,9 +40,9 @@ export const openAIChatResponseSchema = z.object({
       z.object({
         message: z.object({
           content: z.string().nullish(),
-          /** vLLM (before 0.10) and DeepSeek. */
+          /** DeepSeek and vLLM reasoning parsers. */
           reasoning_content: z.string().nullish(),
-          /** Ollama, OpenRouter and newer vLLM. */
+          /** Ollama and OpenRouter (and vLLM releases that renamed the field). */
           reasoning: z.string().nullish(),
           tool_calls: z.array(toolCallSchema).nullish(),
           refusal: z.string().nullish(),

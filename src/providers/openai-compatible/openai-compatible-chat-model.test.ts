@@ -472,12 +472,17 @@ describe('OpenAICompatibleChatModel.generate results', () => {
           "raw": {
             "completion_tokens": 8,
             "completion_tokens_details": {
+              "accepted_prediction_tokens": 0,
+              "audio_tokens": 0,
               "reasoning_tokens": 0,
+              "rejected_prediction_tokens": 0,
             },
             "prompt_tokens": 1117,
             "prompt_tokens_details": {
+              "audio_tokens": 0,
               "cached_tokens": 1024,
             },
+            "total_tokens": 1125,
           },
           "reasoningTokens": 0,
         },

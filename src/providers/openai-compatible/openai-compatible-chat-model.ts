@@ -167,6 +167,7 @@ export class OpenAICompatibleChatModel implements LanguageModelAdapter {
       } else unsupported('logprobs');
     }
     if (call.user !== undefined) body.user = call.user;
+    if (call.reasoningEffort !== undefined) body.reasoning_effort = call.reasoningEffort;
     if (call.tools && call.tools.length > 0) {
       body.tools = call.tools.map((tool) => ({
         type: 'function',

@@ -10,11 +10,19 @@ export function mapOpenAICompatibleError(failure: UpstreamFailure): GatewayError
   return classifyUpstreamError(failure, readOpenAIErrorInfo(tryParseJson(failure.bodyText)));
 }
 
+/**
+ * TGI's token-limit validation errors, which the shared context-length patterns do not cover.
+ * @see https://github.com/huggingface/text-generation-inference/blob/main/router/src/validation.rs
+ */
+const TGI_CONTEXT_LENGTH_MESSAGE = /`inputs` tokens \+ `max_new_tokens` must be <=|`inputs` must have less than \d+ tokens/;
+
 export function readOpenAIErrorInfo(body: unknown): UpstreamErrorInfo {
   const parsed = openAIErrorBodySchema.safeParse(body);
   if (!parsed.success) return {};
   const value = parsed.data;
   if ('error' in value && typeof value.error === 'string') {
+    // TGI (and Ollama) send `{error: "...", error_type?: "validation"}`.
+    if (TGI_CONTEXT_LENGTH_MESSAGE.test(value.error)) return { message: value.error, code: 'context_length_exceeded' };
     return { message: value.error, code: 'error_type' in value ? (value.error_type ?? undefined) : undefined };
   }
   if ('error' in value && typeof value.error === 'object') {

@@ -1,6 +1,5 @@
 import { GatewayError, StreamInterruptedError } from '../../spec/errors.js';
 import type { StreamEvent } from '../../spec/stream-event.js';
-import type { Usage } from '../../spec/usage.js';
 import { toAnthropicErrorResponse } from './anthropic-error-body.js';
 import {
   matchedStopSequence,
@@ -11,8 +10,6 @@ import {
 
 export interface AnthropicStreamOptions {
   identity: AnthropicMessageIdentity;
-  /** Called once with the final usage (or the error) when the stream ends; never throws. */
-  onEnd?: (outcome: { usage?: Usage; stopReason?: string; error?: unknown }) => void;
 }
 
 type OpenBlock = { index: number; kind: 'text' | 'thinking' } | { index: number; kind: 'tool_use'; toolCallId: string };
@@ -42,12 +39,6 @@ export function toAnthropicMessageStream(events: ReadableStream<StreamEvent>, op
   let current: OpenBlock | undefined;
   let nextIndex = 0;
   const toolBlocks = new Map<string, number>();
-  let ended = false;
-  const end = (outcome: Parameters<NonNullable<AnthropicStreamOptions['onEnd']>>[0]) => {
-    if (ended) return;
-    ended = true;
-    options.onEnd?.(outcome);
-  };
 
   const start = (): string => {
     if (started) return '';
@@ -144,7 +135,6 @@ export function toAnthropicMessageStream(events: ReadableStream<StreamEvent>, op
             if (next.value.type === 'finish') {
               controller.enqueue(encoder.encode(out));
               controller.close();
-              end({ usage: next.value.usage, stopReason: toAnthropicStopReason(next.value.finishReason) });
               return;
             }
           }
@@ -154,11 +144,9 @@ export function toAnthropicMessageStream(events: ReadableStream<StreamEvent>, op
           controller.enqueue(encoder.encode(`${out}${frame('error', { error: body.error })}`));
           controller.close();
           reader.cancel().catch(() => undefined);
-          end({ error });
         }
       },
       cancel(reason) {
-        end({ error: reason ?? new Error('client disconnected') });
         return reader.cancel(reason);
       },
     },

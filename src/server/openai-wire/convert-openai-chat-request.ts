@@ -61,7 +61,7 @@ export function convertOpenAIChatRequest(request: OpenAIChatRequest): { call: Ch
   if (request.parallel_tool_calls != null) call.parallelToolCalls = request.parallel_tool_calls;
   const format = convertResponseFormat(request.response_format);
   if (format) call.responseFormat = format;
-  if (request.reasoning_effort != null) call.providerOptions = { openai: { reasoning_effort: request.reasoning_effort } };
+  if (request.reasoning_effort != null) call.reasoningEffort = request.reasoning_effort;
   const stream = request.stream === true;
   return {
     call,

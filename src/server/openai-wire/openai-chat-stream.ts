@@ -1,14 +1,11 @@
 import { GatewayError, StreamInterruptedError } from '../../spec/errors.js';
 import type { StreamEvent } from '../../spec/stream-event.js';
-import type { Usage } from '../../spec/usage.js';
 import { toOpenAIErrorResponse } from './openai-error-body.js';
 import { toOpenAIFinishReason, toOpenAILogprobs, toOpenAIUsage, type ResponseIdentity } from './openai-chat-response.js';
 
 export interface OpenAIStreamOptions {
   identity: ResponseIdentity;
   includeUsage: boolean;
-  /** Called once with the final usage (or the error) when the stream ends; never throws. */
-  onEnd?: (outcome: { usage?: Usage; finishReason?: string; error?: unknown }) => void;
 }
 
 const encoder = new TextEncoder();
@@ -24,12 +21,6 @@ export function toOpenAIChatStream(events: ReadableStream<StreamEvent>, options:
   const prefix = `{"id":${JSON.stringify(identity.id)},"object":"chat.completion.chunk","created":${identity.created},"model":${JSON.stringify(identity.model)}${identity.systemFingerprint ? `,"system_fingerprint":${JSON.stringify(identity.systemFingerprint)}` : ''},"choices":`;
   const toolIndexes = new Map<string, number>();
   let sentRole = false;
-  let ended = false;
-  const end = (outcome: Parameters<NonNullable<OpenAIStreamOptions['onEnd']>>[0]) => {
-    if (ended) return;
-    ended = true;
-    options.onEnd?.(outcome);
-  };
   const chunk = (delta: Record<string, unknown>, extra = '') => {
     if (!sentRole) {
       sentRole = true;
@@ -80,7 +71,6 @@ export function toOpenAIChatStream(events: ReadableStream<StreamEvent>, options:
                 out += 'data: [DONE]\n\n';
                 controller.enqueue(encoder.encode(out));
                 controller.close();
-                end({ usage: event.usage, finishReason });
                 return;
               }
             }
@@ -91,11 +81,9 @@ export function toOpenAIChatStream(events: ReadableStream<StreamEvent>, options:
           controller.enqueue(encoder.encode(`${out}data: ${JSON.stringify(body)}\n\n`));
           controller.close();
           reader.cancel().catch(() => undefined);
-          end({ error });
         }
       },
       cancel(reason) {
-        end({ error: reason ?? new Error('client disconnected') });
         return reader.cancel(reason);
       },
     },

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
-import { executeGenerate, executeStream } from '../../../core/pipeline/execute.js';
-import { resolveRoute, WORKLOAD_HEADER } from '../../../core/routing/resolve-route.js';
-import type { GatewayDependencies, GatewayEnv } from '../../gateway-context.js';
+import { WORKLOAD_HEADER } from '../../../core/routing/resolve-route.js';
+import type { GatewayEnv, RouteDependencies } from '../../gateway-context.js';
 import { UNSUPPORTED_PARAMS_HEADER } from '../../gateway-context.js';
 import { authenticateClient } from '../../middleware/auth.js';
 import { readJsonBody } from '../../middleware/read-json-body.js';
@@ -15,7 +14,7 @@ import { routingHeaders } from '../../response-headers.js';
 import { SSE_HEADERS } from '../../sse-headers.js';
 
 /** POST /v1/chat/completions: the OpenAI Chat Completions API over every configured model. */
-export function chatCompletionsHandler(dependencies: GatewayDependencies) {
+export function chatCompletionsHandler(dependencies: RouteDependencies) {
   return async (context: Context<GatewayEnv>): Promise<Response> => {
     const runtime = dependencies.holder.current;
     const server = runtime.config.server;
@@ -24,12 +23,20 @@ export function chatCompletionsHandler(dependencies: GatewayDependencies) {
     const { call, meta } = convertOpenAIChatRequest(parseWireRequest(openAIChatRequestSchema, body));
     call.abortSignal = context.req.raw.signal;
     call.unsupportedSettings = unsupportedSettingsMode(context, server.unsupported_params);
-    const plan = resolveRoute(runtime, { model: meta.model, workload: context.req.header(WORKLOAD_HEADER), kind: 'chat' });
     const requestId = context.get('requestId');
+    const request = {
+      runtime,
+      requestId,
+      startedAt: context.get('startedAt'),
+      endpoint: 'chat' as const,
+      model: meta.model,
+      workload: context.req.header(WORKLOAD_HEADER),
+      call,
+    };
     const created = Math.floor(Date.now() / 1000);
 
     if (!meta.stream) {
-      const execution = await executeGenerate(plan, call);
+      const { plan, execution } = await dependencies.pipeline.generate(request);
       const result = execution.result;
       const completion = toOpenAIChatCompletion(result, {
         id: result.response.id ?? `chatcmpl-${randomUUID()}`,
@@ -37,25 +44,10 @@ export function chatCompletionsHandler(dependencies: GatewayDependencies) {
         model: result.response.modelId ?? execution.target.deployment.model,
         systemFingerprint: result.response.systemFingerprint,
       });
-      dependencies.observer?.onRequestEnd({
-        requestId,
-        startedAt: context.get('startedAt'),
-        durationMs: performance.now() - context.get('startedAt'),
-        endpoint: 'chat',
-        stream: false,
-        requestedModel: meta.model,
-        workload: plan.workload,
-        routeReason: plan.reason,
-        deployment: execution.target.deployment.id,
-        upstreamModel: result.response.modelId,
-        status: 200,
-        attempts: execution.attempts,
-        usage: result.usage,
-      });
       return context.json(completion, 200, routingHeaders(requestId, plan, execution, result.warnings));
     }
 
-    const execution = await executeStream(plan, call);
+    const { plan, execution } = await dependencies.pipeline.stream(request);
     const metadata = execution.result.response;
     const stream = toOpenAIChatStream(execution.result.stream, {
       identity: {
@@ -65,30 +57,14 @@ export function chatCompletionsHandler(dependencies: GatewayDependencies) {
         systemFingerprint: metadata?.systemFingerprint,
       },
       includeUsage: meta.includeUsage,
-      onEnd: (outcome) =>
-        dependencies.observer?.onRequestEnd({
-          requestId,
-          startedAt: context.get('startedAt'),
-          durationMs: performance.now() - context.get('startedAt'),
-          endpoint: 'chat',
-          stream: true,
-          requestedModel: meta.model,
-          workload: plan.workload,
-          routeReason: plan.reason,
-          deployment: execution.target.deployment.id,
-          status: 200,
-          errorCode: outcome.error === undefined ? undefined : 'stream_error',
-          attempts: execution.attempts,
-          usage: outcome.usage,
-        }),
     });
     return new Response(stream, { status: 200, headers: { ...SSE_HEADERS, ...routingHeaders(requestId, plan, execution) } });
   };
 }
 
+/** `x-switchyard-unsupported-params: drop|reject` overrides `server.unsupported_params` per request. */
 export function unsupportedSettingsMode(context: Context<GatewayEnv>, configured: 'reject' | 'drop'): 'warn' | 'error' {
   const header = context.req.header(UNSUPPORTED_PARAMS_HEADER);
   const mode = header === 'drop' || header === 'reject' ? header : configured;
   return mode === 'drop' ? 'warn' : 'error';
 }
-

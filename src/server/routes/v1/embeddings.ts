@@ -1,8 +1,7 @@
 import type { Context } from 'hono';
-import { executeEmbed } from '../../../core/pipeline/execute.js';
-import { resolveRoute, WORKLOAD_HEADER } from '../../../core/routing/resolve-route.js';
+import { WORKLOAD_HEADER } from '../../../core/routing/resolve-route.js';
 import { InvalidRequestError } from '../../../spec/errors.js';
-import type { GatewayDependencies, GatewayEnv } from '../../gateway-context.js';
+import type { GatewayEnv, RouteDependencies } from '../../gateway-context.js';
 import { authenticateClient } from '../../middleware/auth.js';
 import { readJsonBody } from '../../middleware/read-json-body.js';
 import { openAIEmbeddingRequestSchema } from '../../openai-wire/openai-chat-request-schema.js';
@@ -10,7 +9,7 @@ import { parseWireRequest } from '../../parse-wire-request.js';
 import { routingHeaders } from '../../response-headers.js';
 
 /** POST /v1/embeddings. `encoding_format: base64` is answered as little-endian float32, as OpenAI does. */
-export function embeddingsHandler(dependencies: GatewayDependencies) {
+export function embeddingsHandler(dependencies: RouteDependencies) {
   return async (context: Context<GatewayEnv>): Promise<Response> => {
     const runtime = dependencies.holder.current;
     authenticateClient(context, runtime.config.server.api_keys);
@@ -19,31 +18,24 @@ export function embeddingsHandler(dependencies: GatewayDependencies) {
     if (input.some((text) => text === '')) {
       throw new InvalidRequestError("'input' must not contain empty strings.", { param: 'input' });
     }
-    const plan = resolveRoute(runtime, { model: request.model, workload: context.req.header(WORKLOAD_HEADER), kind: 'embedding' });
-    const execution = await executeEmbed(plan, {
-      input,
-      ...(request.dimensions === undefined ? {} : { dimensions: request.dimensions }),
-      ...(request.user === undefined ? {} : { user: request.user }),
-      abortSignal: context.req.raw.signal,
+    const requestId = context.get('requestId');
+    const { plan, execution } = await dependencies.pipeline.embed({
+      runtime,
+      requestId,
+      startedAt: context.get('startedAt'),
+      endpoint: 'embeddings',
+      model: request.model,
+      workload: context.req.header(WORKLOAD_HEADER),
+      call: {
+        input,
+        ...(request.dimensions === undefined ? {} : { dimensions: request.dimensions }),
+        ...(request.user === undefined ? {} : { user: request.user }),
+        abortSignal: context.req.raw.signal,
+      },
     });
     const result = execution.result;
     const base64 = request.encoding_format === 'base64';
     const inputTokens = result.usage.inputTokens ?? 0;
-    const requestId = context.get('requestId');
-    dependencies.observer?.onRequestEnd({
-      requestId,
-      startedAt: context.get('startedAt'),
-      durationMs: performance.now() - context.get('startedAt'),
-      endpoint: 'embeddings',
-      stream: false,
-      requestedModel: request.model,
-      workload: plan.workload,
-      routeReason: plan.reason,
-      deployment: execution.target.deployment.id,
-      status: 200,
-      attempts: execution.attempts,
-      usage: { inputTokens: result.usage.inputTokens, outputTokens: 0 },
-    });
     return context.json(
       {
         object: 'list',

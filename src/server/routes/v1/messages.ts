@@ -1,13 +1,12 @@
 import type { Context } from 'hono';
-import { executeGenerate, executeStream } from '../../../core/pipeline/execute.js';
-import { resolveRoute, WORKLOAD_HEADER } from '../../../core/routing/resolve-route.js';
+import { WORKLOAD_HEADER } from '../../../core/routing/resolve-route.js';
 import type { CallWarning } from '../../../spec/chat-result.js';
 import { toAnthropicErrorResponse } from '../../anthropic-wire/anthropic-error-body.js';
 import { anthropicMessageId, toAnthropicMessage } from '../../anthropic-wire/anthropic-message-response.js';
 import { toAnthropicMessageStream } from '../../anthropic-wire/anthropic-message-stream.js';
 import { anthropicMessagesRequestSchema } from '../../anthropic-wire/anthropic-messages-request-schema.js';
 import { convertAnthropicMessagesRequest } from '../../anthropic-wire/convert-anthropic-messages-request.js';
-import { REQUEST_ID_HEADER, type GatewayDependencies, type GatewayEnv } from '../../gateway-context.js';
+import { REQUEST_ID_HEADER, type GatewayEnv, type RouteDependencies } from '../../gateway-context.js';
 import { authenticateClient } from '../../middleware/auth.js';
 import { readJsonBody } from '../../middleware/read-json-body.js';
 import { parseWireRequest } from '../../parse-wire-request.js';
@@ -20,7 +19,7 @@ import { unsupportedSettingsMode } from './chat-completions.js';
  * clients reach OpenAI, Gemini or open models through the same pipeline as /v1/chat/completions.
  * Errors are answered here in Anthropic's format; the app-wide handler writes OpenAI's.
  */
-export function messagesHandler(dependencies: GatewayDependencies) {
+export function messagesHandler(dependencies: RouteDependencies) {
   return async (context: Context<GatewayEnv>): Promise<Response> => {
     try {
       return await createMessage(context, dependencies);
@@ -35,7 +34,7 @@ export function messagesHandler(dependencies: GatewayDependencies) {
   };
 }
 
-async function createMessage(context: Context<GatewayEnv>, dependencies: GatewayDependencies): Promise<Response> {
+async function createMessage(context: Context<GatewayEnv>, dependencies: RouteDependencies): Promise<Response> {
   const runtime = dependencies.holder.current;
   const server = runtime.config.server;
   authenticateClient(context, server.api_keys);
@@ -43,40 +42,30 @@ async function createMessage(context: Context<GatewayEnv>, dependencies: Gateway
   const { call, meta } = convertAnthropicMessagesRequest(parseWireRequest(anthropicMessagesRequestSchema, body));
   call.abortSignal = context.req.raw.signal;
   call.unsupportedSettings = unsupportedSettingsMode(context, server.unsupported_params);
-  const plan = resolveRoute(runtime, { model: meta.model, workload: context.req.header(WORKLOAD_HEADER), kind: 'chat' });
   const requestId = context.get('requestId');
-  const summary = {
+  const request = {
+    runtime,
     requestId,
     startedAt: context.get('startedAt'),
     endpoint: 'messages' as const,
-    requestedModel: meta.model,
-    workload: plan.workload,
-    routeReason: plan.reason,
+    model: meta.model,
+    workload: context.req.header(WORKLOAD_HEADER),
+    call,
   };
 
   if (!meta.stream) {
-    const execution = await executeGenerate(plan, call);
+    const { plan, execution } = await dependencies.pipeline.generate(request);
     const result = execution.result;
     const message = toAnthropicMessage(result, {
       id: anthropicMessageId(result.response.id),
       model: result.response.modelId ?? execution.target.deployment.model,
       stopSequences: meta.stopSequences,
     });
-    dependencies.observer?.onRequestEnd({
-      ...summary,
-      durationMs: performance.now() - context.get('startedAt'),
-      stream: false,
-      deployment: execution.target.deployment.id,
-      upstreamModel: result.response.modelId,
-      status: 200,
-      attempts: execution.attempts,
-      usage: result.usage,
-    });
     const warnings: CallWarning[] = [...meta.warnings, ...result.warnings];
     return context.json(message, 200, { ...routingHeaders(requestId, plan, execution, warnings), ...requestIdHeaders(requestId) });
   }
 
-  const execution = await executeStream(plan, call);
+  const { plan, execution } = await dependencies.pipeline.stream(request);
   const metadata = execution.result.response;
   const stream = toAnthropicMessageStream(execution.result.stream, {
     identity: {
@@ -84,17 +73,6 @@ async function createMessage(context: Context<GatewayEnv>, dependencies: Gateway
       model: metadata?.modelId ?? execution.target.deployment.model,
       stopSequences: meta.stopSequences,
     },
-    onEnd: (outcome) =>
-      dependencies.observer?.onRequestEnd({
-        ...summary,
-        durationMs: performance.now() - context.get('startedAt'),
-        stream: true,
-        deployment: execution.target.deployment.id,
-        status: 200,
-        errorCode: outcome.error === undefined ? undefined : 'stream_error',
-        attempts: execution.attempts,
-        usage: outcome.usage,
-      }),
   });
   return new Response(stream, {
     status: 200,
