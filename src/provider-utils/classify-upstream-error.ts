@@ -2,6 +2,7 @@ import {
   ContentFilterError,
   ContextLengthExceededError,
   ProviderApiError,
+  ProviderQuotaExceededError,
   ProviderRateLimitError,
   type GatewayError,
 } from '../spec/errors.js';
@@ -19,6 +20,8 @@ const CONTEXT_LENGTH_CODES = new Set(['context_length_exceeded', 'string_above_m
 const CONTEXT_LENGTH_MESSAGE =
   /context length|context window|maximum context|prompt is too long|too many tokens|input is too long|exceeds the maximum number of tokens|`inputs` tokens \+ `max_new_tokens` must be <=|`inputs` must have less than \d+ tokens/i;
 const CONTENT_FILTER_CODES = new Set(['content_filter', 'content_policy_violation', 'SAFETY']);
+/** @see https://platform.openai.com/docs/guides/error-codes (429 insufficient_quota: "retrying will not help") */
+const QUOTA_CODES = new Set(['insufficient_quota', 'billing_hard_limit_reached']);
 const RATE_LIMIT_CODES = new Set(['rate_limit_exceeded', 'rate_limit_error', 'RESOURCE_EXHAUSTED', 'overloaded_error', 'insufficient_quota_retryable']);
 
 /**
@@ -35,6 +38,7 @@ export function classifyUpstreamError(failure: UpstreamFailure, info: UpstreamEr
     retryAfterMs: parseRetryAfterMs(failure.headers),
   };
   const message = `Upstream ${failure.provider} answered ${failure.status}: ${upstreamMessage}`;
+  if (info.code !== undefined && QUOTA_CODES.has(info.code)) return new ProviderQuotaExceededError(message, details);
   if (failure.status === 429 || (info.code !== undefined && RATE_LIMIT_CODES.has(info.code) && failure.status !== 400)) {
     return new ProviderRateLimitError(message, details);
   }

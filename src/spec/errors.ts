@@ -153,6 +153,20 @@ export class ProviderRateLimitError extends ProviderApiError {
   }
 }
 
+/**
+ * Our account with the upstream is out of quota or credit. Retrying will not help; another
+ * deployment may.
+ */
+export class ProviderQuotaExceededError extends ProviderApiError {
+  override readonly code = 'provider_quota_exceeded';
+  override get isRetryable(): boolean {
+    return false;
+  }
+  override get httpStatus(): number {
+    return 502;
+  }
+}
+
 /** The prompt plus max output does not fit the model's context window. */
 export class ContextLengthExceededError extends ProviderApiError {
   override readonly code = 'context_length_exceeded';

@@ -11,6 +11,7 @@ export function shouldTryNextTarget(error: unknown): boolean {
     case 'provider_bad_response':
     case 'stream_interrupted':
     case 'context_length_exceeded':
+    case 'provider_quota_exceeded':
       return true;
     case 'provider_http_error':
       // Credential, not-found and similar upstream misconfigurations are specific to one deployment.

@@ -29,6 +29,8 @@ import { mapOpenAICompatibleError, readOpenAIStreamError } from './openai-compat
 import { mapOpenAICompatibleFinishReason } from './map-openai-compatible-finish-reason.js';
 import type { OpenAICompatibleProfile } from './openai-compatible-profile.js';
 
+const RESERVED_BODY_FIELDS = new Set(['model', 'messages', 'stream', 'stream_options']);
+
 export interface OpenAICompatibleChatSettings extends ProviderSettings {
   profile: OpenAICompatibleProfile;
 }
@@ -209,7 +211,10 @@ export class OpenAICompatibleChatModel implements LanguageModelAdapter {
       body.stream = true;
       if (profile.supportsStreamUsage) body.stream_options = { include_usage: true };
     }
-    Object.assign(body, extraBodyFields(call.providerOptions?.[profile.type]));
+    for (const [key, value] of Object.entries(extraBodyFields(call.providerOptions?.[profile.type]))) {
+      // Provider options add fields; they never replace the ones the gateway is responsible for.
+      if (!RESERVED_BODY_FIELDS.has(key)) body[key] = value;
+    }
     return { body, warnings };
   }
 }
