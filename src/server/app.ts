@@ -9,6 +9,7 @@ import { chatCompletionsHandler } from './routes/v1/chat-completions.js';
 import { embeddingsHandler } from './routes/v1/embeddings.js';
 import { messagesHandler } from './routes/v1/messages.js';
 import { modelsHandler } from './routes/v1/models.js';
+import { requestHeader } from './request-context.js';
 
 /** The gateway's HTTP app: the OpenAI- and Anthropic-compatible APIs, health and admin routes. */
 export function createGatewayApp(dependencies: GatewayDependencies): Hono<GatewayEnv> {
@@ -16,7 +17,7 @@ export function createGatewayApp(dependencies: GatewayDependencies): Hono<Gatewa
   const routeDependencies = { ...dependencies, pipeline: new RequestPipeline(dependencies.observer) };
 
   app.use('*', async (context, next) => {
-    const incomingId = context.req.header(REQUEST_ID_HEADER);
+    const incomingId = requestHeader(context, REQUEST_ID_HEADER);
     context.set('requestId', incomingId && /^[\w.:-]{1,128}$/.test(incomingId) ? incomingId : randomUUID());
     context.set('startedAt', performance.now());
     await next();

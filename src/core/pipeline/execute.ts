@@ -6,6 +6,7 @@ import type { StreamEvent } from '../../spec/stream-event.js';
 import type { DeploymentTarget } from '../registry/gateway-runtime.js';
 import type { RoutePlan } from '../routing/resolve-route.js';
 import { shouldTryNextTarget } from './attempt-policy.js';
+import { resumeObservedStream, type StreamObserver } from './observe-stream.js';
 
 /** The successful outcome of a plan: what answered, and every attempt made on the way. */
 export interface Execution<T> {
@@ -38,8 +39,9 @@ export async function executeEmbed(plan: RoutePlan, call: EmbeddingCall): Promis
  * Streams from the first target that produces content. Events before the first content event are
  * held back, so a target that fails before its first token is replaced invisibly; once content
  * has been passed on, a failure errors the stream (the client never sees two models spliced).
+ * The observer hears how the chosen stream ended.
  */
-export async function executeStream(plan: RoutePlan, call: ChatCall): Promise<Execution<StreamExecution>> {
+export async function executeStream(plan: RoutePlan, call: ChatCall, observer?: StreamObserver): Promise<Execution<StreamExecution>> {
   return tryTargets(plan, call.abortSignal, async (target) => {
     if (!target.chat) throw new Error(`deployment ${target.deployment.id} has no chat adapter`);
     const { stream, response } = await target.chat.stream(call);
@@ -56,37 +58,16 @@ export async function executeStream(plan: RoutePlan, call: ChatCall): Promise<Ex
       reader.cancel().catch(() => undefined);
       throw error;
     }
-    return { stream: resumeStream(held, reader), response };
+    // What the upstream said about itself in its first events (id, exact model version) is known
+    // before any byte goes to the client, so the client's first chunk can carry it.
+    const metadata = held.find((event) => event.type === 'response-metadata');
+    const info = metadata ? { ...response, ...withoutType(metadata) } : response;
+    return { stream: resumeObservedStream(held, reader, observer), response: info };
   });
 }
 
 function isContentEvent(event: StreamEvent): boolean {
   return event.type !== 'stream-start' && event.type !== 'response-metadata';
-}
-
-function resumeStream(held: StreamEvent[], reader: ReadableStreamDefaultReader<StreamEvent>): ReadableStream<StreamEvent> {
-  let index = 0;
-  return new ReadableStream<StreamEvent>(
-    {
-      async pull(controller) {
-        if (index < held.length) {
-          controller.enqueue(held[index++]!);
-          return;
-        }
-        try {
-          const next = await reader.read();
-          if (next.done) controller.close();
-          else controller.enqueue(next.value);
-        } catch (error) {
-          controller.error(error);
-        }
-      },
-      cancel(reason) {
-        return reader.cancel(reason);
-      },
-    },
-    { highWaterMark: 0 },
-  );
 }
 
 async function tryTargets<T>(
@@ -124,4 +105,9 @@ async function tryTargets<T>(
 
 function noTargetsError(plan: RoutePlan): GatewayError {
   return toGatewayError(new Error(`route '${plan.reason}' has no usable deployments`));
+}
+
+function withoutType(event: Extract<StreamEvent, { type: 'response-metadata' }>): ResponseInfo {
+  const { type: _type, ...info } = event;
+  return info;
 }

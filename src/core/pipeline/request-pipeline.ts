@@ -5,7 +5,6 @@ import { GatewayError } from '../../spec/errors.js';
 import type { GatewayRuntime } from '../registry/gateway-runtime.js';
 import { resolveRoute, type RoutePlan } from '../routing/resolve-route.js';
 import { executeEmbed, executeGenerate, executeStream, type Execution, type StreamExecution } from './execute.js';
-import { observeStream } from './observe-stream.js';
 import type { RequestObserver, RequestSummary } from './request-summary.js';
 
 /** One request, already converted from its wire format. */
@@ -59,20 +58,24 @@ export class RequestPipeline {
     let plan: RoutePlan | undefined;
     try {
       plan = this.route(request);
-      const execution = await executeStream(plan, request.call);
       const routed = plan;
-      const stream = observeStream(execution.result.stream, request.startedAt, (outcome) =>
-        this.record(request, routed, true, {
-          status: 200,
-          deployment: execution.target.deployment.id,
-          upstreamModel: execution.result.response?.modelId,
-          attempts: execution.attempts,
-          usage: outcome.usage,
-          timeToFirstTokenMs: outcome.timeToFirstTokenMs,
-          errorCode: outcome.error !== undefined ? errorCode(outcome.error) : outcome.cancelled ? 'client_disconnected' : undefined,
-        }),
-      );
-      return { plan, execution: { ...execution, result: { ...execution.result, stream } } };
+      // The deployment is known only once the stream opens; the observer reads it from there.
+      let answered: Execution<StreamExecution> | undefined;
+      const execution = await executeStream(plan, request.call, {
+        startedAt: request.startedAt,
+        onEnd: (outcome) =>
+          this.record(request, routed, true, {
+            status: 200,
+            deployment: answered?.target.deployment.id,
+            upstreamModel: answered?.result.response?.modelId,
+            attempts: answered?.attempts ?? [],
+            usage: outcome.usage,
+            timeToFirstTokenMs: outcome.timeToFirstTokenMs,
+            errorCode: outcome.error !== undefined ? errorCode(outcome.error) : outcome.cancelled ? 'client_disconnected' : undefined,
+          }),
+      });
+      answered = execution;
+      return { plan, execution };
     } catch (error) {
       this.recordFailure(request, plan, true, error);
       throw error;

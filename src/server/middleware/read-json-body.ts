@@ -1,7 +1,9 @@
+import type { IncomingMessage } from 'node:http';
 import type { Context } from 'hono';
 import { InvalidRequestError, PayloadTooLargeError } from '../../spec/errors.js';
 import type { GatewayEnv } from '../gateway-context.js';
 import { invalidJsonError } from '../openai-wire/openai-error-body.js';
+import { requestHeader } from '../request-context.js';
 
 /**
  * Reads and parses a JSON request body, refusing it as soon as it passes `limitBytes` (checked
@@ -9,23 +11,16 @@ import { invalidJsonError } from '../openai-wire/openai-error-body.js';
  * on node, which avoids building a web Request for every call.
  */
 export async function readJsonBody(context: Context<GatewayEnv>, limitBytes: number): Promise<unknown> {
-  const declared = Number(context.req.header('content-length') ?? Number.NaN);
+  const declared = Number(requestHeader(context, 'content-length') ?? Number.NaN);
   if (declared > limitBytes) throw new PayloadTooLargeError(limitBytes);
-  const contentType = context.req.header('content-type');
+  const contentType = requestHeader(context, 'content-type');
   if (contentType !== undefined && !/^application\/(?:[\w.+-]+\+)?json\b/i.test(contentType)) {
     throw new InvalidRequestError(`Content-Type must be application/json, got '${contentType}'.`, { code: 'unsupported_media_type' });
   }
   let text: string;
   const incoming = context.env?.incoming;
   if (incoming) {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of incoming) {
-      size += (chunk as Buffer).length;
-      if (size > limitBytes) throw new PayloadTooLargeError(limitBytes);
-      chunks.push(chunk as Buffer);
-    }
-    text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
+    text = await readIncoming(incoming, limitBytes);
   } else {
     text = await context.req.text();
     if (Buffer.byteLength(text) > limitBytes) throw new PayloadTooLargeError(limitBytes);
@@ -36,4 +31,38 @@ export async function readJsonBody(context: Context<GatewayEnv>, limitBytes: num
   } catch (error) {
     throw invalidJsonError(error);
   }
+}
+
+/** Collects the body with plain listeners (cheaper than an async iterator), stopping at the limit. */
+function readIncoming(incoming: IncomingMessage, limitBytes: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limitBytes) {
+        cleanup();
+        incoming.resume();
+        reject(new PayloadTooLargeError(limitBytes));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8'));
+    };
+    const onError = (error: Error) => {
+      cleanup();
+      reject(error);
+    };
+    const cleanup = () => {
+      incoming.off('data', onData);
+      incoming.off('end', onEnd);
+      incoming.off('error', onError);
+    };
+    incoming.on('data', onData);
+    incoming.on('end', onEnd);
+    incoming.on('error', onError);
+  });
 }

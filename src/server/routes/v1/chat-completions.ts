@@ -12,6 +12,7 @@ import { toOpenAIChatStream } from '../../openai-wire/openai-chat-stream.js';
 import { parseWireRequest } from '../../parse-wire-request.js';
 import { routingHeaders } from '../../response-headers.js';
 import { SSE_HEADERS } from '../../sse-headers.js';
+import { clientAbortSignal, requestHeader } from '../../request-context.js';
 
 /** POST /v1/chat/completions: the OpenAI Chat Completions API over every configured model. */
 export function chatCompletionsHandler(dependencies: RouteDependencies) {
@@ -21,7 +22,7 @@ export function chatCompletionsHandler(dependencies: RouteDependencies) {
     authenticateClient(context, server.api_keys);
     const body = await readJsonBody(context, server.max_body_bytes);
     const { call, meta } = convertOpenAIChatRequest(parseWireRequest(openAIChatRequestSchema, body));
-    call.abortSignal = context.req.raw.signal;
+    call.abortSignal = clientAbortSignal(context);
     call.unsupportedSettings = unsupportedSettingsMode(context, server.unsupported_params);
     const requestId = context.get('requestId');
     const request = {
@@ -30,7 +31,7 @@ export function chatCompletionsHandler(dependencies: RouteDependencies) {
       startedAt: context.get('startedAt'),
       endpoint: 'chat' as const,
       model: meta.model,
-      workload: context.req.header(WORKLOAD_HEADER),
+      workload: requestHeader(context, WORKLOAD_HEADER),
       call,
     };
     const created = Math.floor(Date.now() / 1000);
@@ -64,7 +65,7 @@ export function chatCompletionsHandler(dependencies: RouteDependencies) {
 
 /** `x-switchyard-unsupported-params: drop|reject` overrides `server.unsupported_params` per request. */
 export function unsupportedSettingsMode(context: Context<GatewayEnv>, configured: 'reject' | 'drop'): 'warn' | 'error' {
-  const header = context.req.header(UNSUPPORTED_PARAMS_HEADER);
+  const header = requestHeader(context, UNSUPPORTED_PARAMS_HEADER);
   const mode = header === 'drop' || header === 'reject' ? header : configured;
   return mode === 'drop' ? 'warn' : 'error';
 }

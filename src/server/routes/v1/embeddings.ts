@@ -7,6 +7,7 @@ import { readJsonBody } from '../../middleware/read-json-body.js';
 import { openAIEmbeddingRequestSchema } from '../../openai-wire/openai-chat-request-schema.js';
 import { parseWireRequest } from '../../parse-wire-request.js';
 import { routingHeaders } from '../../response-headers.js';
+import { clientAbortSignal, requestHeader } from '../../request-context.js';
 
 /** POST /v1/embeddings. `encoding_format: base64` is answered as little-endian float32, as OpenAI does. */
 export function embeddingsHandler(dependencies: RouteDependencies) {
@@ -25,12 +26,12 @@ export function embeddingsHandler(dependencies: RouteDependencies) {
       startedAt: context.get('startedAt'),
       endpoint: 'embeddings',
       model: request.model,
-      workload: context.req.header(WORKLOAD_HEADER),
+      workload: requestHeader(context, WORKLOAD_HEADER),
       call: {
         input,
         ...(request.dimensions === undefined ? {} : { dimensions: request.dimensions }),
         ...(request.user === undefined ? {} : { user: request.user }),
-        abortSignal: context.req.raw.signal,
+        abortSignal: clientAbortSignal(context),
       },
     });
     const result = execution.result;

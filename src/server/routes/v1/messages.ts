@@ -13,6 +13,7 @@ import { parseWireRequest } from '../../parse-wire-request.js';
 import { routingHeaders } from '../../response-headers.js';
 import { SSE_HEADERS } from '../../sse-headers.js';
 import { unsupportedSettingsMode } from './chat-completions.js';
+import { clientAbortSignal, requestHeader } from '../../request-context.js';
 
 /**
  * POST /v1/messages: the Anthropic Messages API over every configured model, so Anthropic SDK
@@ -40,7 +41,7 @@ async function createMessage(context: Context<GatewayEnv>, dependencies: RouteDe
   authenticateClient(context, server.api_keys);
   const body = await readJsonBody(context, server.max_body_bytes);
   const { call, meta } = convertAnthropicMessagesRequest(parseWireRequest(anthropicMessagesRequestSchema, body));
-  call.abortSignal = context.req.raw.signal;
+  call.abortSignal = clientAbortSignal(context);
   call.unsupportedSettings = unsupportedSettingsMode(context, server.unsupported_params);
   const requestId = context.get('requestId');
   const request = {
@@ -49,7 +50,7 @@ async function createMessage(context: Context<GatewayEnv>, dependencies: RouteDe
     startedAt: context.get('startedAt'),
     endpoint: 'messages' as const,
     model: meta.model,
-    workload: context.req.header(WORKLOAD_HEADER),
+    workload: requestHeader(context, WORKLOAD_HEADER),
     call,
   };
 
