@@ -108,3 +108,34 @@ export const openAIEmbeddingResponseSchema = z.object({
   data: z.array(z.object({ embedding: z.array(z.number()), index: z.number().nullish() })),
   usage: z.object({ prompt_tokens: z.number().nullish() }).nullish(),
 });
+
+const isNullishString = (value: unknown) => value === undefined || value === null || typeof value === 'string';
+
+/**
+ * The shape almost every streamed chunk has: at most one choice whose delta carries only text
+ * (or a role), no tool calls, usage or logprobs. Checking it by hand is several times cheaper than
+ * the schema, which still validates every other chunk. It accepts nothing the schema would reject.
+ */
+export function isPlainTextChunk(value: unknown): value is OpenAIChatChunk {
+  if (typeof value !== 'object' || value === null) return false;
+  const chunk = value as Record<string, unknown>;
+  if (!isNullishString(chunk.id) || !isNullishString(chunk.model) || !isNullishString(chunk.system_fingerprint)) return false;
+  if (chunk.created !== undefined && chunk.created !== null && typeof chunk.created !== 'number') return false;
+  if (chunk.usage !== undefined && chunk.usage !== null) return false;
+  const choices = chunk.choices;
+  if (!Array.isArray(choices) || choices.length > 1) return false;
+  const choice = choices[0] as Record<string, unknown> | undefined;
+  if (choice === undefined) return true;
+  if (typeof choice !== 'object' || choice === null) return false;
+  if (!isNullishString(choice.finish_reason) || (choice.logprobs !== undefined && choice.logprobs !== null)) return false;
+  const delta = choice.delta as Record<string, unknown> | null | undefined;
+  if (delta === undefined || delta === null) return true;
+  if (typeof delta !== 'object') return false;
+  return (
+    isNullishString(delta.content) &&
+    isNullishString(delta.reasoning_content) &&
+    isNullishString(delta.reasoning) &&
+    isNullishString(delta.refusal) &&
+    (delta.tool_calls === undefined || delta.tool_calls === null)
+  );
+}

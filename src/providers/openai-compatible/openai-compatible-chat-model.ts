@@ -19,6 +19,7 @@ import type { LanguageModelAdapter, StreamResult } from '../../spec/language-mod
 import type { FinishReason } from '../../spec/finish-reason.js';
 import type { Usage } from '../../spec/usage.js';
 import {
+  isPlainTextChunk,
   openAIChatChunkSchema,
   openAIChatResponseSchema,
   type OpenAIChatChunk,
@@ -126,7 +127,7 @@ export class OpenAICompatibleChatModel implements LanguageModelAdapter {
         // vLLM and hosted APIs report failures mid-stream as a data frame carrying an error body.
         const streamError = readOpenAIStreamError(provider, json, message.data);
         if (streamError) throw streamError;
-        return parseProviderResponse(provider, openAIChatChunkSchema, json);
+        return isPlainTextChunk(json) ? json : parseProviderResponse(provider, openAIChatChunkSchema, json);
       },
       mapper: new OpenAICompatibleStreamMapper(provider, warnings),
     });

@@ -1,4 +1,6 @@
-import { GatewayError, StreamInterruptedError } from '../../spec/errors.js';
+import { StreamInterruptedError, type GatewayError } from '../../spec/errors.js';
+import type { SseFormatter } from '../sse/sse-formatter.js';
+import { sseReadableStream } from '../sse/sse-readable-stream.js';
 import type { StreamEvent } from '../../spec/stream-event.js';
 import { toAnthropicErrorResponse } from './anthropic-error-body.js';
 import {
@@ -13,8 +15,6 @@ export interface AnthropicStreamOptions {
 }
 
 type OpenBlock = { index: number; kind: 'text' | 'thinking' } | { index: number; kind: 'tool_use'; toolCallId: string };
-
-const encoder = new TextEncoder();
 
 /** One SSE frame; Anthropic names every event and repeats the name as `type` in the data. */
 function frame(type: string, data: Record<string, unknown>): string {
@@ -31,8 +31,7 @@ function frame(type: string, data: Record<string, unknown>): string {
  * A failure after the stream began becomes a final `event: error` frame.
  * @see https://docs.anthropic.com/en/docs/build-with-claude/streaming
  */
-export function toAnthropicMessageStream(events: ReadableStream<StreamEvent>, options: AnthropicStreamOptions): ReadableStream<Uint8Array> {
-  const reader = events.getReader();
+export function createAnthropicSseFormatter(options: AnthropicStreamOptions): SseFormatter {
   const { identity } = options;
   let model = identity.model;
   let started = false;
@@ -122,41 +121,13 @@ export function toAnthropicMessageStream(events: ReadableStream<StreamEvent>, op
     }
   };
 
-  return new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        let out = '';
-        try {
-          while (out === '') {
-            const next = await reader.read();
-            // A well-behaved adapter always ends with `finish`; treat anything else as a cut stream.
-            if (next.done) throw new StreamInterruptedError('Stream interrupted: upstream stream ended without a finish event.');
-            out = write(next.value);
-            if (next.value.type === 'finish') {
-              controller.enqueue(encoder.encode(out));
-              controller.close();
-              return;
-            }
-          }
-          controller.enqueue(encoder.encode(out));
-        } catch (error) {
-          const { body } = toAnthropicErrorResponse(toTypedStreamError(error));
-          controller.enqueue(encoder.encode(`${out}${frame('error', { error: body.error })}`));
-          controller.close();
-          reader.cancel().catch(() => undefined);
-        }
-      },
-      cancel(reason) {
-        return reader.cancel(reason);
-      },
-    },
-    { highWaterMark: 0 },
-  );
+  return {
+    event: write,
+    error: (error: GatewayError) => frame('error', { error: toAnthropicErrorResponse(error).body.error }),
+  };
 }
 
-/** Untyped failures mid-stream are reported as an interrupted stream, never as internal details. */
-function toTypedStreamError(error: unknown): GatewayError {
-  if (GatewayError.isInstance(error)) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  return new StreamInterruptedError(`Stream interrupted: ${message}`, { cause: error });
+/** The same stream as web bytes, for consumers that are not node's HTTP server. */
+export function toAnthropicMessageStream(events: ReadableStream<StreamEvent>, options: AnthropicStreamOptions): ReadableStream<Uint8Array> {
+  return sseReadableStream(events, createAnthropicSseFormatter(options));
 }

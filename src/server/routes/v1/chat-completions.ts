@@ -8,10 +8,10 @@ import { readJsonBody } from '../../middleware/read-json-body.js';
 import { convertOpenAIChatRequest } from '../../openai-wire/convert-openai-chat-request.js';
 import { openAIChatRequestSchema } from '../../openai-wire/openai-chat-request-schema.js';
 import { toOpenAIChatCompletion } from '../../openai-wire/openai-chat-response.js';
-import { toOpenAIChatStream } from '../../openai-wire/openai-chat-stream.js';
+import { createOpenAIChatSseFormatter } from '../../openai-wire/openai-chat-stream.js';
 import { parseWireRequest } from '../../parse-wire-request.js';
 import { routingHeaders } from '../../response-headers.js';
-import { SSE_HEADERS } from '../../sse-headers.js';
+import { sendSse } from '../../sse/send-sse.js';
 import { clientAbortSignal, requestHeader } from '../../request-context.js';
 
 /** POST /v1/chat/completions: the OpenAI Chat Completions API over every configured model. */
@@ -50,7 +50,7 @@ export function chatCompletionsHandler(dependencies: RouteDependencies) {
 
     const { plan, execution } = await dependencies.pipeline.stream(request);
     const metadata = execution.result.response;
-    const stream = toOpenAIChatStream(execution.result.stream, {
+    const formatter = createOpenAIChatSseFormatter({
       identity: {
         id: metadata?.id ?? `chatcmpl-${randomUUID()}`,
         created: metadata?.created ?? created,
@@ -59,7 +59,7 @@ export function chatCompletionsHandler(dependencies: RouteDependencies) {
       },
       includeUsage: meta.includeUsage,
     });
-    return new Response(stream, { status: 200, headers: { ...SSE_HEADERS, ...routingHeaders(requestId, plan, execution) } });
+    return sendSse(context, routingHeaders(requestId, plan, execution), execution.result.stream, formatter);
   };
 }
 

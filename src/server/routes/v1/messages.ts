@@ -3,7 +3,7 @@ import { WORKLOAD_HEADER } from '../../../core/routing/resolve-route.js';
 import type { CallWarning } from '../../../spec/chat-result.js';
 import { toAnthropicErrorResponse } from '../../anthropic-wire/anthropic-error-body.js';
 import { anthropicMessageId, toAnthropicMessage } from '../../anthropic-wire/anthropic-message-response.js';
-import { toAnthropicMessageStream } from '../../anthropic-wire/anthropic-message-stream.js';
+import { createAnthropicSseFormatter } from '../../anthropic-wire/anthropic-message-stream.js';
 import { anthropicMessagesRequestSchema } from '../../anthropic-wire/anthropic-messages-request-schema.js';
 import { convertAnthropicMessagesRequest } from '../../anthropic-wire/convert-anthropic-messages-request.js';
 import { REQUEST_ID_HEADER, type GatewayEnv, type RouteDependencies } from '../../gateway-context.js';
@@ -11,7 +11,7 @@ import { authenticateClient } from '../../middleware/auth.js';
 import { readJsonBody } from '../../middleware/read-json-body.js';
 import { parseWireRequest } from '../../parse-wire-request.js';
 import { routingHeaders } from '../../response-headers.js';
-import { SSE_HEADERS } from '../../sse-headers.js';
+import { sendSse } from '../../sse/send-sse.js';
 import { unsupportedSettingsMode } from './chat-completions.js';
 import { clientAbortSignal, requestHeader } from '../../request-context.js';
 
@@ -68,17 +68,15 @@ async function createMessage(context: Context<GatewayEnv>, dependencies: RouteDe
 
   const { plan, execution } = await dependencies.pipeline.stream(request);
   const metadata = execution.result.response;
-  const stream = toAnthropicMessageStream(execution.result.stream, {
+  const formatter = createAnthropicSseFormatter({
     identity: {
       id: anthropicMessageId(metadata?.id),
       model: metadata?.modelId ?? execution.target.deployment.model,
       stopSequences: meta.stopSequences,
     },
   });
-  return new Response(stream, {
-    status: 200,
-    headers: { ...SSE_HEADERS, ...routingHeaders(requestId, plan, execution, meta.warnings), ...requestIdHeaders(requestId) },
-  });
+  const headers = { ...routingHeaders(requestId, plan, execution, meta.warnings), ...requestIdHeaders(requestId) };
+  return sendSse(context, headers, execution.result.stream, formatter);
 }
 
 /** Anthropic SDKs read the request id from `request-id` (exposed as `requestID`); ours is `x-request-id`. */

@@ -1,0 +1,73 @@
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
+import { once } from 'node:events';
+import type { Context } from 'hono';
+import type { StreamEvent } from '../../spec/stream-event.js';
+import type { GatewayEnv } from '../gateway-context.js';
+import { streamEndedWithoutFinish, toTypedStreamError, type SseFormatter } from './sse-formatter.js';
+import { SSE_HEADERS } from './sse-headers.js';
+import { sseReadableStream } from './sse-readable-stream.js';
+
+/** Past this many buffered characters a write goes out at once (and waits for drain if needed). */
+const FLUSH_AT = 16_384;
+
+/**
+ * Answers with an SSE stream. On node it writes straight to the socket: frames that are ready in
+ * the same turn of the event loop go out as one write, a slow client applies back-pressure to the
+ * upstream, and a client that goes away cancels the upstream. Elsewhere it returns a web Response.
+ */
+export function sendSse(
+  context: Context<GatewayEnv>,
+  headers: Record<string, string>,
+  events: ReadableStream<StreamEvent>,
+  formatter: SseFormatter,
+): Response {
+  const outgoing = context.env?.outgoing;
+  if (!outgoing) return new Response(sseReadableStream(events, formatter), { status: 200, headers: { ...SSE_HEADERS, ...headers } });
+
+  const reader = events.getReader();
+  let buffer = '';
+  let scheduled = false;
+  let clientGone = false;
+  const gone = new AbortController();
+  const flush = () => {
+    scheduled = false;
+    if (buffer !== '' && !clientGone) outgoing.write(buffer);
+    buffer = '';
+  };
+  const write = async (text: string) => {
+    buffer += text;
+    if (buffer.length >= FLUSH_AT) {
+      flush();
+      if (outgoing.writableNeedDrain) await once(outgoing, 'drain', { signal: gone.signal });
+    } else if (!scheduled) {
+      scheduled = true;
+      setImmediate(flush);
+    }
+  };
+  outgoing.once('close', () => {
+    if (outgoing.writableFinished) return;
+    clientGone = true;
+    gone.abort();
+    reader.cancel(new Error('client disconnected')).catch(() => undefined);
+  });
+
+  outgoing.writeHead(200, { ...SSE_HEADERS, ...headers });
+  void (async () => {
+    try {
+      for (;;) {
+        const next = await reader.read();
+        if (next.done) throw streamEndedWithoutFinish();
+        const text = formatter.event(next.value);
+        if (text !== '') await write(text);
+        if (next.value.type === 'finish') break;
+      }
+    } catch (error) {
+      if (clientGone) return;
+      buffer += formatter.error(toTypedStreamError(error));
+      reader.cancel().catch(() => undefined);
+    }
+    flush();
+    outgoing.end();
+  })();
+  return RESPONSE_ALREADY_SENT;
+}
