@@ -6,7 +6,7 @@ import type { StreamEvent } from '../../spec/stream-event.js';
 import type { DeploymentTarget } from '../registry/gateway-runtime.js';
 import type { RoutePlan } from '../routing/resolve-route.js';
 import { shouldTryNextTarget } from './attempt-policy.js';
-import { resumeObservedStream, type StreamObserver } from './observe-stream.js';
+import { resumeObservedEvents, type StreamEventReader, type StreamObserver } from './observe-stream.js';
 
 /** The successful outcome of a plan: what answered, and every attempt made on the way. */
 export interface Execution<T> {
@@ -16,7 +16,7 @@ export interface Execution<T> {
 }
 
 export interface StreamExecution {
-  stream: ReadableStream<StreamEvent>;
+  events: StreamEventReader;
   response?: ResponseInfo;
 }
 
@@ -62,7 +62,7 @@ export async function executeStream(plan: RoutePlan, call: ChatCall, observer?: 
     // before any byte goes to the client, so the client's first chunk can carry it.
     const metadata = held.find((event) => event.type === 'response-metadata');
     const info = metadata ? { ...response, ...withoutType(metadata) } : response;
-    return { stream: resumeObservedStream(held, reader, observer), response: info };
+    return { events: resumeObservedEvents(held, reader, observer), response: info };
   });
 }
 

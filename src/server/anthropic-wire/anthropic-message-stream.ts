@@ -129,5 +129,5 @@ export function createAnthropicSseFormatter(options: AnthropicStreamOptions): Ss
 
 /** The same stream as web bytes, for consumers that are not node's HTTP server. */
 export function toAnthropicMessageStream(events: ReadableStream<StreamEvent>, options: AnthropicStreamOptions): ReadableStream<Uint8Array> {
-  return sseReadableStream(events, createAnthropicSseFormatter(options));
+  return sseReadableStream(events.getReader(), createAnthropicSseFormatter(options));
 }

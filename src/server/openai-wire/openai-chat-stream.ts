@@ -64,5 +64,5 @@ export function createOpenAIChatSseFormatter(options: OpenAIStreamOptions): SseF
 
 /** The same stream as web bytes, for consumers that are not node's HTTP server. */
 export function toOpenAIChatStream(events: ReadableStream<StreamEvent>, options: OpenAIStreamOptions): ReadableStream<Uint8Array> {
-  return sseReadableStream(events, createOpenAIChatSseFormatter(options));
+  return sseReadableStream(events.getReader(), createOpenAIChatSseFormatter(options));
 }

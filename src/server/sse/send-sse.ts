@@ -1,7 +1,7 @@
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { once } from 'node:events';
 import type { Context } from 'hono';
-import type { StreamEvent } from '../../spec/stream-event.js';
+import type { StreamEventReader } from '../../core/pipeline/observe-stream.js';
 import type { GatewayEnv } from '../gateway-context.js';
 import { streamEndedWithoutFinish, toTypedStreamError, type SseFormatter } from './sse-formatter.js';
 import { SSE_HEADERS } from './sse-headers.js';
@@ -18,13 +18,13 @@ const FLUSH_AT = 16_384;
 export function sendSse(
   context: Context<GatewayEnv>,
   headers: Record<string, string>,
-  events: ReadableStream<StreamEvent>,
+  events: StreamEventReader,
   formatter: SseFormatter,
 ): Response {
   const outgoing = context.env?.outgoing;
   if (!outgoing) return new Response(sseReadableStream(events, formatter), { status: 200, headers: { ...SSE_HEADERS, ...headers } });
 
-  const reader = events.getReader();
+  const reader = events;
   let buffer = '';
   let scheduled = false;
   let clientGone = false;

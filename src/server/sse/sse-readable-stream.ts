@@ -1,4 +1,4 @@
-import type { StreamEvent } from '../../spec/stream-event.js';
+import type { StreamEventReader } from '../../core/pipeline/observe-stream.js';
 import { streamEndedWithoutFinish, toTypedStreamError, type SseFormatter } from './sse-formatter.js';
 
 const encoder = new TextEncoder();
@@ -7,8 +7,8 @@ const encoder = new TextEncoder();
  * Formats a StreamEvent stream as SSE bytes in a web ReadableStream, pulled by the consumer. Used
  * where the gateway does not run on node's HTTP server (in-process `app.request`, other runtimes).
  */
-export function sseReadableStream(events: ReadableStream<StreamEvent>, formatter: SseFormatter): ReadableStream<Uint8Array> {
-  const reader = events.getReader();
+export function sseReadableStream(events: StreamEventReader, formatter: SseFormatter): ReadableStream<Uint8Array> {
+  const reader = events;
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {

@@ -59,7 +59,7 @@ export function chatCompletionsHandler(dependencies: RouteDependencies) {
       },
       includeUsage: meta.includeUsage,
     });
-    return sendSse(context, routingHeaders(requestId, plan, execution), execution.result.stream, formatter);
+    return sendSse(context, routingHeaders(requestId, plan, execution), execution.result.events, formatter);
   };
 }
 

@@ -76,7 +76,7 @@ async function createMessage(context: Context<GatewayEnv>, dependencies: RouteDe
     },
   });
   const headers = { ...routingHeaders(requestId, plan, execution, meta.warnings), ...requestIdHeaders(requestId) };
-  return sendSse(context, headers, execution.result.stream, formatter);
+  return sendSse(context, headers, execution.result.events, formatter);
 }
 
 /** Anthropic SDKs read the request id from `request-id` (exposed as `requestID`); ours is `x-request-id`. */
