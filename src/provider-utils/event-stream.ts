@@ -2,6 +2,7 @@ import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import type { Readable } from 'node:stream';
 import { GatewayError, InvalidProviderResponseError, StreamInterruptedError } from '../spec/errors.js';
 import type { StreamEvent } from '../spec/stream-event.js';
+import { createBodyChunkReader } from './body-chunk-reader.js';
 import { mapTransportError, truncate } from './http-client.js';
 
 /** Emits a StreamEvent to the consumer. */
@@ -41,7 +42,7 @@ export interface SseStreamOptions<TChunk> {
  */
 export function createSseEventStream<TChunk>(options: SseStreamOptions<TChunk>): ReadableStream<StreamEvent> {
   const { provider, body, parseEvent, mapper } = options;
-  const iterator = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const iterator = createBodyChunkReader(body);
   const decoder = new TextDecoder();
   const pending: StreamEvent[] = [];
   const emit: EmitEvent = (event) => {

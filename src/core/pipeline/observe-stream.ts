@@ -57,20 +57,19 @@ export function resumeObservedEvents(
     return { done: false as const, value: event };
   };
   return {
-    async read() {
-      if (index < held.length) return pass(held[index++]!);
-      let next: Awaited<ReturnType<typeof reader.read>>;
-      try {
-        next = await reader.read();
-      } catch (error) {
-        report({ error, usage: finish?.usage });
-        throw error;
-      }
-      if (next.done) {
-        report({ usage: finish?.usage, finishReason: finish?.finishReason.unified });
-        return { done: true as const };
-      }
-      return pass(next.value);
+    read() {
+      if (index < held.length) return Promise.resolve(pass(held[index++]!));
+      return reader.read().then(
+        (next) => {
+          if (!next.done) return pass(next.value);
+          report({ usage: finish?.usage, finishReason: finish?.finishReason.unified });
+          return { done: true as const };
+        },
+        (error: unknown) => {
+          report({ error, usage: finish?.usage });
+          throw error;
+        },
+      );
     },
     cancel(reason) {
       report({ cancelled: finish === undefined, usage: finish?.usage, finishReason: finish?.finishReason.unified });

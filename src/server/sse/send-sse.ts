@@ -34,15 +34,17 @@ export function sendSse(
     if (buffer !== '' && !clientGone) outgoing.write(buffer);
     buffer = '';
   };
-  const write = async (text: string) => {
+  /** Buffers text; returns a promise only when the client is slow and the socket must drain first. */
+  const write = (text: string): Promise<unknown> | undefined => {
     buffer += text;
     if (buffer.length >= FLUSH_AT) {
       flush();
-      if (outgoing.writableNeedDrain) await once(outgoing, 'drain', { signal: gone.signal });
+      if (outgoing.writableNeedDrain) return once(outgoing, 'drain', { signal: gone.signal });
     } else if (!scheduled) {
       scheduled = true;
       setImmediate(flush);
     }
+    return undefined;
   };
   outgoing.once('close', () => {
     if (outgoing.writableFinished) return;
@@ -58,7 +60,10 @@ export function sendSse(
         const next = await reader.read();
         if (next.done) throw streamEndedWithoutFinish();
         const text = formatter.event(next.value);
-        if (text !== '') await write(text);
+        if (text !== '') {
+          const drained = write(text);
+          if (drained) await drained;
+        }
         if (next.value.type === 'finish') break;
       }
     } catch (error) {
