@@ -151,3 +151,10 @@ describe('embeddings', () => {
     await expectError(await post('/v1/embeddings', { model: 'mock-model', input: 'x' }), 400, 'model', /chat model/);
   });
 });
+
+describe('unsupported parameters are named as the client sent them', () => {
+  it('reports top_k, not the internal setting name', async () => {
+    const openAIProvider = await chat({ top_k: 5 });
+    await expectError(openAIProvider, 400, 'top_k', /Parameter 'top_k' is not supported by local\/mock-model/);
+  });
+});

@@ -1,5 +1,6 @@
 import { GatewayError } from '../../spec/errors.js';
 import { toOpenAIErrorResponse } from '../openai-wire/openai-error-body.js';
+import { ANTHROPIC_PARAMETER_NAMES, toWireParameter } from '../wire-parameter-names.js';
 
 export type AnthropicErrorType =
   | 'invalid_request_error'
@@ -40,11 +41,16 @@ export function toAnthropicErrorResponse(error: unknown, requestId?: string): An
     status: overloaded ? OVERLOADED_STATUS : status,
     body: {
       type: 'error',
-      error: { type: overloaded ? 'overloaded_error' : anthropicErrorType(status), message: body.error.message },
+      error: { type: overloaded ? 'overloaded_error' : anthropicErrorType(status), message: anthropicMessage(error, body.error.message) },
       ...(requestId === undefined ? {} : { request_id: requestId }),
     },
     headers,
   };
+}
+
+/** The message with parameters named as the Anthropic API names them. */
+function anthropicMessage(error: unknown, fallback: string): string {
+  return GatewayError.isInstance(error) ? toWireParameter(ANTHROPIC_PARAMETER_NAMES, error.message, error.param).message : fallback;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { GatewayError, InvalidRequestError } from '../../spec/errors.js';
+import { OPENAI_PARAMETER_NAMES, toWireParameter } from '../wire-parameter-names.js';
 
 export interface ErrorResponse {
   status: number;
@@ -22,9 +23,10 @@ export function toOpenAIErrorResponse(error: unknown): ErrorResponse {
   const headers: Record<string, string> = {};
   const retryAfterMs = findRetryAfterMs(error);
   if (retryAfterMs !== undefined) headers['retry-after'] = String(Math.max(1, Math.ceil(retryAfterMs / 1000)));
+  const { message, param } = toWireParameter(OPENAI_PARAMETER_NAMES, error.message, error.param);
   return {
     status: error.httpStatus,
-    body: { error: { message: error.message, type: error.type, param: error.param ?? null, code: error.code } },
+    body: { error: { message, type: error.type, param: param ?? null, code: error.code } },
     headers,
   };
 }
