@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { OPENAI_COMPATIBLE_PROVIDER_TYPES } from '../../providers/openai-compatible/openai-compatible-profile.js';
 import { simulatedProviderOptionsSchema } from '../../providers/simulated/simulated-options.js';
+import { fallbackRuleSchema } from '../routing/fallback-condition.js';
 
 /**
  * The schema of `switchyard.yaml`. Every object is strict: an unknown key is an error naming it,
@@ -108,6 +109,8 @@ export const modelSchema = z
     description: z.string().optional(),
     kind: z.enum(['chat', 'embedding']).default('chat'),
     deployments: z.array(deploymentSchema).min(1, 'expected at least one deployment'),
+    /** Models tried, in order, when every deployment of this one fails (unless a workload sets its own). */
+    fallbacks: z.array(fallbackRuleSchema).default([]),
   })
   .strict();
 
@@ -118,8 +121,12 @@ export const workloadSchema = z
       .object({
         /** The logical model this workload uses first. */
         model: z.string().min(1),
-        /** Logical models tried in order when the primary fails with a retryable error. */
-        fallbacks: z.array(z.string().min(1)).default([]),
+        /**
+         * Models tried in order when the primary fails: a name, or `{ model, on: [conditions] }`
+         * (rate_limit, server_error, timeout, connection, bad_response, quota, context_length,
+         * content_filter, circuit_open). Without its own list, the workload uses the model's.
+         */
+        fallbacks: z.array(fallbackRuleSchema).optional(),
       })
       .strict(),
   })

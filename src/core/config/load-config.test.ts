@@ -144,3 +144,45 @@ describe('shipped configs', () => {
     expect(config.warnings.every((warning) => warning.includes('no api_key'))).toBe(true);
   });
 });
+
+describe('fallback rules', () => {
+  const base = `providers:
+  p: { type: simulated }
+models:
+  a: { deployments: [{ provider: p, model: a }] }
+  b: { deployments: [{ provider: p, model: b }] }
+`;
+
+  it('accepts names and conditioned rules, and lets a workload inherit its model fallbacks', () => {
+    const config = loadConfigText(
+      base.replace('  a: { deployments: [{ provider: p, model: a }] }', '  a: { deployments: [{ provider: p, model: a }], fallbacks: [{ model: b, on: [context_length] }] }') +
+        'workloads:\n  w: { route: { model: a } }\n  v: { route: { model: a, fallbacks: [b] } }\n',
+      'cfg.yaml',
+      { env: {} },
+    );
+    expect([...config.workloads.w!.fallbacks[0]!.on]).toEqual(['context_length']);
+    expect(config.workloads.v!.fallbacks[0]!.on.has('rate_limit')).toBe(true);
+    expect(config.workloads.v!.fallbacks[0]!.on.has('content_filter')).toBe(false);
+  });
+
+  it('rejects unknown fallback models, self-fallbacks and unknown conditions', () => {
+    const error = configError(() =>
+      loadConfigText(
+        base.replace('  b: { deployments: [{ provider: p, model: b }] }', '  b: { deployments: [{ provider: p, model: b }], fallbacks: [b, { model: zz }] }') +
+          'workloads:\n  w: { route: { model: a, fallbacks: [{ model: b, on: [sunspots] }] } }\n',
+        'cfg.yaml',
+        { env: {} },
+      ),
+    );
+    expect(error.issues.map((issue) => issue.path)).toEqual(['workloads.w.route.fallbacks[0].on[0]']);
+    const crossRefs = configError(() =>
+      loadConfigText(base.replace('  b: { deployments: [{ provider: p, model: b }] }', '  b: { deployments: [{ provider: p, model: b }], fallbacks: [b, { model: zz }] }'), 'cfg.yaml', {
+        env: {},
+      }),
+    );
+    expect(crossRefs.issues.map((issue) => [issue.path, issue.message])).toEqual([
+      ['models.b.fallbacks[0]', "model 'b' cannot fall back to itself"],
+      ['models.b.fallbacks[1].model', expect.stringContaining("unknown model 'zz'")],
+    ]);
+  });
+});

@@ -63,7 +63,8 @@ function zodIssuesToConfigIssues(
   file: string,
   lineOf: (path: ReadonlyArray<PropertyKey>) => number | undefined,
 ): ConfigIssue[] {
-  return error.issues.map((issue) => {
+  return error.issues.map((original) => {
+    const issue = deepestUnionIssue(original);
     let path = issue.path;
     let message = issue.message;
     if (issue.code === 'unrecognized_keys') {
@@ -75,6 +76,23 @@ function zodIssuesToConfigIssues(
     }
     return { file, path: formatPath(path), line: lineOf(path), message };
   });
+}
+
+/**
+ * For a value that matched no branch of a union, the issue from the branch that got furthest
+ * (e.g. `on[0]: invalid option` inside the object form of a fallback rule) says most.
+ */
+function deepestUnionIssue(issue: z.core.$ZodIssue): z.core.$ZodIssue {
+  if (issue.code !== 'invalid_union' || issue.errors.length === 0) return issue;
+  let best: z.core.$ZodIssue | undefined;
+  for (const branch of issue.errors) {
+    for (const candidate of branch) {
+      if (best === undefined || candidate.path.length > best.path.length) best = candidate;
+    }
+  }
+  if (best === undefined || best.path.length === 0) return issue;
+  const inner = deepestUnionIssue(best);
+  return { ...inner, path: [...issue.path, ...inner.path] } as z.core.$ZodIssue;
 }
 
 /** The 1-based line of the deepest node of `path` that exists in the YAML document. */

@@ -7,6 +7,7 @@ import type {
   ServerConfig,
 } from './config-schema.js';
 import { formatPath } from './format-config-path.js';
+import { toFallbackRule, type FallbackRule } from '../routing/fallback-condition.js';
 
 /** One deployment of a logical model, with its provider resolved. */
 export interface ResolvedDeployment extends DeploymentConfig {
@@ -22,13 +23,16 @@ export interface ResolvedModel {
   kind: 'chat' | 'embedding';
   description?: string;
   deployments: ResolvedDeployment[];
+  /** Models tried after this one's deployments, each with the failures that lead to it. */
+  fallbacks: FallbackRule[];
 }
 
 export interface ResolvedWorkload {
   name: string;
   description?: string;
   model: string;
-  fallbacks: string[];
+  /** The workload's own fallbacks, or else its model's. */
+  fallbacks: FallbackRule[];
 }
 
 /** A validated, cross-checked, frozen configuration. Holds secrets: never print it; use `describeConfig`. */
@@ -93,19 +97,38 @@ export function resolveConfig(
       deployments[id] = entry;
       resolved.push(entry);
     });
-    models[modelName] = { name: modelName, kind: model.kind, description: model.description, deployments: resolved };
+    models[modelName] = {
+      name: modelName,
+      kind: model.kind,
+      description: model.description,
+      deployments: resolved,
+      fallbacks: model.fallbacks.map(toFallbackRule),
+    };
+  }
+
+  const checkRouteModel = (modelName: string, path: Array<string | number>, kind: 'chat' | 'embedding') => {
+    const model = parsed.models[modelName];
+    if (!model) issue(path, `unknown model '${modelName}'; expected one of: ${Object.keys(parsed.models).join(', ') || '(no models defined)'}`);
+    else if (model.kind !== kind) issue(path, `model '${modelName}' is ${model.kind === 'embedding' ? 'an embedding' : 'a chat'} model; expected a ${kind} model`);
+  };
+  for (const [modelName, model] of Object.entries(parsed.models)) {
+    model.fallbacks.forEach((rule, index) => {
+      const target = typeof rule === 'string' ? rule : rule.model;
+      const path = ['models', modelName, 'fallbacks', index, ...(typeof rule === 'string' ? [] : ['model'])];
+      if (target === modelName) issue(path, `model '${modelName}' cannot fall back to itself`);
+      else checkRouteModel(target, path, model.kind);
+    });
   }
 
   const workloads: Record<string, ResolvedWorkload> = {};
   for (const [name, workload] of Object.entries(parsed.workloads)) {
-    const check = (modelName: string, path: Array<string | number>) => {
-      const model = parsed.models[modelName];
-      if (!model) issue(path, `unknown model '${modelName}'; expected one of: ${Object.keys(parsed.models).join(', ') || '(no models defined)'}`);
-      else if (model.kind !== 'chat') issue(path, `model '${modelName}' is an embedding model; a workload route needs a chat model`);
-    };
-    check(workload.route.model, ['workloads', name, 'route', 'model']);
-    workload.route.fallbacks.forEach((fallback, index) => check(fallback, ['workloads', name, 'route', 'fallbacks', index]));
-    workloads[name] = { name, description: workload.description, model: workload.route.model, fallbacks: workload.route.fallbacks };
+    checkRouteModel(workload.route.model, ['workloads', name, 'route', 'model'], 'chat');
+    workload.route.fallbacks?.forEach((rule, index) => {
+      const target = typeof rule === 'string' ? rule : rule.model;
+      checkRouteModel(target, ['workloads', name, 'route', 'fallbacks', index, ...(typeof rule === 'string' ? [] : ['model'])], 'chat');
+    });
+    const fallbacks = workload.route.fallbacks ?? parsed.models[workload.route.model]?.fallbacks ?? [];
+    workloads[name] = { name, description: workload.description, model: workload.route.model, fallbacks: fallbacks.map(toFallbackRule) };
   }
 
   if (issues.length > 0) throw new ConfigError(issues);
@@ -154,6 +177,8 @@ export function describeConfig(config: ResolvedConfig): Record<string, unknown> 
     models: Object.fromEntries(
       Object.values(config.models).map((model) => [model.name, { kind: model.kind, deployments: model.deployments.map((deployment) => deployment.id) }]),
     ),
-    workloads: Object.fromEntries(Object.values(config.workloads).map((workload) => [workload.name, { model: workload.model, fallbacks: workload.fallbacks }])),
+    workloads: Object.fromEntries(
+      Object.values(config.workloads).map((workload) => [workload.name, { model: workload.model, fallbacks: workload.fallbacks.map((rule) => rule.model) }]),
+    ),
   };
 }

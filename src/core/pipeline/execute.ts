@@ -5,7 +5,7 @@ import type { EmbeddingResult } from '../../spec/language-model-adapter.js';
 import type { StreamEvent } from '../../spec/stream-event.js';
 import type { DeploymentTarget } from '../registry/gateway-runtime.js';
 import type { RoutePlan } from '../routing/resolve-route.js';
-import { shouldTryNextTarget } from './attempt-policy.js';
+import { fallbackConditionOf } from '../routing/fallback-condition.js';
 import { resumeObservedEvents, type StreamEventReader, type StreamObserver } from './observe-stream.js';
 
 /** The successful outcome of a plan: what answered, and every attempt made on the way. */
@@ -77,28 +77,39 @@ async function tryTargets<T>(
 ): Promise<Execution<T>> {
   const attempts: AttemptRecord[] = [];
   let lastError: GatewayError | undefined;
-  for (const target of plan.targets) {
-    if (abortSignal?.aborted) throw abortSignal.reason;
-    const startedAt = performance.now();
-    try {
-      const result = await attempt(target);
-      return { result, target, attempts };
-    } catch (error) {
-      if (abortSignal?.aborted) throw abortSignal.reason ?? error;
-      const typed = toGatewayError(error, target.deployment.provider);
-      attempts.push({
-        deployment: target.deployment.id,
-        provider: target.deployment.provider,
-        code: typed.code,
-        message: typed.message,
-        upstreamStatus: 'upstreamStatus' in typed ? (typed.upstreamStatus as number | undefined) : undefined,
-        latencyMs: performance.now() - startedAt,
-      });
-      lastError = typed;
-      if (!shouldTryNextTarget(typed)) break;
+  for (const group of plan.groups) {
+    // A fallback group is tried only for the failures its rule names.
+    if (group.on !== undefined) {
+      const condition = lastError === undefined ? undefined : fallbackConditionOf(lastError);
+      if (condition === undefined || !group.on.has(condition)) continue;
+    }
+    for (const target of group.targets) {
+      if (abortSignal?.aborted) throw abortSignal.reason;
+      const startedAt = performance.now();
+      try {
+        const result = await attempt(target);
+        return { result, target, attempts };
+      } catch (error) {
+        if (abortSignal?.aborted) throw abortSignal.reason ?? error;
+        const typed = toGatewayError(error, target.deployment.provider);
+        attempts.push({
+          deployment: target.deployment.id,
+          provider: target.deployment.provider,
+          code: typed.code,
+          message: typed.message,
+          upstreamStatus: 'upstreamStatus' in typed ? (typed.upstreamStatus as number | undefined) : undefined,
+          latencyMs: performance.now() - startedAt,
+        });
+        lastError = typed;
+        if (fallbackConditionOf(typed) === undefined) return failWith(attempts, typed);
+      }
     }
   }
   if (!lastError) throw new AllTargetsFailedError([], noTargetsError(plan));
+  return failWith(attempts, lastError);
+}
+
+function failWith(attempts: AttemptRecord[], lastError: GatewayError): never {
   if (attempts.length === 1) throw lastError;
   throw new AllTargetsFailedError(attempts, lastError);
 }

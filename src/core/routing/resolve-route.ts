@@ -1,16 +1,26 @@
 import { InvalidRequestError, NoSuchModelError } from '../../spec/errors.js';
 import { WORKLOAD_MODEL_PREFIX } from '../config/resolve-config.js';
 import type { DeploymentTarget, GatewayRuntime } from '../registry/gateway-runtime.js';
+import type { FallbackCondition, FallbackRule } from './fallback-condition.js';
 
 /** Header a client may use to select a workload while keeping any `model` value. */
 export const WORKLOAD_HEADER = 'x-switchyard-workload';
 
-/** The deployments a request will try, in order, and why. */
+/** The deployments of one logical model, and the failures that lead to them (none for the primary). */
+export interface RouteGroup {
+  model: string;
+  /** Conditions under which this group is tried; undefined for the primary group. */
+  on?: ReadonlySet<FallbackCondition>;
+  targets: DeploymentTarget[];
+}
+
+/** The models a request will try, in order, and why. */
 export interface RoutePlan {
   /** The logical model the route starts with. */
   model: string;
   workload?: string;
-  targets: DeploymentTarget[];
+  /** The primary model's group, then one group per fallback. */
+  groups: RouteGroup[];
   /** Human-readable reason, returned in a response header and recorded with the request. */
   reason: string;
 }
@@ -41,9 +51,7 @@ export function resolveRoute(runtime: GatewayRuntime, request: RouteRequest): Ro
       );
     }
     checkKind(runtime, workload.model, request.kind);
-    const targets = [workload.model, ...workload.fallbacks].flatMap((model) => targetsOf(runtime, model));
-    const reason = workload.fallbacks.length > 0 ? `workload ${workload.name}: ${workload.model}, fallbacks ${workload.fallbacks.join(', ')}` : `workload ${workload.name}: ${workload.model}`;
-    return { model: workload.model, workload: workload.name, targets, reason };
+    return { model: workload.model, workload: workload.name, groups: groupsOf(runtime, workload.model, workload.fallbacks), reason: describe(`workload ${workload.name}: ${workload.model}`, workload.fallbacks) };
   }
   const model = config.models[request.model];
   if (!model) {
@@ -55,7 +63,18 @@ export function resolveRoute(runtime: GatewayRuntime, request: RouteRequest): Ro
     );
   }
   checkKind(runtime, model.name, request.kind);
-  return { model: model.name, targets: targetsOf(runtime, model.name), reason: `model ${model.name}` };
+  return { model: model.name, groups: groupsOf(runtime, model.name, model.fallbacks), reason: describe(`model ${model.name}`, model.fallbacks) };
+}
+
+function groupsOf(runtime: GatewayRuntime, primary: string, fallbacks: readonly FallbackRule[]): RouteGroup[] {
+  return [
+    { model: primary, targets: targetsOf(runtime, primary) },
+    ...fallbacks.map((rule) => ({ model: rule.model, on: rule.on, targets: targetsOf(runtime, rule.model) })),
+  ];
+}
+
+function describe(base: string, fallbacks: readonly FallbackRule[]): string {
+  return fallbacks.length === 0 ? base : `${base}, fallbacks ${fallbacks.map((rule) => rule.model).join(', ')}`;
 }
 
 function targetsOf(runtime: GatewayRuntime, modelName: string): DeploymentTarget[] {
