@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { DeadlineExceededError } from '../spec/errors.js';
 import type { GatewayEnv } from './gateway-context.js';
 
 /**
@@ -15,16 +16,36 @@ export function requestHeader(context: Context<GatewayEnv>, name: string): strin
 }
 
 /**
- * A signal that aborts when the client goes away before the response is complete. On node it
- * listens to the socket directly: asking Hono's request for its `signal` would materialise a full
- * web Request (headers, body stream, two signals) for every call.
+ * A signal that aborts when the client goes away before the response is complete, or when the
+ * request's deadline passes. On node it listens to the socket directly (asking Hono's request for
+ * its `signal` would materialise a full web Request for every call), and the deadline timer is
+ * cleared as soon as the response is done.
  */
-export function clientAbortSignal(context: Context<GatewayEnv>): AbortSignal {
+export function requestAbortSignal(context: Context<GatewayEnv>, deadlineMs?: number): AbortSignal {
   const outgoing = context.env?.outgoing;
-  if (!outgoing) return context.req.raw.signal;
+  if (!outgoing) {
+    const clientSignal = context.req.raw.signal;
+    return deadlineMs === undefined ? clientSignal : AbortSignal.any([clientSignal, deadlineSignal(deadlineMs)]);
+  }
   const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  if (deadlineMs !== undefined) {
+    timer = setTimeout(() => controller.abort(deadlineError(deadlineMs)), deadlineMs);
+    timer.unref?.();
+  }
   outgoing.once('close', () => {
+    if (timer !== undefined) clearTimeout(timer);
     if (!outgoing.writableFinished) controller.abort(new Error('client disconnected'));
   });
+  return controller.signal;
+}
+
+function deadlineError(deadlineMs: number): DeadlineExceededError {
+  return new DeadlineExceededError(`The request exceeded its deadline of ${deadlineMs} ms.`);
+}
+
+function deadlineSignal(deadlineMs: number): AbortSignal {
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(deadlineError(deadlineMs)), deadlineMs).unref?.();
   return controller.signal;
 }

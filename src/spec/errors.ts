@@ -206,6 +206,16 @@ export class ProviderTimeoutError extends GatewayError {
   }
 }
 
+/** The request ran past its deadline (the client's deadline header or the workload's request timeout). */
+export class DeadlineExceededError extends GatewayError {
+  readonly code = 'deadline_exceeded';
+  readonly httpStatus = 504;
+  readonly isRetryable = false;
+  override get type(): string {
+    return 'timeout_error';
+  }
+}
+
 /** The upstream could not be reached at all (refused, reset, DNS). */
 export class ProviderConnectionError extends GatewayError {
   readonly code = 'provider_unreachable';

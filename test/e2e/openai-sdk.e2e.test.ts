@@ -250,6 +250,17 @@ describe('OpenAI SDK against the gateway', () => {
     await expect.poll(() => upstream.closedByClient, { timeout: 3000 }).toBe(before + 1);
   });
 
+  it('caps a request at the client deadline header with a 504', async () => {
+    upstream.enqueue('/v1/chat/completions', { type: 'hang' });
+    const started = performance.now();
+    const error = await client.chat.completions
+      .create({ model: 'mock-model', messages: [{ role: 'user', content: 'x' }] }, { headers: { 'x-switchyard-timeout-ms': '300' } })
+      .catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ status: 504, code: 'deadline_exceeded' });
+    expect(performance.now() - started).toBeLessThan(2000);
+    await expect.poll(() => upstream.closedByClient, { timeout: 2000 }).toBeGreaterThan(0);
+  });
+
   it('reloads config atomically: in-flight requests finish, an invalid config is rejected', async () => {
     const slow = sse({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: { content: 'slow ' }, finish_reason: null }] });
     const done = sse({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] });

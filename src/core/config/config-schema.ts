@@ -144,6 +144,8 @@ export const serverSchema = z
     admin_key: z.string().optional(),
     /** Client keys accepted on /v1. Without any, /v1 is open (fine on loopback, not in production). */
     api_keys: z.array(z.string().min(8, 'expected at least 8 characters')).default([]),
+    /** Longest any request may take, retries and fallbacks included; a client deadline header can only lower it. */
+    request_timeout_ms: positiveInt.optional(),
     /** How long a graceful shutdown waits for in-flight requests. */
     shutdown_grace_ms: nonNegative.default(10_000),
   })

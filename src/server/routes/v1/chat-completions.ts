@@ -12,7 +12,8 @@ import { createOpenAIChatSseFormatter } from '../../openai-wire/openai-chat-stre
 import { parseWireRequest } from '../../parse-wire-request.js';
 import { routingHeaders } from '../../response-headers.js';
 import { sendSse } from '../../sse/send-sse.js';
-import { clientAbortSignal, requestHeader } from '../../request-context.js';
+import { requestAbortSignal, requestHeader } from '../../request-context.js';
+import { requestDeadlineMs } from '../../request-deadline.js';
 
 /** POST /v1/chat/completions: the OpenAI Chat Completions API over every configured model. */
 export function chatCompletionsHandler(dependencies: RouteDependencies) {
@@ -22,7 +23,7 @@ export function chatCompletionsHandler(dependencies: RouteDependencies) {
     authenticateClient(context, server.api_keys);
     const body = await readJsonBody(context, server.max_body_bytes);
     const { call, meta } = convertOpenAIChatRequest(parseWireRequest(openAIChatRequestSchema, body));
-    call.abortSignal = clientAbortSignal(context);
+    call.abortSignal = requestAbortSignal(context, requestDeadlineMs(context, runtime.config.server.request_timeout_ms));
     call.unsupportedSettings = unsupportedSettingsMode(context, server.unsupported_params);
     const requestId = context.get('requestId');
     const request = {

@@ -7,7 +7,8 @@ import { readJsonBody } from '../../middleware/read-json-body.js';
 import { openAIEmbeddingRequestSchema } from '../../openai-wire/openai-chat-request-schema.js';
 import { parseWireRequest } from '../../parse-wire-request.js';
 import { routingHeaders } from '../../response-headers.js';
-import { clientAbortSignal, requestHeader } from '../../request-context.js';
+import { requestAbortSignal, requestHeader } from '../../request-context.js';
+import { requestDeadlineMs } from '../../request-deadline.js';
 
 /** POST /v1/embeddings. `encoding_format: base64` is answered as little-endian float32, as OpenAI does. */
 export function embeddingsHandler(dependencies: RouteDependencies) {
@@ -31,7 +32,7 @@ export function embeddingsHandler(dependencies: RouteDependencies) {
         input,
         ...(request.dimensions === undefined ? {} : { dimensions: request.dimensions }),
         ...(request.user === undefined ? {} : { user: request.user }),
-        abortSignal: clientAbortSignal(context),
+        abortSignal: requestAbortSignal(context, requestDeadlineMs(context, runtime.config.server.request_timeout_ms)),
       },
     });
     const result = execution.result;

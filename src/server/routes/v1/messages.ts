@@ -13,7 +13,8 @@ import { parseWireRequest } from '../../parse-wire-request.js';
 import { routingHeaders } from '../../response-headers.js';
 import { sendSse } from '../../sse/send-sse.js';
 import { unsupportedSettingsMode } from './chat-completions.js';
-import { clientAbortSignal, requestHeader } from '../../request-context.js';
+import { requestAbortSignal, requestHeader } from '../../request-context.js';
+import { requestDeadlineMs } from '../../request-deadline.js';
 
 /**
  * POST /v1/messages: the Anthropic Messages API over every configured model, so Anthropic SDK
@@ -41,7 +42,7 @@ async function createMessage(context: Context<GatewayEnv>, dependencies: RouteDe
   authenticateClient(context, server.api_keys);
   const body = await readJsonBody(context, server.max_body_bytes);
   const { call, meta } = convertAnthropicMessagesRequest(parseWireRequest(anthropicMessagesRequestSchema, body));
-  call.abortSignal = clientAbortSignal(context);
+  call.abortSignal = requestAbortSignal(context, requestDeadlineMs(context, runtime.config.server.request_timeout_ms));
   call.unsupportedSettings = unsupportedSettingsMode(context, server.unsupported_params);
   const requestId = context.get('requestId');
   const request = {
