@@ -6,10 +6,23 @@ import type { AddressInfo } from 'node:net';
  * queued or default response; every request is recorded so tests can check what the gateway sent.
  */
 export type FakeResponse =
-  | { type: 'json'; status?: number; headers?: Record<string, string>; body: unknown }
-  | { type: 'text'; status?: number; headers?: Record<string, string>; body: string }
-  /** An SSE stream: each chunk is written as is (include the `data: ...\n\n` framing yourself). */
-  | { type: 'stream'; status?: number; headers?: Record<string, string>; chunks: string[]; delayMs?: number; cutAfter?: number }
+  /** `delayMs` holds the answer back (a slow first token for a non-streaming call). */
+  | { type: 'json'; status?: number; headers?: Record<string, string>; body: unknown; delayMs?: number }
+  | { type: 'text'; status?: number; headers?: Record<string, string>; body: string; delayMs?: number }
+  /**
+   * An SSE stream: each chunk is written as is (include the `data: ...\n\n` framing yourself).
+   * `firstChunkDelayMs` delays the headers and first chunk (slow first token), `delayMs` paces
+   * every later chunk (slow drip), `cutAfter` destroys the socket after that many chunks.
+   */
+  | {
+      type: 'stream';
+      status?: number;
+      headers?: Record<string, string>;
+      chunks: string[];
+      delayMs?: number;
+      firstChunkDelayMs?: number;
+      cutAfter?: number;
+    }
   /** Accepts the request and never answers. */
   | { type: 'hang' }
   /** Destroys the socket without answering. */
@@ -98,7 +111,12 @@ export async function createTestServer(): Promise<TestServer> {
   };
 }
 
+const sleep = (ms: number | undefined) => (ms ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve());
+
 async function respond(fake: FakeResponse, recorded: RecordedRequest, response: ServerResponse): Promise<void> {
+  if ((fake.type === 'json' || fake.type === 'text') && fake.delayMs) await sleep(fake.delayMs);
+  if (fake.type === 'stream' && fake.firstChunkDelayMs) await sleep(fake.firstChunkDelayMs);
+  if (response.destroyed) return;
   switch (fake.type) {
     case 'json':
       response.writeHead(fake.status ?? 200, { 'content-type': 'application/json', ...fake.headers });

@@ -71,8 +71,11 @@ export function sendSse(
       buffer += formatter.error(toTypedStreamError(error));
       reader.cancel().catch(() => undefined);
     }
-    flush();
-    outgoing.end();
+    // The last frames and the end of the chunked body go out in one write.
+    const rest = buffer;
+    buffer = '';
+    if (clientGone) outgoing.end();
+    else outgoing.end(rest === '' ? undefined : rest);
   })();
   return RESPONSE_ALREADY_SENT;
 }
