@@ -80,8 +80,8 @@ function checkPrerequisites(): void {
 
 function gatewayConfig(upstreamPort: number): string {
   return `# Written by bench/overhead.ts: one OpenAI provider pointed at the zero-latency upstream.
-server:
-  api_keys: [bench-client-key]
+keys:
+  - { name: bench, key: bench-client-key-0000001 }
 providers:
   bench-upstream:
     type: openai

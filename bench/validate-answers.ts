@@ -9,7 +9,7 @@ const EXPECTED_TEXT = 'Hello! How can I help you today?';
 async function post(url: string, stream: boolean): Promise<Response> {
   return fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: 'Bearer bench-client-key' },
+    headers: { 'content-type': 'application/json', authorization: 'Bearer bench-client-key-0000001' },
     body: chatRequestBody(stream),
   });
 }

@@ -51,7 +51,7 @@ export function writeWrkScript(directory: string, stream: boolean): string {
   const script = [
     'wrk.method = "POST"',
     'wrk.headers["Content-Type"] = "application/json"',
-    'wrk.headers["Authorization"] = "Bearer bench-client-key"',
+    'wrk.headers["Authorization"] = "Bearer bench-client-key-0000001"',
     `wrk.body = [[${chatRequestBody(stream)}]]`,
     '',
   ].join('\n');

@@ -5,6 +5,7 @@ import { closeSharedDispatcher } from '../provider-utils/http-client.js';
 import type { RequestObserver } from '../core/pipeline/request-summary.js';
 import { buildGatewayRuntime } from '../core/registry/gateway-runtime.js';
 import { RuntimeHolder } from '../core/registry/runtime-holder.js';
+import { createRateLimitStore } from '../core/limits/create-rate-limit-store.js';
 import type { ResolvedConfig } from '../core/config/resolve-config.js';
 import { createGatewayApp } from './app.js';
 
@@ -30,7 +31,9 @@ export interface RunningGateway {
 
 /** Starts the gateway's HTTP server on node. */
 export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
-  const holder = new RuntimeHolder(buildGatewayRuntime(options.config), options.configFile);
+  const onLimiterError = (error: unknown) => options.logger.warn({ err: error }, 'rate-limit store failed while releasing a request');
+  const limitStore = await createRateLimitStore(options.config.limitsStore);
+  const holder = new RuntimeHolder(buildGatewayRuntime(options.config, { limitStore, onLimiterError }), options.configFile, onLimiterError);
   const app = createGatewayApp({ holder, logger: options.logger, observer: options.observer });
   const host = options.host ?? options.config.server.host ?? '127.0.0.1';
   const port = options.port ?? options.config.server.port ?? 4000;
@@ -70,6 +73,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         nodeServer.closeIdleConnections();
       });
       await closeSharedDispatcher();
+      await holder.close();
     },
   };
 }

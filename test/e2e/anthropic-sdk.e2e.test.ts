@@ -22,7 +22,7 @@ const weatherTool = {
 
 beforeAll(async () => {
   upstream = await createFakeOpenAIUpstream();
-  const yaml = `server:\n  api_keys: [${API_KEY}]\n${minimalConfig(upstream.url)}workloads:\n  support-triage:\n    route: { model: mock-model }\n`;
+  const yaml = `keys:\n  - { name: anthropic-tests, key: ${API_KEY} }\n${minimalConfig(upstream.url)}workloads:\n  support-triage:\n    route: { model: mock-model }\n`;
   gateway = await startTestGateway(yaml);
   client = new Anthropic({ baseURL: gateway.url, apiKey: API_KEY, maxRetries: 0 });
 });

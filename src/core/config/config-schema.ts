@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { OPENAI_COMPATIBLE_PROVIDER_TYPES } from '../../providers/openai-compatible/openai-compatible-profile.js';
 import { simulatedProviderOptionsSchema } from '../../providers/simulated/simulated-options.js';
+import { virtualKeysSchema } from '../keys/virtual-key-config.js';
+import { limitsSchema, limitsStoreSchema } from '../limits/limit-config.js';
 import { fallbackRuleSchema } from '../routing/fallback-condition.js';
 
 /**
@@ -129,6 +131,8 @@ export const workloadSchema = z
         fallbacks: z.array(fallbackRuleSchema).optional(),
       })
       .strict(),
+    /** Requests/min, tokens/min and concurrent requests for all of this workload's traffic. */
+    limits: limitsSchema.optional(),
   })
   .strict();
 
@@ -142,8 +146,6 @@ export const serverSchema = z
     unsupported_params: z.enum(['reject', 'drop']).default('reject'),
     /** Key for /admin endpoints. Without one, admin endpoints answer only to loopback clients. */
     admin_key: z.string().optional(),
-    /** Client keys accepted on /v1. Without any, /v1 is open (fine on loopback, not in production). */
-    api_keys: z.array(z.string().min(8, 'expected at least 8 characters')).default([]),
     /** Longest any request may take, retries and fallbacks included; a client deadline header can only lower it. */
     request_timeout_ms: positiveInt.optional(),
     /** How long a graceful shutdown waits for in-flight requests. */
@@ -157,6 +159,13 @@ export const configSchema = z
     providers: z.record(z.string().min(1), providerSchema).default({}),
     models: z.record(z.string().min(1), modelSchema).default({}),
     workloads: z.record(z.string().min(1), workloadSchema).default({}),
+    /**
+     * Virtual API keys for clients, stored hashed (`key_sha256`) or given as `${ENV}` and hashed at
+     * load. Without any, /v1 is open (fine on loopback, not in production).
+     */
+    keys: virtualKeysSchema.default([]),
+    /** Where rate-limit counters live: this process (default) or Redis, shared by every replica. */
+    limits_store: limitsStoreSchema.default({ type: 'memory' }),
   })
   .strict();
 

@@ -33,7 +33,9 @@ describe('loadConfigText', () => {
     const config = loadConfigText(MINIMAL, 'switchyard.yaml', { env: {} });
     expect(config.providers.local).toMatchObject({ type: 'openai', base_url: 'http://127.0.0.1:9100/v1', api_key: 'none' });
     expect(config.models['mock-model']!.deployments[0]).toMatchObject({ id: 'local/mock-model', provider: 'local', model: 'mock-model', weight: 1 });
-    expect(config.server).toMatchObject({ max_body_bytes: 10 * 1024 * 1024, unsupported_params: 'reject', api_keys: [] });
+    expect(config.server).toMatchObject({ max_body_bytes: 10 * 1024 * 1024, unsupported_params: 'reject' });
+    expect(config.keys).toEqual([]);
+    expect(config.limitsStore).toEqual({ type: 'memory' });
     expect(Object.isFrozen(config.models)).toBe(true);
   });
 

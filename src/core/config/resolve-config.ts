@@ -8,6 +8,8 @@ import type {
 } from './config-schema.js';
 import { formatPath } from './format-config-path.js';
 import { toFallbackRule, type FallbackRule } from '../routing/fallback-condition.js';
+import type { VirtualKeyConfig } from '../keys/virtual-key-config.js';
+import type { LimitsConfig, LimitsStoreConfig } from '../limits/limit-config.js';
 
 /** One deployment of a logical model, with its provider resolved. */
 export interface ResolvedDeployment extends DeploymentConfig {
@@ -33,6 +35,7 @@ export interface ResolvedWorkload {
   model: string;
   /** The workload's own fallbacks, or else its model's. */
   fallbacks: FallbackRule[];
+  limits?: LimitsConfig;
 }
 
 /** A validated, cross-checked, frozen configuration. Holds secrets: never print it; use `describeConfig`. */
@@ -43,6 +46,9 @@ export interface ResolvedConfig {
   models: Readonly<Record<string, ResolvedModel>>;
   workloads: Readonly<Record<string, ResolvedWorkload>>;
   deployments: Readonly<Record<string, ResolvedDeployment>>;
+  /** Client keys (hashed), each with its allowed workloads and models and its limits. */
+  keys: readonly VirtualKeyConfig[];
+  limitsStore: LimitsStoreConfig;
   /** Problems that do not stop the gateway, such as a hosted provider without an API key. */
   warnings: string[];
 }
@@ -128,11 +134,36 @@ export function resolveConfig(
       checkRouteModel(target, ['workloads', name, 'route', 'fallbacks', index, ...(typeof rule === 'string' ? [] : ['model'])], 'chat');
     });
     const fallbacks = workload.route.fallbacks ?? parsed.models[workload.route.model]?.fallbacks ?? [];
-    workloads[name] = { name, description: workload.description, model: workload.route.model, fallbacks: fallbacks.map(toFallbackRule) };
+    workloads[name] = {
+      name,
+      description: workload.description,
+      model: workload.route.model,
+      fallbacks: fallbacks.map(toFallbackRule),
+      limits: workload.limits,
+    };
+  }
+
+  for (const [index, key] of parsed.keys.entries()) {
+    key.workloads?.forEach((workload, position) => {
+      if (!parsed.workloads[workload]) issue(['keys', index, 'workloads', position], `unknown workload '${workload}'`);
+    });
+    key.models?.forEach((model, position) => {
+      if (!parsed.models[model]) issue(['keys', index, 'models', position], `unknown model '${model}'`);
+    });
   }
 
   if (issues.length > 0) throw new ConfigError(issues);
-  return deepFreeze({ file, server: parsed.server, providers: parsed.providers, models, workloads, deployments, warnings });
+  return deepFreeze({
+    file,
+    server: parsed.server,
+    providers: parsed.providers,
+    models,
+    workloads,
+    deployments,
+    keys: parsed.keys,
+    limitsStore: parsed.limits_store,
+    warnings,
+  });
 }
 
 function needsApiKey(provider: Exclude<ProviderConfig, { type: 'simulated' }>): boolean {

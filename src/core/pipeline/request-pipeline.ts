@@ -1,15 +1,21 @@
 import type { ChatCall, EmbeddingCall } from '../../spec/chat-call.js';
 import type { EmbeddingResult } from '../../spec/language-model-adapter.js';
 import type { ChatResult } from '../../spec/chat-result.js';
-import { GatewayError } from '../../spec/errors.js';
+import { GatewayError, PermissionDeniedError } from '../../spec/errors.js';
+import type { Usage } from '../../spec/usage.js';
+import type { VirtualKey } from '../keys/virtual-key-registry.js';
+import type { LimitPermit, LimitScope } from '../limits/request-limiter.js';
 import type { GatewayRuntime } from '../registry/gateway-runtime.js';
 import { resolveRoute, type RoutePlan } from '../routing/resolve-route.js';
+import { estimateCallTokens, estimateEmbeddingTokens } from './estimate-tokens.js';
 import { executeEmbed, executeGenerate, executeStream, type Execution, type StreamExecution } from './execute.js';
 import type { RequestObserver, RequestSummary } from './request-summary.js';
 
 /** One request, already converted from its wire format. */
 export interface PipelineRequest<TCall = ChatCall> {
   runtime: GatewayRuntime;
+  /** The authenticated client; undefined when the gateway has no keys configured. */
+  client?: VirtualKey;
   requestId: string;
   /** `performance.now()` when the request arrived. */
   startedAt: number;
@@ -27,19 +33,22 @@ export interface PipelineResult<T> {
 }
 
 /**
- * The request pipeline shared by every endpoint: route → execute → record. Wire formats stay
- * at the server edge; the summary goes to the observer after the answer (for streams, when the
- * stream ends), never on the way to the client.
+ * The request pipeline shared by every endpoint: route → authorize → limits → execute → record.
+ * Wire formats stay at the server edge; the summary goes to the observer after the answer (for
+ * streams, when the stream ends), never on the way to the client.
  */
 export class RequestPipeline {
   constructor(private readonly observer?: RequestObserver) {}
 
   async generate(request: PipelineRequest): Promise<PipelineResult<ChatResult>> {
     let plan: RoutePlan | undefined;
+    let permit: LimitPermit | undefined;
     try {
-      plan = this.route(request);
+      plan = this.route(request, 'chat');
+      permit = await this.admit(request, plan, estimateCallTokens(request.call));
       const execution = await executeGenerate(plan, request.call);
       const result = execution.result;
+      void permit.release(totalTokens(result.usage));
       this.record(request, plan, false, {
         status: 200,
         deployment: execution.target.deployment.id,
@@ -49,6 +58,7 @@ export class RequestPipeline {
       });
       return { plan, execution };
     } catch (error) {
+      void permit?.release();
       this.recordFailure(request, plan, false, error);
       throw error;
     }
@@ -56,14 +66,18 @@ export class RequestPipeline {
 
   async stream(request: PipelineRequest): Promise<PipelineResult<StreamExecution>> {
     let plan: RoutePlan | undefined;
+    let permit: LimitPermit | undefined;
     try {
-      plan = this.route(request);
+      plan = this.route(request, 'chat');
+      permit = await this.admit(request, plan, estimateCallTokens(request.call));
       const routed = plan;
+      const held = permit;
       // The deployment is known only once the stream opens; the observer reads it from there.
       let answered: Execution<StreamExecution> | undefined;
       const execution = await executeStream(plan, request.call, {
         startedAt: request.startedAt,
-        onEnd: (outcome) =>
+        onEnd: (outcome) => {
+          void held.release(outcome.usage ? totalTokens(outcome.usage) : undefined);
           this.record(request, routed, true, {
             status: 200,
             deployment: answered?.target.deployment.id,
@@ -72,11 +86,13 @@ export class RequestPipeline {
             usage: outcome.usage,
             timeToFirstTokenMs: outcome.timeToFirstTokenMs,
             errorCode: outcome.error !== undefined ? errorCode(outcome.error) : outcome.cancelled ? 'client_disconnected' : undefined,
-          }),
+          });
+        },
       });
       answered = execution;
       return { plan, execution };
     } catch (error) {
+      void permit?.release();
       this.recordFailure(request, plan, true, error);
       throw error;
     }
@@ -84,9 +100,12 @@ export class RequestPipeline {
 
   async embed(request: PipelineRequest<EmbeddingCall>): Promise<PipelineResult<EmbeddingResult>> {
     let plan: RoutePlan | undefined;
+    let permit: LimitPermit | undefined;
     try {
       plan = this.route(request, 'embedding');
+      permit = await this.admit(request, plan, estimateEmbeddingTokens(request.call));
       const execution = await executeEmbed(plan, request.call);
+      void permit.release(execution.result.usage.inputTokens);
       this.record(request, plan, false, {
         status: 200,
         deployment: execution.target.deployment.id,
@@ -96,13 +115,29 @@ export class RequestPipeline {
       });
       return { plan, execution };
     } catch (error) {
+      void permit?.release();
       this.recordFailure(request, plan, false, error);
       throw error;
     }
   }
 
-  private route(request: PipelineRequest<unknown>, kind: 'chat' | 'embedding' = 'chat'): RoutePlan {
+  private route(request: PipelineRequest<unknown>, kind: 'chat' | 'embedding'): RoutePlan {
     return resolveRoute(request.runtime, { model: request.model, workload: request.workload, kind });
+  }
+
+  /** Checks the client may use this route, then takes its place under every applicable limit. */
+  private admit(request: PipelineRequest<unknown>, plan: RoutePlan, estimatedTokens: number): Promise<LimitPermit> {
+    const { client } = request;
+    const directModel = plan.workload === undefined ? plan.model : undefined;
+    if (client && !client.allows(plan.workload, directModel)) {
+      const what = plan.workload !== undefined ? `workload '${plan.workload}'` : `model '${plan.model}'`;
+      throw new PermissionDeniedError(`API key '${client.name}' may not use ${what}.`, { param: 'model' });
+    }
+    const scopes: LimitScope[] = [];
+    if (client?.limits) scopes.push({ scope: 'key', id: client.name, limits: client.limits });
+    const workloadLimits = plan.workload === undefined ? undefined : request.runtime.config.workloads[plan.workload]?.limits;
+    if (workloadLimits && plan.workload !== undefined) scopes.push({ scope: 'workload', id: plan.workload, limits: workloadLimits });
+    return request.runtime.limiter.acquire(scopes, estimatedTokens);
   }
 
   private recordFailure(request: PipelineRequest<unknown>, plan: RoutePlan | undefined, stream: boolean, error: unknown): void {
@@ -130,9 +165,15 @@ export class RequestPipeline {
       requestedModel: request.model,
       workload: plan?.workload,
       routeReason: plan?.reason,
+      apiKey: request.client?.name,
       ...outcome,
     });
   }
+}
+
+function totalTokens(usage: Usage): number | undefined {
+  if (usage.inputTokens === undefined && usage.outputTokens === undefined) return undefined;
+  return (usage.inputTokens ?? 0) + (usage.outputTokens ?? 0);
 }
 
 function errorCode(error: unknown): string {

@@ -9,6 +9,8 @@ export interface RequestSummary {
   endpoint: 'chat' | 'embeddings' | 'messages';
   stream: boolean;
   requestedModel: string;
+  /** Name of the client's virtual key, if keys are configured. */
+  apiKey?: string;
   workload?: string;
   routeReason?: string;
   deployment?: string;

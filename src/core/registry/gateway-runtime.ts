@@ -1,6 +1,10 @@
 import type { EmbeddingModelAdapter, LanguageModelAdapter } from '../../spec/language-model-adapter.js';
 import type { ResolvedConfig, ResolvedDeployment } from '../config/resolve-config.js';
 import { createProviderFactory } from './create-provider-factory.js';
+import { VirtualKeyRegistry } from '../keys/virtual-key-registry.js';
+import { MemoryRateLimitStore } from '../limits/memory-rate-limit-store.js';
+import type { RateLimitStore } from '../limits/rate-limit-store.js';
+import { RequestLimiter } from '../limits/request-limiter.js';
 
 /** A deployment ready to call: its config and its adapter, built once per config load. */
 export interface DeploymentTarget {
@@ -18,9 +22,24 @@ export interface GatewayRuntime {
   readonly targets: ReadonlyMap<string, DeploymentTarget>;
   /** Monotonic version, bumped on every successful reload. */
   readonly generation: number;
+  /** Client keys; empty when the gateway is open. */
+  readonly keys: VirtualKeyRegistry;
+  /** Rate and concurrency limits per key and per workload. */
+  readonly limiter: RequestLimiter;
+  /** Where the limiter counts; kept across reloads while `limits_store` is unchanged. */
+  readonly limitStore: RateLimitStore;
 }
 
-export function buildGatewayRuntime(config: ResolvedConfig, generation = 1): GatewayRuntime {
+export interface BuildRuntimeOptions {
+  generation?: number;
+  /** Required when `limits_store` is not `memory` (creating a Redis store is asynchronous). */
+  limitStore?: RateLimitStore;
+  /** Where limiter store failures during release are reported. */
+  onLimiterError?: (error: unknown) => void;
+}
+
+export function buildGatewayRuntime(config: ResolvedConfig, options: BuildRuntimeOptions = {}): GatewayRuntime {
+  const generation = options.generation ?? 1;
   const targets = new Map<string, DeploymentTarget>();
   for (const model of Object.values(config.models)) {
     for (const deployment of model.deployments) {
@@ -34,5 +53,11 @@ export function buildGatewayRuntime(config: ResolvedConfig, generation = 1): Gat
       targets.set(deployment.id, target);
     }
   }
-  return { config, targets, generation };
+  let limitStore = options.limitStore;
+  if (!limitStore) {
+    if (config.limitsStore.type !== 'memory') throw new Error(`limits_store '${config.limitsStore.type}' must be created before the runtime`);
+    limitStore = new MemoryRateLimitStore();
+  }
+  const limiter = new RequestLimiter(limitStore, options.onLimiterError ? { onReleaseError: options.onLimiterError } : {});
+  return { config, targets, generation, keys: VirtualKeyRegistry.fromConfig(config.keys), limiter, limitStore };
 }

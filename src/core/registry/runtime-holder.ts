@@ -1,4 +1,5 @@
 import { loadConfigFile } from '../config/load-config.js';
+import { createRateLimitStore } from '../limits/create-rate-limit-store.js';
 import { buildGatewayRuntime, type GatewayRuntime } from './gateway-runtime.js';
 
 /**
@@ -13,8 +14,14 @@ export class RuntimeHolder {
   constructor(
     runtime: GatewayRuntime,
     private readonly configFile: string | undefined,
+    private readonly onLimiterError?: (error: unknown) => void,
   ) {
     this.runtime = runtime;
+  }
+
+  /** Releases what the live runtime holds open (the Redis connection of the limit store). */
+  async close(): Promise<void> {
+    await this.runtime.limitStore.close();
   }
 
   get current(): GatewayRuntime {
@@ -26,8 +33,19 @@ export class RuntimeHolder {
     const next = this.pending.then(async () => {
       if (!this.configFile) throw new Error('the gateway was started without a config file; nothing to reload');
       const config = await loadConfigFile(this.configFile);
-      const runtime = buildGatewayRuntime(config, this.runtime.generation + 1);
+      const previous = this.runtime;
+      // Counters live on across a reload unless the store itself changed.
+      const sameStore = JSON.stringify(config.limitsStore) === JSON.stringify(previous.config.limitsStore);
+      const limitStore = sameStore ? previous.limitStore : await createRateLimitStore(config.limitsStore);
+      let runtime: GatewayRuntime;
+      try {
+        runtime = buildGatewayRuntime(config, { generation: previous.generation + 1, limitStore, onLimiterError: this.onLimiterError });
+      } catch (error) {
+        if (!sameStore) await limitStore.close();
+        throw error;
+      }
       this.runtime = runtime;
+      if (!sameStore) await previous.limitStore.close();
       return runtime;
     });
     this.pending = next.catch(() => undefined);

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Context } from 'hono';
 import { AuthenticationError, PermissionDeniedError } from '../../spec/errors.js';
+import type { VirtualKey, VirtualKeyRegistry } from '../../core/keys/virtual-key-registry.js';
 import type { GatewayEnv } from '../gateway-context.js';
 import { requestHeader } from '../request-context.js';
 
@@ -31,12 +32,17 @@ export function keyMatches(presented: string, accepted: readonly string[]): bool
   return found;
 }
 
-/** Checks a client key for /v1 routes when keys are configured. */
-export function authenticateClient(context: Context<GatewayEnv>, acceptedKeys: readonly string[]): void {
-  if (acceptedKeys.length === 0) return;
+/**
+ * Identifies the client of a /v1 request by its virtual key. Without configured keys the gateway
+ * is open and the client is anonymous (undefined).
+ */
+export function authenticateClient(context: Context<GatewayEnv>, keys: VirtualKeyRegistry): VirtualKey | undefined {
+  if (keys.size === 0) return undefined;
   const key = presentedKey(context);
   if (!key) throw new AuthenticationError('Missing API key: send it as "Authorization: Bearer <key>" or "x-api-key".');
-  if (!keyMatches(key, acceptedKeys)) throw new AuthenticationError('Invalid API key.');
+  const client = keys.authenticate(key);
+  if (!client) throw new AuthenticationError('Invalid API key.');
+  return client;
 }
 
 /** Admin routes need the admin key; without one configured they answer only to loopback clients. */

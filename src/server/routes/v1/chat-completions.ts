@@ -20,7 +20,7 @@ export function chatCompletionsHandler(dependencies: RouteDependencies) {
   return async (context: Context<GatewayEnv>): Promise<Response> => {
     const runtime = dependencies.holder.current;
     const server = runtime.config.server;
-    authenticateClient(context, server.api_keys);
+    const client = authenticateClient(context, runtime.keys);
     const body = await readJsonBody(context, server.max_body_bytes);
     const { call, meta } = convertOpenAIChatRequest(parseWireRequest(openAIChatRequestSchema, body));
     call.abortSignal = requestAbortSignal(context, requestDeadlineMs(context, runtime.config.server.request_timeout_ms));
@@ -28,6 +28,7 @@ export function chatCompletionsHandler(dependencies: RouteDependencies) {
     const requestId = context.get('requestId');
     const request = {
       runtime,
+      client,
       requestId,
       startedAt: context.get('startedAt'),
       endpoint: 'chat' as const,

@@ -14,7 +14,7 @@ import { requestDeadlineMs } from '../../request-deadline.js';
 export function embeddingsHandler(dependencies: RouteDependencies) {
   return async (context: Context<GatewayEnv>): Promise<Response> => {
     const runtime = dependencies.holder.current;
-    authenticateClient(context, runtime.config.server.api_keys);
+    const client = authenticateClient(context, runtime.keys);
     const request = parseWireRequest(openAIEmbeddingRequestSchema, await readJsonBody(context, runtime.config.server.max_body_bytes));
     const input = typeof request.input === 'string' ? [request.input] : request.input;
     if (input.some((text) => text === '')) {
@@ -23,6 +23,7 @@ export function embeddingsHandler(dependencies: RouteDependencies) {
     const requestId = context.get('requestId');
     const { plan, execution } = await dependencies.pipeline.embed({
       runtime,
+      client,
       requestId,
       startedAt: context.get('startedAt'),
       endpoint: 'embeddings',

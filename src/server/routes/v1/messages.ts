@@ -39,7 +39,7 @@ export function messagesHandler(dependencies: RouteDependencies) {
 async function createMessage(context: Context<GatewayEnv>, dependencies: RouteDependencies): Promise<Response> {
   const runtime = dependencies.holder.current;
   const server = runtime.config.server;
-  authenticateClient(context, server.api_keys);
+  const client = authenticateClient(context, runtime.keys);
   const body = await readJsonBody(context, server.max_body_bytes);
   const { call, meta } = convertAnthropicMessagesRequest(parseWireRequest(anthropicMessagesRequestSchema, body));
   call.abortSignal = requestAbortSignal(context, requestDeadlineMs(context, runtime.config.server.request_timeout_ms));
@@ -47,6 +47,7 @@ async function createMessage(context: Context<GatewayEnv>, dependencies: RouteDe
   const requestId = context.get('requestId');
   const request = {
     runtime,
+    client,
     requestId,
     startedAt: context.get('startedAt'),
     endpoint: 'messages' as const,

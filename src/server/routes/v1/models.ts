@@ -7,7 +7,7 @@ import { authenticateClient } from '../../middleware/auth.js';
 export function modelsHandler(dependencies: GatewayDependencies) {
   return (context: Context<GatewayEnv>): Response => {
     const { config } = dependencies.holder.current;
-    authenticateClient(context, config.server.api_keys);
+    authenticateClient(context, dependencies.holder.current.keys);
     const created = Math.floor(Date.now() / 1000);
     const data = [
       ...Object.values(config.models).map((model) => ({

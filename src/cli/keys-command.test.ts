@@ -1,0 +1,63 @@
+import { Command } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { hashVirtualKey } from '../core/keys/hash-virtual-key.js';
+import { virtualKeysSchema } from '../core/keys/virtual-key-config.js';
+import { VirtualKeyRegistry } from '../core/keys/virtual-key-registry.js';
+import { CliExit } from './cli-output.js';
+import { registerKeysCommands } from './keys-command.js';
+
+/** Runs `switchyard keys …` in process (the lead wires registerKeysCommands into main.ts). */
+async function runKeys(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const program = new Command().name('switchyard').exitOverride();
+  registerKeysCommands(program);
+  let stdout = '';
+  let stderr = '';
+  const originalOut = process.stdout.write.bind(process.stdout);
+  const originalErr = process.stderr.write.bind(process.stderr);
+  process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += String(chunk)), true)) as typeof process.stdout.write;
+  process.stderr.write = ((chunk: string | Uint8Array) => ((stderr += String(chunk)), true)) as typeof process.stderr.write;
+  try {
+    await program.parseAsync(['node', 'switchyard', 'keys', ...args]);
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    if (error instanceof CliExit) return { code: error.exitCode, stdout, stderr };
+    throw error;
+  } finally {
+    process.stdout.write = originalOut;
+    process.stderr.write = originalErr;
+  }
+}
+
+describe('switchyard keys', () => {
+  it('create prints the key once and a key_sha256 config entry that authenticates it', async () => {
+    const result = await runKeys(['create', '--name', 'team-a']);
+    expect(result.code).toBe(0);
+    const key = /^key: (sy-[\w-]{43})$/m.exec(result.stdout)?.[1];
+    const sha256 = /^ {4}key_sha256: ([0-9a-f]{64})$/m.exec(result.stdout)?.[1];
+    expect(key).toBeDefined();
+    expect(sha256).toBe(hashVirtualKey(key!));
+    expect(result.stdout).toContain('  - name: team-a\n');
+    expect(result.stdout.split(key!)).toHaveLength(2);
+    const registry = VirtualKeyRegistry.fromConfig(virtualKeysSchema.parse([{ name: 'team-a', key_sha256: sha256 }]));
+    expect(registry.authenticate(key!)?.name).toBe('team-a');
+  });
+
+  it('create --json', async () => {
+    const result = await runKeys(['create', '--json']);
+    const body = JSON.parse(result.stdout) as { name: string; key: string; key_sha256: string };
+    expect(body).toEqual({ name: 'new-key', key: expect.stringMatching(/^sy-/), key_sha256: hashVirtualKey(body.key) });
+  });
+
+  it('hash prints the digest, in text and JSON', async () => {
+    expect((await runKeys(['hash', 'abc'])).stdout).toBe('key_sha256: ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\n');
+    expect(JSON.parse((await runKeys(['hash', 'abc', '--json'])).stdout)).toEqual({
+      key_sha256: 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+    });
+  });
+
+  it('hash refuses an empty key with a one-line reason', async () => {
+    const result = await runKeys(['hash', '']);
+    expect(result).toMatchObject({ code: 1, stderr: 'error: The key is empty.\n' });
+    expect(JSON.parse((await runKeys(['hash', '', '--json'])).stdout)).toMatchObject({ ok: false, error: { code: 'error' } });
+  });
+});
