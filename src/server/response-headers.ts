@@ -14,7 +14,7 @@ export function routingHeaders(
     'x-switchyard-model': plan.model,
     'x-switchyard-deployment': execution.target.deployment.id,
     'x-switchyard-route': asciiHeader(plan.reason),
-    'x-switchyard-attempts': String(execution.attempts.length + 1),
+    'x-switchyard-attempts': String(execution.attempts.filter((attempt) => attempt.code !== 'circuit_open').length),
   };
   if (plan.workload) headers['x-switchyard-workload'] = plan.workload;
   // Simulated answers must never pass for real ones.

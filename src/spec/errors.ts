@@ -1,3 +1,5 @@
+import type { Usage } from './usage.js';
+
 /**
  * Typed errors. Every error the gateway raises extends GatewayError; one function in `server`
  * maps them to the OpenAI (or Anthropic) error body. `isInstance` checks a `Symbol.for` marker,
@@ -256,14 +258,24 @@ export class StreamInterruptedError extends GatewayError {
   }
 }
 
-/** One attempt at one deployment, kept for errors and logs. */
+/** One attempt at one deployment, kept for errors, logs and cost accounting. */
 export interface AttemptRecord {
   deployment: string;
   provider: string;
+  /**
+   * `ok` for the attempt that answered; otherwise the error code, `cancelled` for an attempt
+   * abandoned mid-way (a hedge that lost), or `circuit_open` for a deployment skipped unasked.
+   */
   code: string;
-  message: string;
+  message?: string;
   upstreamStatus?: number;
   latencyMs: number;
+  /** Which try of this deployment within the request (0 = the first). */
+  retry?: number;
+  /** Sent as a hedge against a slow attempt. */
+  hedge?: boolean;
+  /** Tokens the attempt used, where known (the answering attempt). */
+  usage?: Usage;
 }
 
 /** Every deployment tried failed. The status is that of the last, most telling error. */

@@ -203,7 +203,9 @@ describe('Anthropic SDK against the gateway', () => {
   });
 
   it('raises OverloadedError for an overloaded upstream', async () => {
-    upstream.enqueue('/v1/chat/completions', { type: 'json', status: 503, body: { error: { message: 'overloaded' } } });
+    // The gateway retries once (the default), so the upstream stays overloaded for both tries.
+    const overloaded = { type: 'json' as const, status: 503, body: { error: { message: 'overloaded' } } };
+    upstream.enqueue('/v1/chat/completions', overloaded, overloaded);
     const error = await client.messages.create({ model: 'mock-model', max_tokens: 10, messages: [{ role: 'user', content: 'x' }] }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(Anthropic.OverloadedError);
     expect((error as InstanceType<typeof Anthropic.OverloadedError>).error).toMatchObject({ error: { type: 'overloaded_error' } });

@@ -20,12 +20,15 @@ function configYaml(primaryUrl: string, backupUrl: string, extra = ''): string {
       - provider: local
         model: text-embedding-3-small
   resilient:
+    load_balancing: ordered
     deployments:
       - provider: local
         model: flaky-model
       - provider: backup
         model: steady-model
-${extra}workloads:
+${extra}resilience:
+  retry: { max_attempts: 1 }
+workloads:
   support-triage:
     route: { model: mock-model, fallbacks: [resilient] }
 `.replace('providers:\n', `providers:\n  backup:\n    type: vllm\n    base_url: ${backupUrl}/v1\n`);

@@ -4,6 +4,7 @@ import { simulatedProviderOptionsSchema } from '../../providers/simulated/simula
 import { virtualKeysSchema } from '../keys/virtual-key-config.js';
 import { limitsSchema, limitsStoreSchema } from '../limits/limit-config.js';
 import { fallbackRuleSchema } from '../routing/fallback-condition.js';
+import { loadBalancingConfigSchema, resilienceConfigSchema, workloadResilienceConfigSchema } from '../resilience/resilience-config.js';
 
 /**
  * The schema of `switchyard.yaml`. Every object is strict: an unknown key is an error naming it,
@@ -113,6 +114,8 @@ export const modelSchema = z
     deployments: z.array(deploymentSchema).min(1, 'expected at least one deployment'),
     /** Models tried, in order, when every deployment of this one fails (unless a workload sets its own). */
     fallbacks: z.array(fallbackRuleSchema).default([]),
+    /** How requests spread over the deployments (default: the top-level `resilience.load_balancing`). */
+    load_balancing: loadBalancingConfigSchema.optional(),
   })
   .strict();
 
@@ -133,6 +136,8 @@ export const workloadSchema = z
       .strict(),
     /** Requests/min, tokens/min and concurrent requests for all of this workload's traffic. */
     limits: limitsSchema.optional(),
+    /** Retries, hedging and timeouts for this workload, over the top-level `resilience` defaults. */
+    resilience: workloadResilienceConfigSchema.optional(),
   })
   .strict();
 
@@ -164,6 +169,8 @@ export const configSchema = z
      * load. Without any, /v1 is open (fine on loopback, not in production).
      */
     keys: virtualKeysSchema.default([]),
+    /** Defaults for retries, circuit breakers, load balancing, hedging and timeouts. */
+    resilience: resilienceConfigSchema.optional(),
     /** Where rate-limit counters live: this process (default) or Redis, shared by every replica. */
     limits_store: limitsStoreSchema.default({ type: 'memory' }),
   })

@@ -10,6 +10,7 @@ import { formatPath } from './format-config-path.js';
 import { toFallbackRule, type FallbackRule } from '../routing/fallback-condition.js';
 import type { VirtualKeyConfig } from '../keys/virtual-key-config.js';
 import type { LimitsConfig, LimitsStoreConfig } from '../limits/limit-config.js';
+import type { LoadBalancingConfig, ResilienceConfig, WorkloadResilienceConfig } from '../resilience/resilience-config.js';
 
 /** One deployment of a logical model, with its provider resolved. */
 export interface ResolvedDeployment extends DeploymentConfig {
@@ -27,6 +28,7 @@ export interface ResolvedModel {
   deployments: ResolvedDeployment[];
   /** Models tried after this one's deployments, each with the failures that lead to it. */
   fallbacks: FallbackRule[];
+  loadBalancing?: LoadBalancingConfig;
 }
 
 export interface ResolvedWorkload {
@@ -36,6 +38,7 @@ export interface ResolvedWorkload {
   /** The workload's own fallbacks, or else its model's. */
   fallbacks: FallbackRule[];
   limits?: LimitsConfig;
+  resilience?: WorkloadResilienceConfig;
 }
 
 /** A validated, cross-checked, frozen configuration. Holds secrets: never print it; use `describeConfig`. */
@@ -49,6 +52,8 @@ export interface ResolvedConfig {
   /** Client keys (hashed), each with its allowed workloads and models and its limits. */
   keys: readonly VirtualKeyConfig[];
   limitsStore: LimitsStoreConfig;
+  /** Top-level resilience defaults (workloads layer their own on top). */
+  resilience?: ResilienceConfig;
   /** Problems that do not stop the gateway, such as a hosted provider without an API key. */
   warnings: string[];
 }
@@ -109,6 +114,7 @@ export function resolveConfig(
       description: model.description,
       deployments: resolved,
       fallbacks: model.fallbacks.map(toFallbackRule),
+      loadBalancing: model.load_balancing,
     };
   }
 
@@ -140,6 +146,7 @@ export function resolveConfig(
       model: workload.route.model,
       fallbacks: fallbacks.map(toFallbackRule),
       limits: workload.limits,
+      resilience: workload.resilience,
     };
   }
 
@@ -162,6 +169,7 @@ export function resolveConfig(
     deployments,
     keys: parsed.keys,
     limitsStore: parsed.limits_store,
+    resilience: parsed.resilience,
     warnings,
   });
 }

@@ -1,124 +1,198 @@
-import { AllTargetsFailedError, GatewayError, toGatewayError, type AttemptRecord } from '../../spec/errors.js';
 import type { ChatCall, EmbeddingCall } from '../../spec/chat-call.js';
-import type { ChatResult, ResponseInfo } from '../../spec/chat-result.js';
+import type { ChatResult } from '../../spec/chat-result.js';
+import { AllTargetsFailedError, GatewayError, type AttemptRecord } from '../../spec/errors.js';
 import type { EmbeddingResult } from '../../spec/language-model-adapter.js';
-import type { StreamEvent } from '../../spec/stream-event.js';
-import type { DeploymentTarget } from '../registry/gateway-runtime.js';
-import type { RoutePlan } from '../routing/resolve-route.js';
+import type { DeploymentTarget, GatewayRuntime } from '../registry/gateway-runtime.js';
+import { retryDelayMs } from '../resilience/backoff.js';
+import { orderDeployments } from '../resilience/load-balancer.js';
+import type { RetryBudget } from '../resilience/retry-budget.js';
 import { fallbackConditionOf } from '../routing/fallback-condition.js';
-import { resumeObservedEvents, type StreamEventReader, type StreamObserver } from './observe-stream.js';
+import type { RouteGroup, RoutePlan } from '../routing/resolve-route.js';
+import { raceWithHedge } from './hedge-race.js';
+import type { StreamObserver } from './observe-stream.js';
+import { CircuitOpenError } from './circuit-open-error.js';
+import { runAttempt, type AttemptContext, type AttemptKind, type StreamOpening } from './run-attempt.js';
 
-/** The successful outcome of a plan: what answered, and every attempt made on the way. */
+/** The successful outcome of a plan: what answered, and every attempt made on the way (the last answered). */
 export interface Execution<T> {
   result: T;
   target: DeploymentTarget;
   attempts: AttemptRecord[];
 }
 
-export interface StreamExecution {
-  events: StreamEventReader;
-  response?: ResponseInfo;
+export type StreamExecution = StreamOpening;
+
+/**
+ * Runs a plan until a deployment answers: the primary model's deployments in load-balanced order,
+ * each retried with backoff while the error is retryable and the workload's retry budget allows,
+ * then each fallback model whose conditions match the failure. The first attempt may be hedged.
+ */
+export async function executeGenerate(runtime: GatewayRuntime, plan: RoutePlan, call: ChatCall): Promise<Execution<ChatResult>> {
+  return runPlan(runtime, plan, call.abortSignal, {
+    kind: 'generate',
+    run: (target, signal) => {
+      if (!target.chat) throw new Error(`deployment ${target.deployment.id} has no chat adapter`);
+      return target.chat.generate({ ...call, abortSignal: signal });
+    },
+  }) as Promise<Execution<ChatResult>>;
 }
 
-/** Tries each target of the plan in order until one answers. */
-export async function executeGenerate(plan: RoutePlan, call: ChatCall): Promise<Execution<ChatResult>> {
-  return tryTargets(plan, call.abortSignal, (target) => {
-    if (!target.chat) throw new Error(`deployment ${target.deployment.id} has no chat adapter`);
-    return target.chat.generate(call);
-  });
-}
-
-export async function executeEmbed(plan: RoutePlan, call: EmbeddingCall): Promise<Execution<EmbeddingResult>> {
-  return tryTargets(plan, call.abortSignal, (target) => {
-    if (!target.embedding) throw new Error(`deployment ${target.deployment.id} has no embedding adapter`);
-    return target.embedding.embed(call);
-  });
+export async function executeEmbed(runtime: GatewayRuntime, plan: RoutePlan, call: EmbeddingCall): Promise<Execution<EmbeddingResult>> {
+  return runPlan(runtime, plan, call.abortSignal, {
+    kind: 'generate',
+    run: async (target, signal) => {
+      if (!target.embedding) throw new Error(`deployment ${target.deployment.id} has no embedding adapter`);
+      const result = await target.embedding.embed({ ...call, abortSignal: signal });
+      return { ...result, usage: { inputTokens: result.usage.inputTokens, outputTokens: 0 } };
+    },
+  }) as Promise<Execution<EmbeddingResult>>;
 }
 
 /**
- * Streams from the first target that produces content. Events before the first content event are
- * held back, so a target that fails before its first token is replaced invisibly; once content
- * has been passed on, a failure errors the stream (the client never sees two models spliced).
- * The observer hears how the chosen stream ended.
+ * Streams from the first deployment that produces content. A deployment that fails before its
+ * first token is replaced invisibly; once content has been passed on, a failure ends the stream
+ * with an error (the client never sees two models spliced). The observer hears how it ended.
  */
-export async function executeStream(plan: RoutePlan, call: ChatCall, observer?: StreamObserver): Promise<Execution<StreamExecution>> {
-  return tryTargets(plan, call.abortSignal, async (target) => {
-    if (!target.chat) throw new Error(`deployment ${target.deployment.id} has no chat adapter`);
-    const { stream, response } = await target.chat.stream(call);
-    const reader = stream.getReader();
-    const held: StreamEvent[] = [];
-    try {
-      for (;;) {
-        const next = await reader.read();
-        if (next.done) break;
-        held.push(next.value);
-        if (isContentEvent(next.value)) break;
-      }
-    } catch (error) {
-      reader.cancel().catch(() => undefined);
-      throw error;
-    }
-    // What the upstream said about itself in its first events (id, exact model version) is known
-    // before any byte goes to the client, so the client's first chunk can carry it.
-    const metadata = held.find((event) => event.type === 'response-metadata');
-    const info = metadata ? { ...response, ...withoutType(metadata) } : response;
-    return { events: resumeObservedEvents(held, reader, observer), response: info };
-  });
-}
-
-function isContentEvent(event: StreamEvent): boolean {
-  return event.type !== 'stream-start' && event.type !== 'response-metadata';
-}
-
-async function tryTargets<T>(
+export async function executeStream(
+  runtime: GatewayRuntime,
   plan: RoutePlan,
-  abortSignal: AbortSignal | undefined,
-  attempt: (target: DeploymentTarget) => Promise<T>,
-): Promise<Execution<T>> {
-  const attempts: AttemptRecord[] = [];
+  call: ChatCall,
+  observer?: StreamObserver,
+): Promise<Execution<StreamExecution>> {
+  return runPlan(runtime, plan, call.abortSignal, { kind: 'stream', call, ...(observer ? { observer } : {}) }) as Promise<
+    Execution<StreamExecution>
+  >;
+}
+
+interface PlanContext extends AttemptContext {
+  budget: RetryBudget;
+}
+
+type TargetOutcome<T> = { kind: 'answered'; value: T; target: DeploymentTarget } | { kind: 'failed'; error: GatewayError } | { kind: 'skipped' };
+
+async function runPlan<T>(runtime: GatewayRuntime, plan: RoutePlan, signal: AbortSignal | undefined, kind: AttemptKind<T>): Promise<Execution<T | StreamOpening>> {
+  const settings = runtime.resilienceFor(plan.workload);
+  const state = runtime.resilience;
+  const context: PlanContext = { state, settings, signal, attempts: [], budget: state.budgetFor(plan.workload, settings) };
+  context.budget.recordRequest();
   let lastError: GatewayError | undefined;
+  const skipped: DeploymentTarget[] = [];
+  let hedgeOffered = false;
+
   for (const group of plan.groups) {
     // A fallback group is tried only for the failures its rule names.
     if (group.on !== undefined) {
       const condition = lastError === undefined ? undefined : fallbackConditionOf(lastError);
       if (condition === undefined || !group.on.has(condition)) continue;
     }
-    for (const target of group.targets) {
-      if (abortSignal?.aborted) throw abortSignal.reason;
-      const startedAt = performance.now();
-      try {
-        const result = await attempt(target);
-        return { result, target, attempts };
-      } catch (error) {
-        if (abortSignal?.aborted) throw abortSignal.reason ?? error;
-        const typed = toGatewayError(error, target.deployment.provider);
-        attempts.push({
-          deployment: target.deployment.id,
-          provider: target.deployment.provider,
-          code: typed.code,
-          message: typed.message,
-          upstreamStatus: 'upstreamStatus' in typed ? (typed.upstreamStatus as number | undefined) : undefined,
-          latencyMs: performance.now() - startedAt,
-        });
-        lastError = typed;
-        if (fallbackConditionOf(typed) === undefined) return failWith(attempts, typed);
+    const ordered = orderGroup(runtime, group);
+    for (let index = 0; index < ordered.length; index++) {
+      const target = ordered[index]!;
+      let outcome: TargetOutcome<T | StreamOpening>;
+      if (!hedgeOffered) {
+        hedgeOffered = true;
+        const alternate = ordered[index + 1];
+        const hedged = await raceWithHedge(context, target, alternate, kind);
+        if (hedged.kind === 'answered') return { result: hedged.value, target: hedged.target, attempts: context.attempts };
+        if (hedged.kind === 'failed') {
+          // Both the primary and the hedge failed: the alternate has had its try.
+          lastError = hedged.error;
+          index++;
+          if (fallbackConditionOf(lastError) === undefined) return failWith(context.attempts, lastError);
+          continue;
+        }
+        outcome =
+          hedged.kind === 'primary-failed'
+            ? await tryTarget(context, target, kind, 1, false, hedged.error)
+            : await tryTarget(context, target, kind, 0);
+      } else outcome = await tryTarget(context, target, kind, 0);
+      if (outcome.kind === 'answered') return { result: outcome.value, target: outcome.target, attempts: context.attempts };
+      if (outcome.kind === 'skipped') {
+        skipped.push(target);
+        lastError ??= new CircuitOpenError(target.deployment.id);
+        continue;
       }
+      lastError = outcome.error;
+      // Bad client input would fail the same way anywhere: no other deployment should hide it.
+      if (fallbackConditionOf(lastError) === undefined) return failWith(context.attempts, lastError);
     }
   }
-  if (!lastError) throw new AllTargetsFailedError([], noTargetsError(plan));
-  return failWith(attempts, lastError);
+
+  // Every breaker refused: rather than fail without asking anyone, try the first one anyway.
+  if (context.attempts.every((attempt) => attempt.code === 'circuit_open') && skipped.length > 0) {
+    const forced = await tryTarget(context, skipped[0]!, kind, 0, true);
+    if (forced.kind === 'answered') return { result: forced.value, target: forced.target, attempts: context.attempts };
+    if (forced.kind === 'failed') lastError = forced.error;
+  }
+  if (!lastError) throw new AllTargetsFailedError([], new CircuitOpenError(plan.model));
+  return failWith(context.attempts, lastError);
+}
+
+function orderGroup(runtime: GatewayRuntime, group: RouteGroup): DeploymentTarget[] {
+  if (group.targets.length < 2) return group.targets;
+  const model = runtime.config.models[group.model];
+  const strategy = model?.loadBalancing ?? runtime.resilienceFor(undefined).loadBalancing;
+  const state = runtime.resilience;
+  const candidates = group.targets.map((target) => ({ id: target.deployment.id, weight: target.deployment.weight, target }));
+  return orderDeployments(candidates, strategy, state.health, state.clock(), state.random).map((candidate) => candidate.target);
+}
+
+/** Tries one deployment, retrying it with backoff while the error allows and the budget lasts. */
+export async function tryTarget<T>(
+  context: PlanContext,
+  target: DeploymentTarget,
+  kind: AttemptKind<T>,
+  firstRetry: number,
+  force = false,
+  previousError?: GatewayError,
+): Promise<TargetOutcome<T | StreamOpening>> {
+  const { breaker } = context.state.health.get(target.deployment.id);
+  if (previousError) {
+    // The first try already failed (in a hedge race): continue as if this loop had made it.
+    const delay = retryDelayMs(previousError, firstRetry - 1, context.settings.retry, context.state.random);
+    if (delay === undefined || !context.budget.tryAcquireRetry()) return { kind: 'failed', error: previousError };
+    await sleep(delay, context.signal);
+  }
+  for (let retry = firstRetry; ; retry++) {
+    if (context.signal?.aborted) throw context.signal.reason;
+    const permit = breaker.tryAcquire();
+    if (!permit.allowed && !force) {
+      context.attempts.push({ deployment: target.deployment.id, provider: target.deployment.provider, code: 'circuit_open', latencyMs: 0, retry });
+      return { kind: 'skipped' };
+    }
+    try {
+      const value = await runAttempt(context, target, permit, kind, { retry, hedge: false });
+      return { kind: 'answered', value, target };
+    } catch (error) {
+      if (context.signal?.aborted) throw context.signal.reason ?? error;
+      if (!GatewayError.isInstance(error)) throw error;
+      const delay = retryDelayMs(error, retry, context.settings.retry, context.state.random);
+      if (delay === undefined || !context.budget.tryAcquireRetry()) return { kind: 'failed', error };
+      await sleep(delay, context.signal);
+    }
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 function failWith(attempts: AttemptRecord[], lastError: GatewayError): never {
-  if (attempts.length === 1) throw lastError;
+  const tried = attempts.filter((attempt) => attempt.code !== 'circuit_open');
+  if (tried.length <= 1) throw lastError;
   throw new AllTargetsFailedError(attempts, lastError);
-}
-
-function noTargetsError(plan: RoutePlan): GatewayError {
-  return toGatewayError(new Error(`route '${plan.reason}' has no usable deployments`));
-}
-
-function withoutType(event: Extract<StreamEvent, { type: 'response-metadata' }>): ResponseInfo {
-  const { type: _type, ...info } = event;
-  return info;
 }

@@ -14,6 +14,8 @@ export interface StreamOutcome {
 /** Who wants to know how a stream ended, and from when to time its first token. */
 export interface StreamObserver {
   startedAt: number;
+  /** Every event passed on (used to restart the idle timer). */
+  onEvent?(event: StreamEvent): void;
   onEnd(outcome: StreamOutcome): void;
 }
 
@@ -46,6 +48,7 @@ export function resumeObservedEvents(
     observer.onEnd({ ...outcome, timeToFirstTokenMs });
   };
   const pass = (event: StreamEvent) => {
+    observer?.onEvent?.(event);
     if (firstTokenAt === undefined && (event.type === 'text-delta' || event.type === 'tool-input-start' || event.type === 'reasoning-delta')) {
       firstTokenAt = performance.now();
     }

@@ -46,7 +46,7 @@ export class RequestPipeline {
     try {
       plan = this.route(request, 'chat');
       permit = await this.admit(request, plan, estimateCallTokens(request.call));
-      const execution = await executeGenerate(plan, request.call);
+      const execution = await executeGenerate(request.runtime, plan, request.call);
       const result = execution.result;
       void permit.release(totalTokens(result.usage));
       this.record(request, plan, false, {
@@ -74,7 +74,7 @@ export class RequestPipeline {
       const held = permit;
       // The deployment is known only once the stream opens; the observer reads it from there.
       let answered: Execution<StreamExecution> | undefined;
-      const execution = await executeStream(plan, request.call, {
+      const execution = await executeStream(request.runtime, plan, request.call, {
         startedAt: request.startedAt,
         onEnd: (outcome) => {
           void held.release(outcome.usage ? totalTokens(outcome.usage) : undefined);
@@ -104,7 +104,7 @@ export class RequestPipeline {
     try {
       plan = this.route(request, 'embedding');
       permit = await this.admit(request, plan, estimateEmbeddingTokens(request.call));
-      const execution = await executeEmbed(plan, request.call);
+      const execution = await executeEmbed(request.runtime, plan, request.call);
       void permit.release(execution.result.usage.inputTokens);
       this.record(request, plan, false, {
         status: 200,

@@ -5,6 +5,8 @@ import { VirtualKeyRegistry } from '../keys/virtual-key-registry.js';
 import { MemoryRateLimitStore } from '../limits/memory-rate-limit-store.js';
 import type { RateLimitStore } from '../limits/rate-limit-store.js';
 import { RequestLimiter } from '../limits/request-limiter.js';
+import { ResilienceState } from '../resilience/resilience-state.js';
+import { resolveResilienceSettings, type ResilienceSettings } from '../resilience/resilience-config.js';
 
 /** A deployment ready to call: its config and its adapter, built once per config load. */
 export interface DeploymentTarget {
@@ -28,6 +30,10 @@ export interface GatewayRuntime {
   readonly limiter: RequestLimiter;
   /** Where the limiter counts; kept across reloads while `limits_store` is unchanged. */
   readonly limitStore: RateLimitStore;
+  /** Breakers, deployment health and retry budgets; shared across reloads. */
+  readonly resilience: ResilienceState;
+  /** Resolved resilience settings of a workload (or of direct model traffic for undefined). */
+  resilienceFor(workload: string | undefined): ResilienceSettings;
 }
 
 export interface BuildRuntimeOptions {
@@ -36,6 +42,8 @@ export interface BuildRuntimeOptions {
   limitStore?: RateLimitStore;
   /** Where limiter store failures during release are reported. */
   onLimiterError?: (error: unknown) => void;
+  /** The previous runtime's resilience state, carried over on reload. */
+  resilience?: ResilienceState;
 }
 
 export function buildGatewayRuntime(config: ResolvedConfig, options: BuildRuntimeOptions = {}): GatewayRuntime {
@@ -59,5 +67,21 @@ export function buildGatewayRuntime(config: ResolvedConfig, options: BuildRuntim
     limitStore = new MemoryRateLimitStore();
   }
   const limiter = new RequestLimiter(limitStore, options.onLimiterError ? { onReleaseError: options.onLimiterError } : {});
-  return { config, targets, generation, keys: VirtualKeyRegistry.fromConfig(config.keys), limiter, limitStore };
+  const defaults = resolveResilienceSettings(config.resilience);
+  const perWorkload = new Map<string, ResilienceSettings>();
+  for (const workload of Object.values(config.workloads)) {
+    perWorkload.set(workload.name, resolveResilienceSettings(config.resilience, workload.resilience));
+  }
+  const resilience = options.resilience ?? new ResilienceState();
+  resilience.reconcile(targets.keys(), defaults, perWorkload.keys());
+  return {
+    config,
+    targets,
+    generation,
+    keys: VirtualKeyRegistry.fromConfig(config.keys),
+    limiter,
+    limitStore,
+    resilience,
+    resilienceFor: (workload) => (workload === undefined ? defaults : (perWorkload.get(workload) ?? defaults)),
+  };
 }

@@ -39,7 +39,12 @@ export class RuntimeHolder {
       const limitStore = sameStore ? previous.limitStore : await createRateLimitStore(config.limitsStore);
       let runtime: GatewayRuntime;
       try {
-        runtime = buildGatewayRuntime(config, { generation: previous.generation + 1, limitStore, onLimiterError: this.onLimiterError });
+        runtime = buildGatewayRuntime(config, {
+          generation: previous.generation + 1,
+          limitStore,
+          onLimiterError: this.onLimiterError,
+          resilience: previous.resilience,
+        });
       } catch (error) {
         if (!sameStore) await limitStore.close();
         throw error;

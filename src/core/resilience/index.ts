@@ -14,3 +14,4 @@ export * from './resilience-config.js';
 export * from './retry-budget.js';
 export * from './rolling-window.js';
 export * from './sample-window.js';
+export * from './resilience-state.js';

@@ -1,0 +1,185 @@
+import type { ChatCall } from '../../spec/chat-call.js';
+import type { ResponseInfo } from '../../spec/chat-result.js';
+import { GatewayError, ProviderRateLimitError, toGatewayError, type AttemptRecord } from '../../spec/errors.js';
+import type { StreamEvent } from '../../spec/stream-event.js';
+import type { Usage } from '../../spec/usage.js';
+import type { DeploymentTarget } from '../registry/gateway-runtime.js';
+import type { BreakerPermit } from '../resilience/circuit-breaker.js';
+import { countsAsBreakerFailure } from '../resilience/circuit-breaker.js';
+import type { DeploymentResilience } from '../resilience/health-registry.js';
+import type { ResilienceSettings } from '../resilience/resilience-config.js';
+import type { ResilienceState } from '../resilience/resilience-state.js';
+import { AttemptGuard } from './attempt-guard.js';
+import { resumeObservedEvents, type StreamEventReader, type StreamObserver } from './observe-stream.js';
+
+/** Why an attempt was abandoned while it ran: another attempt answered first. */
+export class AttemptCancelledError extends Error {
+  constructor(readonly reason: 'hedge-lost') {
+    super(`attempt cancelled: ${reason}`);
+  }
+}
+
+/** What every attempt of one request shares. */
+export interface AttemptContext {
+  state: ResilienceState;
+  settings: ResilienceSettings;
+  /** The request's signal: client gone or deadline passed. */
+  signal: AbortSignal | undefined;
+  /** Every attempt made, in start order; the executor reads it for errors and summaries. */
+  attempts: AttemptRecord[];
+}
+
+export interface AttemptOptions {
+  retry: number;
+  hedge: boolean;
+  /** Set by a hedge race: aborting it cancels this attempt. */
+  cancel?: AbortSignal;
+}
+
+export interface StreamOpening {
+  events: StreamEventReader;
+  response?: ResponseInfo;
+}
+
+/** What an attempt does with the adapter, given the signal to pass upstream. */
+export type AttemptKind<T> =
+  | { kind: 'generate'; run: (target: DeploymentTarget, signal: AbortSignal) => Promise<T & { usage?: Usage; response?: ResponseInfo }> }
+  | { kind: 'stream'; call: ChatCall; observer?: StreamObserver };
+
+/**
+ * One attempt at one deployment: breaker permit, time limits, health accounting and the attempt
+ * record. A streaming attempt counts as answered at its first content event; its breaker verdict
+ * and the end of its accounting come when the stream ends.
+ */
+export async function runAttempt<T>(
+  context: AttemptContext,
+  target: DeploymentTarget,
+  permit: BreakerPermit,
+  kind: AttemptKind<T>,
+  options: AttemptOptions,
+): Promise<T | StreamOpening> {
+  const resilience = context.state.health.get(target.deployment.id);
+  const timeouts = context.settings.timeouts;
+  const guard = new AttemptGuard(target.deployment.provider, context.signal, {
+    totalMs: timeouts.totalMs,
+    ...(kind.kind === 'stream' ? { firstTokenMs: timeouts.firstTokenMs, idleMs: timeouts.idleMs } : {}),
+  });
+  const onCancel = () => guard.abort(options.cancel?.reason);
+  options.cancel?.addEventListener('abort', onCancel, { once: true });
+  const record: AttemptRecord = {
+    deployment: target.deployment.id,
+    provider: target.deployment.provider,
+    code: 'pending',
+    latencyMs: 0,
+    retry: options.retry,
+    ...(options.hedge ? { hedge: true } : {}),
+  };
+  context.attempts.push(record);
+  const startedAt = performance.now();
+  resilience.health.startRequest();
+  let handedOff = false;
+  try {
+    if (kind.kind === 'generate') {
+      const result = await kind.run(target, guard.signal);
+      record.code = 'ok';
+      record.latencyMs = performance.now() - startedAt;
+      if (result.usage) record.usage = result.usage;
+      resilience.health.recordLatency(record.latencyMs);
+      if (result.response?.headers) resilience.health.learnFromHeaders(result.response.headers, context.state.clock());
+      resilience.breaker.onSuccess(permit);
+      return result;
+    }
+    const opening = await openStream(target, { ...kind.call, abortSignal: guard.signal });
+    record.code = 'ok';
+    record.latencyMs = performance.now() - startedAt;
+    resilience.health.recordTimeToFirstToken(record.latencyMs);
+    if (opening.response?.headers) resilience.health.learnFromHeaders(opening.response.headers, context.state.clock());
+    guard.firstToken();
+    handedOff = true;
+    const observer = kind.observer;
+    const events = resumeObservedEvents(opening.held, opening.reader, {
+      startedAt: observer?.startedAt ?? startedAt,
+      onEvent: () => guard.touch(),
+      onEnd: (outcome) => {
+        guard.finish();
+        resilience.health.finishRequest();
+        if (outcome.usage) record.usage = outcome.usage;
+        if (outcome.error !== undefined) {
+          record.code = GatewayError.isInstance(outcome.error) ? outcome.error.code : 'stream_interrupted';
+          settleBreaker(resilience, permit, outcome.error);
+        } else if (outcome.cancelled) resilience.breaker.release(permit);
+        else {
+          resilience.health.recordLatency(performance.now() - startedAt);
+          resilience.breaker.onSuccess(permit);
+        }
+        observer?.onEnd(outcome);
+      },
+    });
+    return { events, response: opening.response };
+  } catch (error) {
+    const typed = attemptError(error, guard, target);
+    record.latencyMs = performance.now() - startedAt;
+    if (typed instanceof AttemptCancelledError) {
+      record.code = 'cancelled';
+      resilience.breaker.release(permit);
+      throw typed;
+    }
+    record.code = typed.code;
+    record.message = typed.message;
+    if ('upstreamStatus' in typed && typeof typed.upstreamStatus === 'number') record.upstreamStatus = typed.upstreamStatus;
+    if (typed instanceof ProviderRateLimitError) resilience.health.recordRateLimit(typed.retryAfterMs, context.state.clock());
+    settleBreaker(resilience, permit, typed);
+    throw typed;
+  } finally {
+    options.cancel?.removeEventListener('abort', onCancel);
+    if (!handedOff) {
+      guard.finish();
+      resilience.health.finishRequest();
+    }
+  }
+}
+
+function settleBreaker(resilience: DeploymentResilience, permit: BreakerPermit, error: unknown): void {
+  if (countsAsBreakerFailure(error)) resilience.breaker.onFailure(permit);
+  else resilience.breaker.release(permit);
+}
+
+/** The error an attempt ended with: our own timeout or cancellation if we aborted it, else the upstream's. */
+function attemptError(error: unknown, guard: AttemptGuard, target: DeploymentTarget): GatewayError | AttemptCancelledError {
+  const reason: unknown = guard.signal.aborted ? guard.signal.reason : undefined;
+  if (reason instanceof AttemptCancelledError) return reason;
+  if (reason !== undefined && GatewayError.isInstance(reason)) return reason;
+  if (error instanceof AttemptCancelledError) return error;
+  return toGatewayError(error, target.deployment.provider);
+}
+
+/**
+ * Opens a stream and reads until its first content event. Events before it are held back, so a
+ * deployment that fails before its first token is replaced invisibly.
+ */
+async function openStream(
+  target: DeploymentTarget,
+  call: ChatCall,
+): Promise<{ held: StreamEvent[]; reader: ReadableStreamDefaultReader<StreamEvent>; response?: ResponseInfo }> {
+  if (!target.chat) throw new Error(`deployment ${target.deployment.id} has no chat adapter`);
+  const { stream, response } = await target.chat.stream(call);
+  const reader = stream.getReader();
+  const held: StreamEvent[] = [];
+  try {
+    for (;;) {
+      const next = await reader.read();
+      if (next.done) break;
+      held.push(next.value);
+      if (next.value.type !== 'stream-start' && next.value.type !== 'response-metadata') break;
+    }
+  } catch (error) {
+    reader.cancel().catch(() => undefined);
+    throw error;
+  }
+  // What the upstream said about itself in its first events (id, exact model version) is known
+  // before any byte goes to the client, so the client's first chunk can carry it.
+  const metadata = held.find((event) => event.type === 'response-metadata');
+  if (!metadata) return { held, reader, response };
+  const { type: _type, ...info } = metadata;
+  return { held, reader, response: { ...response, ...info } };
+}
