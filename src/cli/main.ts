@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { CliExit } from './cli-output.js';
 import { registerConfigCommands } from './config-check-command.js';
 import { registerDemoCommand } from './demo-command.js';
+import { registerKeysCommands } from './keys-command.js';
 import { registerModelsCommand } from './models-command.js';
 import { registerServeCommand } from './serve-command.js';
 
@@ -13,6 +14,7 @@ export function createProgram(): Command {
   registerConfigCommands(program);
   registerModelsCommand(program);
   registerDemoCommand(program);
+  registerKeysCommands(program);
   return program;
 }
 

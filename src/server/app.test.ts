@@ -158,3 +158,44 @@ describe('unsupported parameters are named as the client sent them', () => {
     await expectError(openAIProvider, 400, 'top_k', /Parameter 'top_k' is not supported by local\/mock-model/);
   });
 });
+
+describe('virtual keys and limits', () => {
+  const keyed = (url: string) => `${minimalConfig(url)}  other-model:
+    deployments:
+      - provider: local
+        model: other
+keys:
+  - name: team-a
+    key: team-a-secret-key-0001
+    models: [mock-model]
+    limits: { requests_per_minute: 2 }
+  - name: disabled
+    key: disabled-secret-key-001
+    disabled: true
+workloads:
+  triage:
+    route: { model: mock-model }
+    limits: { max_concurrent: 5 }
+`;
+
+  it('requires a valid key, enforces what it may use, and answers 429 with Retry-After past its limit', async () => {
+    const { app: keyedApp, summaries: keyedSummaries } = createTestApp(keyed(upstream.url));
+    const send = (key: string | undefined, model = 'mock-model') =>
+      keyedApp.request('/v1/chat/completions', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+        body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }] }),
+      });
+    await expectError(await send(undefined), 401, null, /Missing API key/);
+    await expectError(await send('wrong-key-000000000'), 401, null, /Invalid API key/);
+    await expectError(await send('disabled-secret-key-001'), 401, null, /Invalid API key/);
+    await expectError(await send('team-a-secret-key-0001', 'other-model'), 403, 'model', /API key 'team-a' may not use model 'other-model'/);
+    expect((await send('team-a-secret-key-0001')).status).toBe(200);
+    expect((await send('team-a-secret-key-0001')).status).toBe(200);
+    const limited = await send('team-a-secret-key-0001');
+    const error = await expectError(limited, 429, null, /Rate limit for key 'team-a' exceeded: 2 requests per minute/);
+    expect(error.code).toBe('rate_limit_exceeded');
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(keyedSummaries.filter((summary) => summary.status === 200).every((summary) => summary.apiKey === 'team-a')).toBe(true);
+  });
+});

@@ -29,6 +29,13 @@ export function adminRoutes(dependencies: GatewayDependencies): Hono<GatewayEnv>
       );
     }
   });
+  admin.get('/health', (context) => {
+    const runtime = dependencies.holder.current;
+    return context.json({
+      generation: runtime.generation,
+      deployments: runtime.resilience.health.snapshot(),
+    });
+  });
   admin.get('/config', (context) =>
     context.json({ generation: dependencies.holder.current.generation, ...describeConfig(dependencies.holder.current.config) }),
   );
