@@ -1,0 +1,57 @@
+/**
+ * One request as the request log stores it: who asked, how it was routed, every attempt with its
+ * tokens and cost, and what it would have cost on the workload's reference frontier model.
+ * Payloads are absent unless capture is on (and then already redacted).
+ */
+export interface RequestLogRecord {
+  id: string;
+  /** Unix milliseconds when the request arrived. */
+  time: number;
+  durationMs: number;
+  endpoint: 'chat' | 'embeddings' | 'messages';
+  stream: boolean;
+  apiKey?: string;
+  workload?: string;
+  requestedModel: string;
+  /** The logical model the route started with, and why it went where it went. */
+  routeModel?: string;
+  routeReason?: string;
+  /** The deployment that answered, and the exact model version the provider reported. */
+  deployment?: string;
+  upstreamModel?: string;
+  status: number;
+  errorCode?: string;
+  cacheHit: boolean;
+  timeToFirstTokenMs?: number;
+  inputTokens?: number;
+  outputTokens?: number;
+  cachedInputTokens?: number;
+  cacheWriteInputTokens?: number;
+  /** Cost of every attempt, in US dollars. */
+  costUsd?: number;
+  /** What the same tokens would have cost on the workload's reference model. */
+  referenceCostUsd?: number;
+  attempts: AttemptLogRecord[];
+  /** Policy decisions taken for this request (data class, denied deployments, …). */
+  policy?: Record<string, unknown>;
+  /** Redacted request and response bodies, only when payload capture is on. */
+  payload?: { request?: unknown; response?: unknown };
+}
+
+export interface AttemptLogRecord {
+  deployment: string;
+  provider: string;
+  /** `ok`, an error code, `cancelled` or `circuit_open`. */
+  code: string;
+  message?: string;
+  upstreamStatus?: number;
+  latencyMs: number;
+  timeToFirstTokenMs?: number;
+  retry?: number;
+  hedge?: boolean;
+  inputTokens?: number;
+  outputTokens?: number;
+  cachedInputTokens?: number;
+  cacheWriteInputTokens?: number;
+  costUsd?: number;
+}
