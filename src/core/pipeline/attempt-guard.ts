@@ -2,7 +2,7 @@ import { ProviderTimeoutError } from '../../spec/errors.js';
 
 /** Per-attempt time limits; undefined means no limit of that kind. */
 export interface AttemptTimeouts {
-  /** Until the first content (or, for a non-streaming call, the whole answer). */
+  /** Until the first content event of a stream (a non-streaming attempt is bounded by `totalMs`). */
   firstTokenMs?: number;
   /** Longest silence between stream events once content flows. */
   idleMs?: number;

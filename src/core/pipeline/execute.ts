@@ -4,7 +4,9 @@ import { AllTargetsFailedError, GatewayError, type AttemptRecord } from '../../s
 import type { EmbeddingResult } from '../../spec/language-model-adapter.js';
 import type { DeploymentTarget, GatewayRuntime } from '../registry/gateway-runtime.js';
 import { retryDelayMs } from '../resilience/backoff.js';
+import type { CircuitBreaker } from '../resilience/circuit-breaker.js';
 import { orderDeployments } from '../resilience/load-balancer.js';
+import { resolveLoadBalancingStrategy, type ResilienceSettings } from '../resilience/resilience-config.js';
 import type { RetryBudget } from '../resilience/retry-budget.js';
 import { fallbackConditionOf } from '../routing/fallback-condition.js';
 import type { RouteGroup, RoutePlan } from '../routing/resolve-route.js';
@@ -85,7 +87,7 @@ async function runPlan<T>(runtime: GatewayRuntime, plan: RoutePlan, signal: Abor
       const condition = lastError === undefined ? undefined : fallbackConditionOf(lastError);
       if (condition === undefined || !group.on.has(condition)) continue;
     }
-    const ordered = orderGroup(runtime, group);
+    const ordered = orderGroup(runtime, group, settings);
     for (let index = 0; index < ordered.length; index++) {
       const target = ordered[index]!;
       let outcome: TargetOutcome<T | StreamOpening>;
@@ -93,6 +95,8 @@ async function runPlan<T>(runtime: GatewayRuntime, plan: RoutePlan, signal: Abor
         hedgeOffered = true;
         const alternate = ordered[index + 1];
         const hedged = await raceWithHedge(context, target, alternate, kind);
+        // The request's deadline or client ended the race: that is the answer, not a target failure.
+        if (hedged.kind !== 'answered' && context.signal?.aborted) throw context.signal.reason;
         if (hedged.kind === 'answered') return { result: hedged.value, target: hedged.target, attempts: context.attempts };
         if (hedged.kind === 'failed') {
           // Both the primary and the hedge failed: the alternate has had its try.
@@ -128,10 +132,10 @@ async function runPlan<T>(runtime: GatewayRuntime, plan: RoutePlan, signal: Abor
   return failWith(context.attempts, lastError);
 }
 
-function orderGroup(runtime: GatewayRuntime, group: RouteGroup): DeploymentTarget[] {
+/** The model's own strategy, else the request's workload's (which layers over the top-level one). */
+function orderGroup(runtime: GatewayRuntime, group: RouteGroup, settings: ResilienceSettings): DeploymentTarget[] {
   if (group.targets.length < 2) return group.targets;
-  const model = runtime.config.models[group.model];
-  const strategy = model?.loadBalancing ?? runtime.resilienceFor(undefined).loadBalancing;
+  const strategy = resolveLoadBalancingStrategy(runtime.config.models[group.model]?.loadBalancing, settings);
   const state = runtime.resilience;
   const candidates = group.targets.map((target) => ({ id: target.deployment.id, weight: target.deployment.weight, target }));
   return orderDeployments(candidates, strategy, state.health, state.clock(), state.random).map((candidate) => candidate.target);
@@ -147,16 +151,16 @@ export async function tryTarget<T>(
   previousError?: GatewayError,
 ): Promise<TargetOutcome<T | StreamOpening>> {
   const { breaker } = context.state.health.get(target.deployment.id);
-  if (previousError) {
-    // The first try already failed (in a hedge race): continue as if this loop had made it.
-    const delay = retryDelayMs(previousError, firstRetry - 1, context.settings.retry, context.state.random);
-    if (delay === undefined || !context.budget.tryAcquireRetry()) return { kind: 'failed', error: previousError };
-    await sleep(delay, context.signal);
-  }
+  let lastError = previousError;
+  // The first try already failed (in a hedge race): continue as if this loop had made it.
+  if (previousError && !(await backOff(context, breaker, previousError, firstRetry - 1, force))) return { kind: 'failed', error: previousError };
   for (let retry = firstRetry; ; retry++) {
     if (context.signal?.aborted) throw context.signal.reason;
     const permit = breaker.tryAcquire();
     if (!permit.allowed && !force) {
+      // This deployment's own failures opened its breaker: report them, so fallback rules see
+      // the upstream fault (`server_error`, ...) rather than `circuit_open`.
+      if (lastError) return { kind: 'failed', error: lastError };
       context.attempts.push({ deployment: target.deployment.id, provider: target.deployment.provider, code: 'circuit_open', latencyMs: 0, retry });
       return { kind: 'skipped' };
     }
@@ -166,11 +170,24 @@ export async function tryTarget<T>(
     } catch (error) {
       if (context.signal?.aborted) throw context.signal.reason ?? error;
       if (!GatewayError.isInstance(error)) throw error;
-      const delay = retryDelayMs(error, retry, context.settings.retry, context.state.random);
-      if (delay === undefined || !context.budget.tryAcquireRetry()) return { kind: 'failed', error };
-      await sleep(delay, context.signal);
+      lastError = error;
+      if (!(await backOff(context, breaker, error, retry, force))) return { kind: 'failed', error };
     }
   }
+}
+
+/**
+ * Waits before retrying a deployment after `error` (try number `retry` failed); false when it
+ * should not be retried: the error or policy forbids it, its breaker would refuse the retry
+ * anyway (not worth a budget token or a wait), or the retry budget is spent.
+ */
+async function backOff(context: PlanContext, breaker: CircuitBreaker, error: GatewayError, retry: number, force: boolean): Promise<boolean> {
+  const delay = retryDelayMs(error, retry, context.settings.retry, context.state.random);
+  if (delay === undefined) return false;
+  if (!force && !breaker.canAdmit(context.state.clock())) return false;
+  if (!context.budget.tryAcquireRetry()) return false;
+  await sleep(delay, context.signal);
+  return true;
 }
 
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {

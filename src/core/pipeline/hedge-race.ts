@@ -52,9 +52,10 @@ export async function raceWithHedge<T>(
   }
 
   const alternateState = context.state.health.get(alternate.deployment.id);
-  const hedgePermit = context.budget.tryAcquireRetry() ? alternateState.breaker.tryAcquire() : undefined;
-  if (!hedgePermit?.allowed) {
-    if (hedgePermit) alternateState.breaker.release(hedgePermit);
+  // The breaker first: a hedge it refuses must not spend a retry token.
+  const hedgePermit = alternateState.breaker.tryAcquire();
+  if (!hedgePermit.allowed || !context.budget.tryAcquireRetry()) {
+    alternateState.breaker.release(hedgePermit);
     const outcome = await first;
     return outcome.ok ? { kind: 'answered', value: outcome.value, target: primary } : { kind: 'primary-failed', error: outcome.error as GatewayError };
   }

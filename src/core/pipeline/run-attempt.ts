@@ -64,8 +64,6 @@ export async function runAttempt<T>(
     totalMs: timeouts.totalMs,
     ...(kind.kind === 'stream' ? { firstTokenMs: timeouts.firstTokenMs, idleMs: timeouts.idleMs } : {}),
   });
-  const onCancel = () => guard.abort(options.cancel?.reason);
-  options.cancel?.addEventListener('abort', onCancel, { once: true });
   const record: AttemptRecord = {
     deployment: target.deployment.id,
     provider: target.deployment.provider,
@@ -76,11 +74,21 @@ export async function runAttempt<T>(
   };
   context.attempts.push(record);
   const startedAt = performance.now();
+  const onCancel = () => {
+    // Recorded at once: the winner's attempts list is read as soon as it answers, possibly
+    // before this attempt's upstream call has noticed the abort and unwound.
+    record.code = 'cancelled';
+    record.latencyMs = performance.now() - startedAt;
+    guard.abort(options.cancel?.reason);
+  };
+  options.cancel?.addEventListener('abort', onCancel, { once: true });
   resilience.health.startRequest();
   let handedOff = false;
   try {
     if (kind.kind === 'generate') {
       const result = await kind.run(target, guard.signal);
+      // An adapter that answers after its signal fired (it did not look at it) answers too late.
+      if (guard.signal.aborted) throw guard.signal.reason;
       record.code = 'ok';
       record.latencyMs = performance.now() - startedAt;
       if (result.usage) record.usage = result.usage;
@@ -90,6 +98,10 @@ export async function runAttempt<T>(
       return result;
     }
     const opening = await openStream(target, { ...kind.call, abortSignal: guard.signal });
+    if (guard.signal.aborted) {
+      opening.reader.cancel(guard.signal.reason).catch(() => undefined);
+      throw guard.signal.reason;
+    }
     record.code = 'ok';
     record.latencyMs = performance.now() - startedAt;
     resilience.health.recordTimeToFirstToken(record.latencyMs);
@@ -104,6 +116,13 @@ export async function runAttempt<T>(
         guard.finish();
         resilience.health.finishRequest();
         if (outcome.usage) record.usage = outcome.usage;
+        if (options.cancel?.aborted) {
+          // A hedge that opened in the same instant as the winner and was then abandoned: not
+          // the request's stream, so its end is not the request's end.
+          record.code = 'cancelled';
+          resilience.breaker.release(permit);
+          return;
+        }
         if (outcome.error !== undefined) {
           record.code = GatewayError.isInstance(outcome.error) ? outcome.error.code : 'stream_interrupted';
           settleBreaker(resilience, permit, outcome.error);
@@ -118,7 +137,8 @@ export async function runAttempt<T>(
     return { events, response: opening.response };
   } catch (error) {
     const typed = attemptError(error, guard, target);
-    record.latencyMs = performance.now() - startedAt;
+    // A cancelled attempt's latency ends when it was abandoned, not when its upstream let go.
+    if (record.code !== 'cancelled') record.latencyMs = performance.now() - startedAt;
     if (typed instanceof AttemptCancelledError) {
       record.code = 'cancelled';
       resilience.breaker.release(permit);
