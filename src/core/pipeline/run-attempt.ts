@@ -1,6 +1,6 @@
 import type { ChatCall } from '../../spec/chat-call.js';
 import type { ResponseInfo } from '../../spec/chat-result.js';
-import { GatewayError, ProviderRateLimitError, toGatewayError, type AttemptRecord } from '../../spec/errors.js';
+import { GatewayError, ProviderConnectionError, ProviderRateLimitError, toGatewayError, type AttemptRecord } from '../../spec/errors.js';
 import type { StreamEvent } from '../../spec/stream-event.js';
 import type { Usage } from '../../spec/usage.js';
 import type { DeploymentTarget } from '../registry/gateway-runtime.js';
@@ -194,6 +194,10 @@ async function openStream(
     }
   } catch (error) {
     reader.cancel().catch(() => undefined);
+    // Nothing reached the client yet: a stream cut now is a dropped connection, retryable like one.
+    if (GatewayError.isInstance(error) && error.code === 'stream_interrupted') {
+      throw new ProviderConnectionError(error.message, { provider: target.deployment.provider, cause: error });
+    }
     throw error;
   }
   // What the upstream said about itself in its first events (id, exact model version) is known
