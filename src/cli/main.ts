@@ -3,6 +3,7 @@ import { CliExit } from './cli-output.js';
 import { registerConfigCommands } from './config-check-command.js';
 import { registerDemoCommand } from './demo-command.js';
 import { registerKeysCommands } from './keys-command.js';
+import { registerCostCommands } from './cost-command.js';
 import { registerModelsCommand } from './models-command.js';
 import { registerServeCommand } from './serve-command.js';
 
@@ -15,6 +16,7 @@ export function createProgram(): Command {
   registerModelsCommand(program);
   registerDemoCommand(program);
   registerKeysCommands(program);
+  registerCostCommands(program);
   return program;
 }
 

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { OPENAI_COMPATIBLE_PROVIDER_TYPES } from '../../providers/openai-compatible/openai-compatible-profile.js';
 import { simulatedProviderOptionsSchema } from '../../providers/simulated/simulated-options.js';
+import { deploymentCostFields } from '../cost/self-hosted.js';
+import { workloadCostFields } from '../cost/reference-cost.js';
 import { virtualKeysSchema } from '../keys/virtual-key-config.js';
 import { limitsSchema, limitsStoreSchema } from '../limits/limit-config.js';
 import { fallbackRuleSchema } from '../routing/fallback-condition.js';
@@ -104,6 +106,7 @@ export const deploymentSchema = z
     max_output_tokens: positiveInt.optional(),
     pricing: pricingSchema.optional(),
     weight: nonNegative.optional(),
+    ...deploymentCostFields,
   })
   .strict();
 
@@ -138,6 +141,7 @@ export const workloadSchema = z
     limits: limitsSchema.optional(),
     /** Retries, hedging and timeouts for this workload, over the top-level `resilience` defaults. */
     resilience: workloadResilienceConfigSchema.optional(),
+    ...workloadCostFields,
   })
   .strict();
 

@@ -34,10 +34,12 @@ models:
     deployments:
       - provider: sim-open
         model: embed-small
+        pricing: { input_per_mtok: 0.02, output_per_mtok: 0 }
 workloads:
   support-triage:
     description: Classify and route support tickets
     route: { model: open-small, fallbacks: [frontier] }
+    reference_model: frontier
   contract-review:
     description: Careful reading of legal text
     route: { model: frontier }

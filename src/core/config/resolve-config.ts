@@ -7,6 +7,7 @@ import type {
   ServerConfig,
 } from './config-schema.js';
 import { formatPath } from './format-config-path.js';
+import { costConfigWarnings } from '../cost/resolve-pricing.js';
 import { toFallbackRule, type FallbackRule } from '../routing/fallback-condition.js';
 import type { VirtualKeyConfig } from '../keys/virtual-key-config.js';
 import type { LimitsConfig, LimitsStoreConfig } from '../limits/limit-config.js';
@@ -39,6 +40,8 @@ export interface ResolvedWorkload {
   fallbacks: FallbackRule[];
   limits?: LimitsConfig;
   resilience?: WorkloadResilienceConfig;
+  /** The frontier model this workload's savings are measured against. */
+  referenceModel?: string;
 }
 
 /** A validated, cross-checked, frozen configuration. Holds secrets: never print it; use `describeConfig`. */
@@ -147,7 +150,9 @@ export function resolveConfig(
       fallbacks: fallbacks.map(toFallbackRule),
       limits: workload.limits,
       resilience: workload.resilience,
+      referenceModel: workload.reference_model,
     };
+    if (workload.reference_model !== undefined) checkRouteModel(workload.reference_model, ['workloads', name, 'reference_model'], 'chat');
   }
 
   for (const [index, key] of parsed.keys.entries()) {
@@ -160,6 +165,7 @@ export function resolveConfig(
   }
 
   if (issues.length > 0) throw new ConfigError(issues);
+  warnings.push(...costConfigWarnings({ deployments, models, workloads }));
   return deepFreeze({
     file,
     server: parsed.server,
