@@ -1,10 +1,11 @@
 import { OPENAI_COMPATIBLE_PROFILES } from '../../providers/openai-compatible/openai-compatible-profile.js';
-import type { ProviderConfig } from '../config/config-schema.js';
+import type { OpenAICompatibleProviderType } from '../../providers/openai-compatible/openai-compatible-profile.js';
 import { defaultPriceCatalogue, type CatalogueEntry, type PriceCatalogue } from './price-catalogue.js';
 import type { PriceRates, ResolvedPricing } from './resolved-pricing.js';
 import { selfHostedPricing, type SelfHostedConfig } from './self-hosted.js';
 
-export type ProviderType = ProviderConfig['type'];
+/** Every provider type the config accepts (kept here, not imported from the config, to avoid a cycle). */
+export type ProviderType = OpenAICompatibleProviderType | 'anthropic' | 'gemini' | 'simulated';
 
 /** A deployment's `pricing` block as written in the config. */
 export interface PricingConfig {

@@ -1,0 +1,18 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import { requestLogMigration } from './0001-request-log.js';
+
+/**
+ * Every migration, by name. Kysely applies them in name order and records each in
+ * `kysely_migration`; a new migration gets the next number and is never renumbered or edited
+ * once released.
+ */
+export const requestLogMigrations: Readonly<Record<string, Migration>> = {
+  '0001-request-log': requestLogMigration,
+};
+
+/** Migrations are defined in code (not read from a folder) so they ship inside the bundle. */
+export const requestLogMigrationProvider: MigrationProvider = {
+  async getMigrations() {
+    return { ...requestLogMigrations };
+  },
+};

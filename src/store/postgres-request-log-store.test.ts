@@ -1,0 +1,31 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPostgresServer, type PostgresServerHandle } from '../../test/support/start-postgres-server.js';
+import { describeRequestLogStore, makeRecord } from './__fixtures__/request-log-store-behaviour.js';
+import { createRequestLogStore } from './create-request-log-store.js';
+import { openPostgresRequestLogStore } from './postgres/open-postgres-request-log-store.js';
+
+let server: PostgresServerHandle;
+let databases = 0;
+
+beforeAll(async () => {
+  server = await startPostgresServer();
+});
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+// Each test gets its own database, so migrations start from nothing every time.
+describeRequestLogStore('PostgreSQL request log', async () => {
+  databases += 1;
+  const url = await server.createDatabase(`request_log_${databases}`);
+  return { open: () => openPostgresRequestLogStore({ url, maxConnections: 4 }) };
+});
+
+describe('PostgreSQL request log outage', () => {
+  it('rejects writes while the server is unreachable instead of hanging', async () => {
+    const store = await createRequestLogStore({ type: 'postgres', url: 'postgres://postgres@127.0.0.1:1/none' });
+    await expect(store.insertBatch([makeRecord('x')])).rejects.toThrow();
+    await store.close();
+  });
+});
