@@ -5,6 +5,7 @@ import { NoSuchModelError } from '../spec/errors.js';
 import { REQUEST_ID_HEADER, type GatewayDependencies, type GatewayEnv } from './gateway-context.js';
 import { toOpenAIErrorResponse } from './openai-wire/openai-error-body.js';
 import { adminRoutes } from './routes/admin/admin-routes.js';
+import { metricsHandler } from './routes/metrics.js';
 import { chatCompletionsHandler } from './routes/v1/chat-completions.js';
 import { embeddingsHandler } from './routes/v1/embeddings.js';
 import { messagesHandler } from './routes/v1/messages.js';
@@ -34,6 +35,7 @@ export function createGatewayApp(dependencies: GatewayDependencies): Hono<Gatewa
   app.post('/v1/messages', messagesHandler(routeDependencies));
   app.get('/v1/models', modelsHandler(dependencies));
   app.route('/admin', adminRoutes(dependencies));
+  if (dependencies.metrics) app.get('/metrics', metricsHandler(dependencies.holder, dependencies.metrics));
 
   app.notFound((context) => {
     const error = new NoSuchModelError(`No route for ${context.req.method} ${context.req.path}.`, { param: undefined });

@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import type { RequestPipeline } from '../core/pipeline/request-pipeline.js';
 import type { RequestObserver } from '../core/pipeline/request-summary.js';
 import type { RuntimeHolder } from '../core/registry/runtime-holder.js';
+import type { RequestLogStore } from '../store/request-log-store.js';
+import type { GatewayMetrics } from '../core/telemetry/metrics/gateway-metrics.js';
 
 /** Hono environment of the gateway app: node bindings plus per-request variables. */
 export interface GatewayEnv {
@@ -18,6 +20,10 @@ export interface GatewayDependencies {
   holder: RuntimeHolder;
   logger: Logger;
   observer?: RequestObserver;
+  /** Served on GET /metrics when present (the host also feeds it, usually through the observer). */
+  metrics?: GatewayMetrics;
+  /** The request log, for the admin query endpoints; absent when recording is off. */
+  requestLog?: RequestLogStore;
 }
 
 /** What route handlers use: the dependencies plus the pipeline built from them. */

@@ -8,6 +8,10 @@ import { RuntimeHolder } from '../core/registry/runtime-holder.js';
 import { createRateLimitStore } from '../core/limits/create-rate-limit-store.js';
 import type { ResolvedConfig } from '../core/config/resolve-config.js';
 import { createGatewayApp } from './app.js';
+import { RequestRecorder, type RequestSink } from '../core/telemetry/request-recorder.js';
+import { GatewayMetrics } from '../core/telemetry/metrics/gateway-metrics.js';
+import { runtimeMetricsSnapshot } from '../core/telemetry/metrics/runtime-metrics-snapshot.js';
+import { startRequestLog } from './start-request-log.js';
 
 export interface StartGatewayOptions {
   config: ResolvedConfig;
@@ -19,12 +23,15 @@ export interface StartGatewayOptions {
   observer?: RequestObserver;
   /** Reload on SIGHUP (the CLI turns this on; tests leave it off). */
   handleSignals?: boolean;
+  /** Write the request log (default: as `request_log.enabled` says). Tests that need no database turn it off. */
+  recordRequests?: boolean;
 }
 
 export interface RunningGateway {
   url: string;
   port: number;
   holder: RuntimeHolder;
+  metrics: GatewayMetrics;
   /** Stops accepting connections, lets in-flight requests finish (up to the grace period), then closes. */
   close(): Promise<void>;
 }
@@ -34,7 +41,31 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const onLimiterError = (error: unknown) => options.logger.warn({ err: error }, 'rate-limit store failed while releasing a request');
   const limitStore = await createRateLimitStore(options.config.limitsStore);
   const holder = new RuntimeHolder(buildGatewayRuntime(options.config, { limitStore, onLimiterError }), options.configFile, onLimiterError);
-  const app = createGatewayApp({ holder, logger: options.logger, observer: options.observer });
+  const requestLog =
+    options.recordRequests ?? options.config.requestLog.enabled ? await startRequestLog(options.config, options.logger) : undefined;
+  const metrics = new GatewayMetrics({
+    snapshot: () => runtimeMetricsSnapshot(holder.current),
+    onError: (error) => options.logger.warn({ err: error }, 'metrics snapshot failed'),
+  });
+  const metricsSink: RequestSink = {
+    record: (summary, _record, cost) => metrics.record(summary, { costUsd: cost.costUsd, referenceCostUsd: cost.referenceCostUsd }),
+  };
+  const recorder = new RequestRecorder(() => holder.current, requestLog ? [metricsSink, requestLog.sink] : [metricsSink], (error) =>
+    options.logger.warn({ err: error }, 'request recording failed'),
+  );
+  const extra = options.observer;
+  const observer: RequestObserver = {
+    onRequestEnd(summary) {
+      recorder.onRequestEnd(summary);
+      // An embedding application's observer must never turn an answered request into a failure.
+      try {
+        extra?.onRequestEnd(summary);
+      } catch (error) {
+        options.logger.warn({ err: error }, 'request observer failed');
+      }
+    },
+  };
+  const app = createGatewayApp({ holder, logger: options.logger, observer, metrics, ...(requestLog ? { requestLog: requestLog.store } : {}) });
   const host = options.host ?? options.config.server.host ?? '127.0.0.1';
   const port = options.port ?? options.config.server.port ?? 4000;
   const server = await new Promise<ServerType>((resolve, reject) => {
@@ -60,6 +91,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     url,
     port: address.port,
     holder,
+    metrics,
     async close() {
       if (options.handleSignals) process.off('SIGHUP', onHangup);
       const grace = holder.current.config.server.shutdown_grace_ms;
@@ -73,6 +105,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         nodeServer.closeIdleConnections();
       });
       await closeSharedDispatcher();
+      recorder.drain();
+      await requestLog?.close();
       await holder.close();
     },
   };

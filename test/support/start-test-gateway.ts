@@ -12,7 +12,10 @@ export interface TestGateway extends RunningGateway {
 }
 
 /** Starts a real gateway on a free loopback port with the given YAML config. */
-export async function startTestGateway(yaml: string, options: { configFile?: string; env?: NodeJS.ProcessEnv } = {}): Promise<TestGateway> {
+export async function startTestGateway(
+  yaml: string,
+  options: { configFile?: string; env?: NodeJS.ProcessEnv; recordRequests?: boolean } = {},
+): Promise<TestGateway> {
   const config = loadConfigText(yaml, options.configFile ?? 'test.yaml', { env: options.env ?? process.env });
   const summaries: RequestSummary[] = [];
   const observer: RequestObserver = { onRequestEnd: (summary) => summaries.push(summary) };
@@ -23,6 +26,8 @@ export async function startTestGateway(yaml: string, options: { configFile?: str
     port: 0,
     logger: createLogger({ level: 'silent' }),
     observer,
+    // Tests that do not look at the request log need no database file.
+    recordRequests: options.recordRequests ?? false,
   });
   return Object.assign(gateway, { summaries });
 }

@@ -4,6 +4,7 @@ import { simulatedProviderOptionsSchema } from '../../providers/simulated/simula
 import { deploymentCostFields } from '../cost/self-hosted.js';
 import { workloadCostFields } from '../cost/reference-cost.js';
 import { virtualKeysSchema } from '../keys/virtual-key-config.js';
+import { storageConfigSchema } from '../../store/storage-config.js';
 import { limitsSchema, limitsStoreSchema } from '../limits/limit-config.js';
 import { fallbackRuleSchema } from '../routing/fallback-condition.js';
 import { loadBalancingConfigSchema, resilienceConfigSchema, workloadResilienceConfigSchema } from '../resilience/resilience-config.js';
@@ -173,6 +174,20 @@ export const configSchema = z
      * load. Without any, /v1 is open (fine on loopback, not in production).
      */
     keys: virtualKeysSchema.default([]),
+    /** Where the request log lives: SQLite under `.switchyard/` (default) or PostgreSQL. */
+    storage: storageConfigSchema.optional(),
+    /** Recording of every request: costed, written in batches off the request path. */
+    request_log: z
+      .object({
+        enabled: z.boolean().default(true),
+        /** How often queued records are written; a crash loses at most this much. */
+        flush_interval_ms: positiveInt.default(1000),
+        batch_size: positiveInt.default(500),
+        max_queue: positiveInt.default(10_000),
+        spill_directory: z.string().min(1).default('.switchyard/spill'),
+      })
+      .strict()
+      .prefault({}),
     /** Defaults for retries, circuit breakers, load balancing, hedging and timeouts. */
     resilience: resilienceConfigSchema.optional(),
     /** Where rate-limit counters live: this process (default) or Redis, shared by every replica. */

@@ -8,6 +8,7 @@ import type {
 } from './config-schema.js';
 import { formatPath } from './format-config-path.js';
 import { costConfigWarnings } from '../cost/resolve-pricing.js';
+import type { StorageConfig } from '../../store/storage-config.js';
 import { toFallbackRule, type FallbackRule } from '../routing/fallback-condition.js';
 import type { VirtualKeyConfig } from '../keys/virtual-key-config.js';
 import type { LimitsConfig, LimitsStoreConfig } from '../limits/limit-config.js';
@@ -55,6 +56,8 @@ export interface ResolvedConfig {
   /** Client keys (hashed), each with its allowed workloads and models and its limits. */
   keys: readonly VirtualKeyConfig[];
   limitsStore: LimitsStoreConfig;
+  storage: StorageConfig;
+  requestLog: ParsedConfig['request_log'];
   /** Top-level resilience defaults (workloads layer their own on top). */
   resilience?: ResilienceConfig;
   /** Problems that do not stop the gateway, such as a hosted provider without an API key. */
@@ -176,6 +179,8 @@ export function resolveConfig(
     keys: parsed.keys,
     limitsStore: parsed.limits_store,
     resilience: parsed.resilience,
+    storage: parsed.storage ?? { type: 'sqlite' },
+    requestLog: parsed.request_log,
     warnings,
   });
 }

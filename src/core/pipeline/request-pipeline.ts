@@ -164,6 +164,7 @@ export class RequestPipeline {
       stream,
       requestedModel: request.model,
       workload: plan?.workload,
+      routeModel: plan?.model,
       routeReason: plan?.reason,
       apiKey: request.client?.name,
       ...outcome,

@@ -12,6 +12,8 @@ export interface RequestSummary {
   /** Name of the client's virtual key, if keys are configured. */
   apiKey?: string;
   workload?: string;
+  /** The logical model the route started with. */
+  routeModel?: string;
   routeReason?: string;
   deployment?: string;
   upstreamModel?: string;

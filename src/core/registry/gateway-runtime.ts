@@ -6,6 +6,10 @@ import { MemoryRateLimitStore } from '../limits/memory-rate-limit-store.js';
 import type { RateLimitStore } from '../limits/rate-limit-store.js';
 import { RequestLimiter } from '../limits/request-limiter.js';
 import { ResilienceState } from '../resilience/resilience-state.js';
+import type { DeploymentPricingLookup } from '../cost/cost-request.js';
+import { resolveReferencePricing } from '../cost/reference-cost.js';
+import { resolveDeploymentPricing } from '../cost/resolve-pricing.js';
+import type { ResolvedPricing } from '../cost/resolved-pricing.js';
 import { resolveResilienceSettings, type ResilienceSettings } from '../resilience/resilience-config.js';
 
 /** A deployment ready to call: its config and its adapter, built once per config load. */
@@ -34,6 +38,28 @@ export interface GatewayRuntime {
   readonly resilience: ResilienceState;
   /** Resolved resilience settings of a workload (or of direct model traffic for undefined). */
   resilienceFor(workload: string | undefined): ResilienceSettings;
+  /** Prices of every deployment and of each workload's reference model, resolved once per config. */
+  readonly pricing: RuntimePricing;
+}
+
+export interface RuntimePricing {
+  of(deploymentId: string): DeploymentPricingLookup | undefined;
+  referenceFor(workload: string | undefined): ResolvedPricing | undefined;
+}
+
+function buildRuntimePricing(config: ResolvedConfig): RuntimePricing {
+  const deployments = new Map<string, DeploymentPricingLookup>();
+  for (const deployment of Object.values(config.deployments)) {
+    deployments.set(deployment.id, { providerType: deployment.providerConfig.type, pricing: resolveDeploymentPricing(deployment) });
+  }
+  const references = new Map<string, ResolvedPricing | undefined>();
+  for (const workload of Object.values(config.workloads)) {
+    if (workload.referenceModel) references.set(workload.name, resolveReferencePricing(config.models[workload.referenceModel]));
+  }
+  return {
+    of: (deploymentId) => deployments.get(deploymentId),
+    referenceFor: (workload) => (workload === undefined ? undefined : references.get(workload)),
+  };
 }
 
 export interface BuildRuntimeOptions {
@@ -82,6 +108,7 @@ export function buildGatewayRuntime(config: ResolvedConfig, options: BuildRuntim
     limiter,
     limitStore,
     resilience,
+    pricing: buildRuntimePricing(config),
     resilienceFor: (workload) => (workload === undefined ? defaults : (perWorkload.get(workload) ?? defaults)),
   };
 }

@@ -171,16 +171,19 @@ export class GatewayMetrics {
         }
       },
     });
-    new Gauge({
-      name: 'switchyard_config_generation',
-      help: 'Generation of the live config; bumped by every successful reload.',
-      registers,
-      collect() {
-        this.reset();
-        const snapshot = read();
-        if (snapshot) this.set(snapshot.generation);
-      },
-    });
+    // Registered only with a snapshot: an unlabelled gauge always exports a value, and 0 would lie.
+    if (options.snapshot) {
+      new Gauge({
+        name: 'switchyard_config_generation',
+        help: 'Generation of the live config; bumped by every successful reload.',
+        registers,
+        collect() {
+          // A failed read keeps the last generation seen: it only ever grows, so that is the best guess.
+          const snapshot = read();
+          if (snapshot) this.set(snapshot.generation);
+        },
+      });
+    }
 
     if (options.processMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'switchyard_' });
   }

@@ -61,11 +61,10 @@ export function statusClassLabel(status: number): string {
 }
 
 /**
- * The logical model the client named, only once routing accepted it as a configured model.
- * Workload traffic gets an empty model (the workload label names it, and the request's `model`
- * field is ignored when the workload header is set), and so does a request that was never
- * routed (its model name may be anything the client typed).
+ * The logical model the route started with (a config name, for workload traffic too), empty for
+ * a request that was never routed. The model the client sent is never used: it may be anything
+ * it typed, and routing ignores it when the workload header is set.
  */
 export function modelLabel(summary: RequestSummary): string {
-  return summary.routeReason !== undefined && summary.workload === undefined ? summary.requestedModel : '';
+  return summary.routeModel ?? '';
 }

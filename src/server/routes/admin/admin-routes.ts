@@ -3,6 +3,7 @@ import { describeConfig } from '../../../core/config/resolve-config.js';
 import { ConfigError } from '../../../spec/errors.js';
 import type { GatewayDependencies, GatewayEnv } from '../../gateway-context.js';
 import { authenticateAdmin } from '../../middleware/auth.js';
+import { registerRequestLogRoutes } from './request-log-routes.js';
 
 /** /admin: config reload and inspection. */
 export function adminRoutes(dependencies: GatewayDependencies): Hono<GatewayEnv> {
@@ -29,6 +30,7 @@ export function adminRoutes(dependencies: GatewayDependencies): Hono<GatewayEnv>
       );
     }
   });
+  registerRequestLogRoutes(admin, dependencies.requestLog);
   admin.get('/health', (context) => {
     const runtime = dependencies.holder.current;
     return context.json({

@@ -1,0 +1,40 @@
+import type { Logger } from 'pino';
+import type { ResolvedConfig } from '../core/config/resolve-config.js';
+import type { RequestSink } from '../core/telemetry/request-recorder.js';
+import { RequestLogWriter } from '../core/telemetry/request-log-writer.js';
+import { createRequestLogStore } from '../store/create-request-log-store.js';
+import type { RequestLogStore } from '../store/request-log-store.js';
+
+/** The request log of a running gateway: the store (for queries) and the sink that feeds it. */
+export interface RunningRequestLog {
+  store: RequestLogStore;
+  sink: RequestSink;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the request-log store, runs its migrations, replays anything a crash left in the spill
+ * directory and starts the batched writer.
+ */
+export async function startRequestLog(config: ResolvedConfig, logger: Logger): Promise<RunningRequestLog> {
+  const store = await createRequestLogStore(config.storage);
+  await store.migrate();
+  const settings = config.requestLog;
+  const writer = new RequestLogWriter({
+    store,
+    spillDirectory: settings.spill_directory,
+    flushIntervalMs: settings.flush_interval_ms,
+    batchSize: settings.batch_size,
+    maxQueue: settings.max_queue,
+    onError: (error) => logger.warn({ err: error }, 'request log: storage failed; records are spilled and will be replayed'),
+  });
+  await writer.start();
+  return {
+    store,
+    sink: { record: (_summary, record) => writer.enqueue(record) },
+    async close() {
+      await writer.close();
+      await store.close();
+    },
+  };
+}

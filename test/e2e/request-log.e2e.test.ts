@@ -1,0 +1,107 @@
+import OpenAI from 'openai';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFakeOpenAIUpstream } from '../fakes/fake-openai-upstream.js';
+import type { TestServer } from '../support/create-test-server.js';
+import { startTestGateway, type TestGateway } from '../support/start-test-gateway.js';
+
+/** Every request is recorded with its attempts and cost, off the request path, and is queryable. */
+let upstream: TestServer;
+let gateway: TestGateway;
+let client: OpenAI;
+let directory: string;
+
+const config = (url: string, dir: string) => `providers:
+  cheap: { type: vllm, base_url: "${url}/v1" }
+  frontier: { type: openai, base_url: "${url}/v1", api_key: sk-test }
+models:
+  small:
+    deployments: [{ provider: cheap, model: small-8b, pricing: { input_per_mtok: 0.1, output_per_mtok: 0.2 } }]
+  big:
+    deployments: [{ provider: frontier, model: gpt-4o, pricing: { input_per_mtok: 2.5, output_per_mtok: 10, cached_input_per_mtok: 1.25 } }]
+workloads:
+  triage:
+    route: { model: small }
+    reference_model: big
+storage: { type: sqlite, path: "${dir}/log.db" }
+request_log: { flush_interval_ms: 50, spill_directory: "${dir}/spill" }
+`;
+
+beforeAll(async () => {
+  upstream = await createFakeOpenAIUpstream();
+  directory = await mkdtemp(join(tmpdir(), 'switchyard-log-'));
+  gateway = await startTestGateway(config(upstream.url, directory), { recordRequests: true });
+  client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: 'x', maxRetries: 0 });
+});
+afterAll(async () => {
+  await gateway.close();
+  await upstream.close();
+});
+
+async function admin<T>(path: string): Promise<T> {
+  const response = await fetch(`${gateway.url}/admin${path}`);
+  expect(response.status).toBe(200);
+  return (await response.json()) as T;
+}
+
+interface LoggedRequest {
+  id: string;
+  workload?: string;
+  status: number;
+  stream: boolean;
+  costUsd?: number;
+  referenceCostUsd?: number;
+  inputTokens?: number;
+  attempts: Array<{ code: string; costUsd?: number }>;
+}
+
+describe('request log', () => {
+  it('records, costs and answers queries for every request', async () => {
+    const plain = await client.chat.completions.create({ model: 'workload/triage', messages: [{ role: 'user', content: 'one' }] }).withResponse();
+    const stream = await client.chat.completions.create({
+      model: 'workload/triage',
+      messages: [{ role: 'user', content: 'two' }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    for await (const _ of stream) {
+      // drain
+    }
+    await client.chat.completions.create({ model: 'nope', messages: [{ role: 'user', content: 'x' }] }).catch(() => undefined);
+
+    const requestId = plain.response.headers.get('x-request-id')!;
+    await expect.poll(async () => (await admin<{ items: LoggedRequest[] }>('/requests')).items.length, { timeout: 5000 }).toBe(3);
+    const record = await admin<LoggedRequest>(`/requests/${requestId}`);
+    // The fake upstream reports 12 prompt and 5 completion tokens.
+    expect(record).toMatchObject({ workload: 'triage', status: 200, stream: false, inputTokens: 12 });
+    expect(record.costUsd).toBeCloseTo((12 * 0.1 + 5 * 0.2) / 1e6, 12);
+    expect(record.referenceCostUsd).toBeCloseTo((12 * 2.5 + 5 * 10) / 1e6, 12);
+    expect(record.attempts).toMatchObject([{ code: 'ok' }]);
+
+    const failed = await admin<{ items: LoggedRequest[] }>('/requests?status=error');
+    expect(failed.items).toMatchObject([{ status: 404 }]);
+    const costs = await admin<{ rows: Array<{ key: string | null; requests: number; costUsd: number; savingsUsd: number }> }>('/costs?group_by=workload');
+    const triage = costs.rows.find((row) => row.key === 'triage')!;
+    expect(triage.requests).toBe(2);
+    expect(triage.savingsUsd).toBeCloseTo(2 * ((12 * 2.5 + 5 * 10) - (12 * 0.1 + 5 * 0.2)) / 1e6, 12);
+  });
+
+  it('exposes Prometheus metrics with request counts and costs', async () => {
+    const response = await fetch(`${gateway.url}/metrics`);
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    expect(text).toMatch(/switchyard_requests_total\{endpoint="chat",workload="triage",model="small",deployment="cheap\/small-8b",status_class="2xx",error_code=""\} 2/);
+    expect(text).toMatch(/switchyard_requests_total\{[^}]*status_class="4xx",error_code="model_not_found"\} 1/);
+    const cost = /switchyard_cost_usd_total\{workload="triage",deployment="cheap\/small-8b"\} ([0-9.e-]+)/.exec(text);
+    expect(Number(cost?.[1])).toBeCloseTo(2 * (12 * 0.1 + 5 * 0.2) / 1e6, 12);
+    expect(text).toMatch(/switchyard_circuit_breaker_state\{deployment="cheap\/small-8b"\} 0/);
+  });
+
+  it('rejects a bad query parameter by name', async () => {
+    const response = await fetch(`${gateway.url}/admin/costs?group_by=planet`);
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: { param: 'group_by' } });
+  });
+});
