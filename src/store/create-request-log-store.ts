@@ -11,8 +11,9 @@ export { storageConfigSchema, type RawStorageConfig, type StorageConfig } from '
 export async function createRequestLogStore(config: StorageConfig = { type: 'sqlite' }): Promise<RequestLogStore> {
   switch (config.type) {
     case 'sqlite': {
-      const { openSqliteRequestLogStore } = await import('./sqlite/open-sqlite-request-log-store.js');
-      return openSqliteRequestLogStore(config.path === undefined ? {} : { path: config.path });
+      // In a worker thread: the SQLite driver is synchronous and must not block request handling.
+      const { ThreadedSqliteRequestLogStore } = await import('./sqlite/threaded-sqlite-request-log-store.js');
+      return new ThreadedSqliteRequestLogStore(config.path === undefined ? {} : { path: config.path });
     }
     case 'postgres': {
       const { openPostgresRequestLogStore } = await import('./postgres/open-postgres-request-log-store.js');

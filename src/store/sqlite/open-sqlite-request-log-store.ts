@@ -38,6 +38,7 @@ export function openSqliteRequestLogStore(options: SqliteRequestLogStoreOptions 
   const dialect: RequestLogDialect = {
     name: 'sqlite',
     percentilesInDatabase: false,
+    percentileFunction: hasPercentileFunction(database),
     withMigrationLock: (run) => withSqliteWriteLock(database, busyTimeoutMs, options.migrationLockTimeoutMs ?? 30_000, run),
   };
   const db = new Kysely<RequestLogDatabase>({ dialect: new SqliteDialect({ database }) });
@@ -82,6 +83,16 @@ async function withSqliteWriteLock(
   if (!database.inTransaction) return result;
   database.exec(result.error === undefined ? 'COMMIT' : 'ROLLBACK');
   return result;
+}
+
+/** SQLite has `percentile_cont` only when built with its percentile extension (better-sqlite3's bundled build is). */
+function hasPercentileFunction(database: Database.Database): boolean {
+  try {
+    database.prepare('select percentile_cont(1, 0.5)').get();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function isBusy(error: unknown): boolean {

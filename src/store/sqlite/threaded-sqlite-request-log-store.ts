@@ -1,0 +1,103 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { InvalidRequestError } from '../../spec/errors.js';
+import type { RequestLogRecord } from '../../core/telemetry/request-log-record.js';
+import type { AggregateFilter, AggregateRow, ListRequestsFilter, ListRequestsPage, RequestLogStore } from '../request-log-store.js';
+import type { SqliteRequestLogStoreOptions } from './open-sqlite-request-log-store.js';
+import type { StoreCall, StoreReply } from './sqlite-store-worker.js';
+
+/**
+ * The SQLite request log, run in a worker thread so that its synchronous driver never blocks the
+ * gateway's event loop. Every method is a message to the worker; records are copied across by
+ * structured clone.
+ */
+export class ThreadedSqliteRequestLogStore implements RequestLogStore {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: unknown) => void }>();
+  private nextId = 1;
+  private closed = false;
+
+  constructor(options: SqliteRequestLogStoreOptions = {}) {
+    this.worker = new Worker(workerEntry(), { workerData: options });
+    this.worker.unref();
+    this.worker.on('message', (reply: StoreReply) => {
+      const waiter = this.pending.get(reply.id);
+      if (!waiter) return;
+      this.pending.delete(reply.id);
+      if (reply.ok) waiter.resolve(reply.value);
+      else waiter.reject(reviveError(reply.error));
+    });
+    this.worker.on('error', (error) => this.failAll(error));
+    this.worker.on('exit', (code) => {
+      if (!this.closed) this.failAll(new Error(`request-log worker exited with code ${code}`));
+    });
+  }
+
+  migrate(): Promise<void> {
+    return this.call('migrate', []) as Promise<void>;
+  }
+  insertBatch(records: RequestLogRecord[]): Promise<void> {
+    return this.call('insertBatch', [records]) as Promise<void>;
+  }
+  getRequest(id: string): Promise<RequestLogRecord | undefined> {
+    return this.call('getRequest', [id]) as Promise<RequestLogRecord | undefined>;
+  }
+  listRequests(filter: ListRequestsFilter): Promise<ListRequestsPage> {
+    return this.call('listRequests', [filter]) as Promise<ListRequestsPage>;
+  }
+  aggregate(filter: AggregateFilter): Promise<AggregateRow[]> {
+    return this.call('aggregate', [filter]) as Promise<AggregateRow[]>;
+  }
+  async close(): Promise<void> {
+    if (this.closed) return;
+    try {
+      await this.call('close', []);
+    } finally {
+      this.closed = true;
+      await this.worker.terminate();
+    }
+  }
+
+  private call(method: StoreCall['method'], args: unknown[]): Promise<unknown> {
+    if (this.closed) return Promise.reject(new Error('request-log store is closed'));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      // A waiting call keeps the process alive; an idle worker does not.
+      if (this.pending.size === 1) this.worker.ref();
+      this.worker.postMessage({ id, method, args } satisfies StoreCall);
+    }).finally(() => {
+      if (this.pending.size === 0) this.worker.unref();
+    });
+  }
+
+  private failAll(error: unknown): void {
+    for (const waiter of this.pending.values()) waiter.reject(error);
+    this.pending.clear();
+  }
+}
+
+/**
+ * The worker's entry. The build runs the compiled JavaScript; from TypeScript sources (tests, tsx)
+ * a small bootstrap registers tsx's loader in the worker first.
+ */
+function workerEntry(): URL {
+  if (!import.meta.url.endsWith('.ts')) return new URL('./sqlite-store-worker.js', import.meta.url);
+  // tsx's ESM entry (its `import` export of `tsx/esm/api`); require.resolve would give the CommonJS one.
+  const tsxDirectory = dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
+  const loader = pathToFileURL(join(tsxDirectory, 'dist/esm/api/index.mjs')).href;
+  const target = new URL('./sqlite-store-worker.ts', import.meta.url).href;
+  const bootstrap = `import { register } from ${JSON.stringify(loader)}; register(); await import(${JSON.stringify(target)});`;
+  return new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`);
+}
+
+function reviveError(error: { name: string; message: string; code?: string; param?: string }): Error {
+  if (error.name === 'InvalidRequestError') {
+    return new InvalidRequestError(error.message, { ...(error.code ? { code: error.code } : {}), ...(error.param ? { param: error.param } : {}) });
+  }
+  const revived = new Error(error.message);
+  revived.name = error.name;
+  return revived;
+}
