@@ -5,3 +5,4 @@ export * from './retry-after.js';
 export * from './zod-response.js';
 export * from './provider-settings.js';
 export * from './unsupported-setting.js';
+export * from './seeded-random.js';

@@ -2,7 +2,7 @@ import type { ChatCall, ChatMessage, ToolDefinition } from '../../spec/chat-call
 import type { FinishReason } from '../../spec/finish-reason.js';
 import { InvalidRequestError } from '../../spec/errors.js';
 import { exampleFromJsonSchema } from './example-from-json-schema.js';
-import { createSeededRandom, hashString, type RandomSource } from './seeded-random.js';
+import { createSeededRandom, hashString, type RandomSource } from '../../provider-utils/seeded-random.js';
 
 /** A tool call the simulated model decided to make; `input` is JSON text. */
 export interface SimulatedToolCall {

@@ -1,6 +1,6 @@
 import type { ProviderFactory } from '../../provider-utils/provider-settings.js';
 import { ConfigError } from '../../spec/errors.js';
-import { createSeededRandom, type RandomSource } from './seeded-random.js';
+import { createSeededRandom, type RandomSource } from '../../provider-utils/seeded-random.js';
 import { SimulatedChatModel } from './simulated-chat-model.js';
 import { SimulatedEmbeddingModel } from './simulated-embedding-model.js';
 import { simulatedProviderOptionsSchema, type SimulatedProviderOptions } from './simulated-options.js';
@@ -13,7 +13,7 @@ export {
 } from './simulated-options.js';
 export { SimulatedChatModel } from './simulated-chat-model.js';
 export { SimulatedEmbeddingModel } from './simulated-embedding-model.js';
-export { createSeededRandom, type RandomSource } from './seeded-random.js';
+export { createSeededRandom, type RandomSource } from '../../provider-utils/seeded-random.js';
 export { sampleLatency } from './sample-latency.js';
 export type { SimulatedSleep } from './simulated-runtime.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sampleLatency } from './sample-latency.js';
-import { createSeededRandom, hashString } from './seeded-random.js';
+import { createSeededRandom, hashString } from '../../provider-utils/seeded-random.js';
 
 const SAMPLES = 20_000;
 

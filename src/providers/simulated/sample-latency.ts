@@ -1,4 +1,4 @@
-import type { RandomSource } from './seeded-random.js';
+import type { RandomSource } from '../../provider-utils/seeded-random.js';
 import type { SimulatedProviderOptions } from './simulated-options.js';
 
 /** z-score of the 99th percentile of the standard normal distribution. */

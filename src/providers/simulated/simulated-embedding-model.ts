@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EmbeddingCall } from '../../spec/chat-call.js';
 import type { EmbeddingModelAdapter, EmbeddingResult } from '../../spec/language-model-adapter.js';
-import { createSeededRandom, hashString } from './seeded-random.js';
+import { createSeededRandom, hashString } from '../../provider-utils/seeded-random.js';
 import { SIMULATED_HEADERS, waitForFirstToken, type SimulatedRuntime } from './simulated-runtime.js';
 
 /** Largest vector a call may ask for, as the config allows. */

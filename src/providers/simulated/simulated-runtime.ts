@@ -1,6 +1,6 @@
 import { ProviderApiError, ProviderRateLimitError, ProviderTimeoutError } from '../../spec/errors.js';
 import { sampleLatency } from './sample-latency.js';
-import type { RandomSource } from './seeded-random.js';
+import type { RandomSource } from '../../provider-utils/seeded-random.js';
 import type { SimulatedProviderOptions } from './simulated-options.js';
 
 /** Waits `ms`, rejecting with the signal's reason if it aborts first. Injected by tests. */
