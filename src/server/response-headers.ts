@@ -6,7 +6,7 @@ import type { RoutePlan } from '../core/routing/resolve-route.js';
 export function routingHeaders(
   requestId: string,
   plan: RoutePlan,
-  execution: Pick<Execution<unknown>, 'target' | 'attempts'>,
+  execution: Pick<Execution<unknown>, 'target' | 'attempts' | 'cache'>,
   warnings: CallWarning[] = [],
 ): Record<string, string> {
   const headers: Record<string, string> = {
@@ -17,6 +17,7 @@ export function routingHeaders(
     'x-switchyard-attempts': String(execution.attempts.filter((attempt) => attempt.code !== 'circuit_open').length),
   };
   if (plan.workload) headers['x-switchyard-workload'] = plan.workload;
+  if (execution.cache) headers['x-switchyard-cache'] = execution.cache;
   // Simulated answers must never pass for real ones.
   if (execution.target.deployment.providerConfig.type === 'simulated') headers['x-switchyard-simulated'] = 'true';
   if (warnings.length > 0) {

@@ -6,12 +6,14 @@ import type { RequestObserver } from '../core/pipeline/request-summary.js';
 import { buildGatewayRuntime } from '../core/registry/gateway-runtime.js';
 import { RuntimeHolder } from '../core/registry/runtime-holder.js';
 import { createRateLimitStore } from '../core/limits/create-rate-limit-store.js';
+import { createCacheBackend } from '../core/cache/create-cache-backend.js';
 import type { ResolvedConfig } from '../core/config/resolve-config.js';
 import { createGatewayApp } from './app.js';
 import { RequestRecorder, type RequestSink } from '../core/telemetry/request-recorder.js';
 import { GatewayMetrics } from '../core/telemetry/metrics/gateway-metrics.js';
 import { runtimeMetricsSnapshot } from '../core/telemetry/metrics/runtime-metrics-snapshot.js';
 import { startRequestLog } from './start-request-log.js';
+import { startRequestTracing } from '../core/telemetry/tracing/start-request-tracing.js';
 
 export interface StartGatewayOptions {
   config: ResolvedConfig;
@@ -40,17 +42,34 @@ export interface RunningGateway {
 export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
   const onLimiterError = (error: unknown) => options.logger.warn({ err: error }, 'rate-limit store failed while releasing a request');
   const limitStore = await createRateLimitStore(options.config.limitsStore);
-  const holder = new RuntimeHolder(buildGatewayRuntime(options.config, { limitStore, onLimiterError }), options.configFile, onLimiterError);
+  const onCacheError = (error: unknown) => options.logger.warn({ err: error }, 'response cache store failed; answering without it');
+  const responseCache = await createCacheBackend(options.config.cacheStore, { onError: onCacheError });
+  const holder = new RuntimeHolder(
+    buildGatewayRuntime(options.config, { limitStore, onLimiterError, responseCache }),
+    options.configFile,
+    onLimiterError,
+    onCacheError,
+  );
   const requestLog =
     options.recordRequests ?? options.config.requestLog.enabled ? await startRequestLog(options.config, options.logger) : undefined;
   const metrics = new GatewayMetrics({
     snapshot: () => runtimeMetricsSnapshot(holder.current),
     onError: (error) => options.logger.warn({ err: error }, 'metrics snapshot failed'),
   });
+  const tracingConfig = options.config.telemetry?.tracing;
+  const tracing = tracingConfig?.enabled
+    ? startRequestTracing(tracingConfig, {
+        serviceVersion: '0.1.0',
+        lookups: {
+          providerTypeOf: (name) => holder.current.config.providers[name]?.type,
+          upstreamModelOf: (deploymentId) => holder.current.config.deployments[deploymentId]?.model,
+        },
+      })
+    : undefined;
   const metricsSink: RequestSink = {
     record: (summary, _record, cost) => metrics.record(summary, { costUsd: cost.costUsd, referenceCostUsd: cost.referenceCostUsd }),
   };
-  const recorder = new RequestRecorder(() => holder.current, requestLog ? [metricsSink, requestLog.sink] : [metricsSink], (error) =>
+  const recorder = new RequestRecorder(() => holder.current, [metricsSink, ...(requestLog ? [requestLog.sink] : []), ...(tracing ? [tracing.sink] : [])], (error) =>
     options.logger.warn({ err: error }, 'request recording failed'),
   );
   const extra = options.observer;
@@ -107,6 +126,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       await closeSharedDispatcher();
       recorder.drain();
       await requestLog?.close();
+      await tracing?.shutdown().catch((error: unknown) => options.logger.warn({ err: error }, 'trace export failed at shutdown'));
       await holder.close();
     },
   };

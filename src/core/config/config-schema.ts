@@ -3,11 +3,13 @@ import { OPENAI_COMPATIBLE_PROVIDER_TYPES } from '../../providers/openai-compati
 import { simulatedProviderOptionsSchema } from '../../providers/simulated/simulated-options.js';
 import { deploymentCostFields } from '../cost/self-hosted.js';
 import { workloadCostFields } from '../cost/reference-cost.js';
+import { cacheStoreConfigField, workloadCacheFields } from '../cache/cache-config.js';
 import { virtualKeysSchema } from '../keys/virtual-key-config.js';
 import { storageConfigSchema } from '../../store/storage-config.js';
 import { limitsSchema, limitsStoreSchema } from '../limits/limit-config.js';
 import { fallbackRuleSchema } from '../routing/fallback-condition.js';
 import { loadBalancingConfigSchema, resilienceConfigSchema, workloadResilienceConfigSchema } from '../resilience/resilience-config.js';
+import { telemetryConfigSchema } from '../telemetry/tracing/tracing-config.js';
 
 /**
  * The schema of `switchyard.yaml`. Every object is strict: an unknown key is an error naming it,
@@ -143,6 +145,8 @@ export const workloadSchema = z
     /** Retries, hedging and timeouts for this workload, over the top-level `resilience` defaults. */
     resilience: workloadResilienceConfigSchema.optional(),
     ...workloadCostFields,
+    /** `cache`: exact-match response cache; `prompt_cache`: provider (Anthropic) prompt-cache breakpoints. */
+    ...workloadCacheFields,
   })
   .strict();
 
@@ -192,6 +196,10 @@ export const configSchema = z
     resilience: resilienceConfigSchema.optional(),
     /** Where rate-limit counters live: this process (default) or Redis, shared by every replica. */
     limits_store: limitsStoreSchema.default({ type: 'memory' }),
+    /** OpenTelemetry traces (GenAI conventions) over OTLP/HTTP: `telemetry.tracing`, off by default. */
+    telemetry: telemetryConfigSchema.prefault({}),
+    /** Where the response cache keeps answers of workloads with `cache` on: this process (default) or Redis. */
+    cache_store: cacheStoreConfigField,
   })
   .strict();
 

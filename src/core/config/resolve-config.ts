@@ -12,7 +12,9 @@ import type { StorageConfig } from '../../store/storage-config.js';
 import { toFallbackRule, type FallbackRule } from '../routing/fallback-condition.js';
 import type { VirtualKeyConfig } from '../keys/virtual-key-config.js';
 import type { LimitsConfig, LimitsStoreConfig } from '../limits/limit-config.js';
+import type { CacheStoreConfig, PromptCacheConfig, WorkloadCacheConfig } from '../cache/cache-config.js';
 import type { LoadBalancingConfig, ResilienceConfig, WorkloadResilienceConfig } from '../resilience/resilience-config.js';
+import type { TelemetryConfig } from '../telemetry/tracing/tracing-config.js';
 
 /** One deployment of a logical model, with its provider resolved. */
 export interface ResolvedDeployment extends DeploymentConfig {
@@ -43,6 +45,10 @@ export interface ResolvedWorkload {
   resilience?: WorkloadResilienceConfig;
   /** The frontier model this workload's savings are measured against. */
   referenceModel?: string;
+  /** Exact-match response cache, when the workload opts in. */
+  cache?: WorkloadCacheConfig;
+  /** Provider prompt-cache breakpoints (Anthropic), when the workload opts in. */
+  promptCache?: PromptCacheConfig;
 }
 
 /** A validated, cross-checked, frozen configuration. Holds secrets: never print it; use `describeConfig`. */
@@ -56,8 +62,12 @@ export interface ResolvedConfig {
   /** Client keys (hashed), each with its allowed workloads and models and its limits. */
   keys: readonly VirtualKeyConfig[];
   limitsStore: LimitsStoreConfig;
+  /** Where cached responses live. */
+  cacheStore: CacheStoreConfig;
   storage: StorageConfig;
   requestLog: ParsedConfig['request_log'];
+  /** Tracing export; absent only in configs built by hand (tests), where it is off. */
+  telemetry?: TelemetryConfig;
   /** Top-level resilience defaults (workloads layer their own on top). */
   resilience?: ResilienceConfig;
   /** Problems that do not stop the gateway, such as a hosted provider without an API key. */
@@ -154,6 +164,8 @@ export function resolveConfig(
       limits: workload.limits,
       resilience: workload.resilience,
       referenceModel: workload.reference_model,
+      cache: workload.cache,
+      promptCache: workload.prompt_cache,
     };
     if (workload.reference_model !== undefined) checkRouteModel(workload.reference_model, ['workloads', name, 'reference_model'], 'chat');
   }
@@ -178,9 +190,11 @@ export function resolveConfig(
     deployments,
     keys: parsed.keys,
     limitsStore: parsed.limits_store,
+    cacheStore: parsed.cache_store,
     resilience: parsed.resilience,
     storage: parsed.storage ?? { type: 'sqlite' },
     requestLog: parsed.request_log,
+    telemetry: parsed.telemetry,
     warnings,
   });
 }

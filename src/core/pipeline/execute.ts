@@ -20,6 +20,8 @@ export interface Execution<T> {
   result: T;
   target: DeploymentTarget;
   attempts: AttemptRecord[];
+  /** What the response cache did, for workloads that cache (`x-switchyard-cache`). */
+  cache?: 'hit' | 'miss' | 'bypass';
 }
 
 export type StreamExecution = StreamOpening;

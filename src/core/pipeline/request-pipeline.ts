@@ -7,6 +7,10 @@ import type { VirtualKey } from '../keys/virtual-key-registry.js';
 import type { LimitPermit, LimitScope } from '../limits/request-limiter.js';
 import type { GatewayRuntime } from '../registry/gateway-runtime.js';
 import { resolveRoute, type RoutePlan } from '../routing/resolve-route.js';
+import { withPromptCacheForRoute } from '../cache/anthropic-prompt-cache.js';
+import { collectingEventReader, replayEventReader } from '../cache/cached-stream-readers.js';
+import { replayChatResult } from '../cache/replay-chat-result.js';
+import { RequestCache, type ResponseCacheHit } from '../cache/response-cache.js';
 import { estimateCallTokens, estimateEmbeddingTokens } from './estimate-tokens.js';
 import { executeEmbed, executeGenerate, executeStream, type Execution, type StreamExecution } from './execute.js';
 import type { RequestObserver, RequestSummary } from './request-summary.js';
@@ -33,7 +37,9 @@ export interface PipelineResult<T> {
 }
 
 /**
- * The request pipeline shared by every endpoint: route → authorize → limits → execute → record.
+ * The request pipeline shared by every endpoint: route → authorize → limits → response cache →
+ * execute → record. A cache hit answers without any upstream call (no attempts, nothing billed);
+ * a miss is stored after the answer, off the response path.
  * Wire formats stay at the server edge; the summary goes to the observer after the answer (for
  * streams, when the stream ends), never on the way to the client.
  */
@@ -46,8 +52,18 @@ export class RequestPipeline {
     try {
       plan = this.route(request, 'chat');
       permit = await this.admit(request, plan, estimateCallTokens(request.call));
-      const execution = await executeGenerate(request.runtime, plan, request.call);
+      const cache = RequestCache.forRequest(request.runtime, plan, request.call);
+      const hit = cache ? await cache.lookup() : undefined;
+      if (hit) {
+        // Nothing went upstream: the estimate charged to the token limits is refunded.
+        void permit.release(0);
+        this.record(request, plan, false, { ...hitSummary(hit), status: 200 });
+        return { plan, execution: { result: hit.result, target: hit.target, attempts: [], cache: 'hit' } };
+      }
+      const executed = await executeGenerate(request.runtime, plan, withPromptCacheForRoute(request.runtime, plan, request.call));
+      const execution = cache ? { ...executed, cache: cache.status } : executed;
       const result = execution.result;
+      cache?.store(result, execution.target);
       void permit.release(totalTokens(result.usage));
       this.record(request, plan, false, {
         status: 200,
@@ -72,9 +88,25 @@ export class RequestPipeline {
       permit = await this.admit(request, plan, estimateCallTokens(request.call));
       const routed = plan;
       const held = permit;
+      const cache = RequestCache.forRequest(request.runtime, plan, request.call);
+      const hit = cache ? await cache.lookup() : undefined;
+      if (hit) {
+        void held.release(0);
+        // Replayed from memory; recorded when the client has read it (or gone away).
+        const events = replayEventReader(replayChatResult(hit.result), (outcome) =>
+          this.record(request, routed, true, {
+            ...hitSummary(hit),
+            status: 200,
+            timeToFirstTokenMs: outcome.firstTokenAt === undefined ? undefined : outcome.firstTokenAt - request.startedAt,
+            errorCode: outcome.cancelled ? 'client_disconnected' : undefined,
+          }),
+        );
+        const { headers: _headers, ...response } = hit.result.response;
+        return { plan, execution: { result: { events, response }, target: hit.target, attempts: [], cache: 'hit' } };
+      }
       // The deployment is known only once the stream opens; the observer reads it from there.
       let answered: Execution<StreamExecution> | undefined;
-      const execution = await executeStream(request.runtime, plan, request.call, {
+      const executed = await executeStream(request.runtime, plan, withPromptCacheForRoute(request.runtime, plan, request.call), {
         startedAt: request.startedAt,
         onEnd: (outcome) => {
           void held.release(outcome.usage ? totalTokens(outcome.usage) : undefined);
@@ -89,8 +121,11 @@ export class RequestPipeline {
           });
         },
       });
-      answered = execution;
-      return { plan, execution };
+      answered = executed;
+      if (!cache) return { plan, execution: executed };
+      // A streamed miss is stored once it has finished successfully, collected as it passes.
+      const events = cache.key === undefined ? executed.result.events : collectingEventReader(executed.result.events, (result) => cache.store(result, executed.target));
+      return { plan, execution: { ...executed, result: { ...executed.result, events }, cache: cache.status } };
     } catch (error) {
       void permit?.release();
       this.recordFailure(request, plan, true, error);
@@ -170,6 +205,17 @@ export class RequestPipeline {
       ...outcome,
     });
   }
+}
+
+/** What the summary of a cache hit says: the deployment that once answered, its usage, no attempts. */
+function hitSummary(hit: ResponseCacheHit): Pick<RequestSummary, 'attempts'> & Partial<RequestSummary> {
+  return {
+    deployment: hit.target.deployment.id,
+    upstreamModel: hit.result.response.modelId,
+    attempts: [],
+    usage: hit.result.usage,
+    cacheHit: true,
+  };
 }
 
 function totalTokens(usage: Usage): number | undefined {

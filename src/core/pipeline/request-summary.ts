@@ -22,6 +22,8 @@ export interface RequestSummary {
   attempts: AttemptRecord[];
   usage?: Usage;
   timeToFirstTokenMs?: number;
+  /** Answered from the response cache: no upstream was called, so no attempt was made or billed. */
+  cacheHit?: boolean;
 }
 
 /** Receives request summaries. Implementations must not block: they are called after the response. */

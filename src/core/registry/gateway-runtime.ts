@@ -11,6 +11,8 @@ import { resolveReferencePricing } from '../cost/reference-cost.js';
 import { resolveDeploymentPricing } from '../cost/resolve-pricing.js';
 import type { ResolvedPricing } from '../cost/resolved-pricing.js';
 import { resolveResilienceSettings, type ResilienceSettings } from '../resilience/resilience-config.js';
+import type { CacheBackend } from '../cache/cache-backend.js';
+import { MemoryCacheBackend } from '../cache/memory-cache-backend.js';
 
 /** A deployment ready to call: its config and its adapter, built once per config load. */
 export interface DeploymentTarget {
@@ -40,6 +42,8 @@ export interface GatewayRuntime {
   resilienceFor(workload: string | undefined): ResilienceSettings;
   /** Prices of every deployment and of each workload's reference model, resolved once per config. */
   readonly pricing: RuntimePricing;
+  /** Where workloads with `cache` on keep their answers; kept across reloads while `cache_store` is unchanged. */
+  readonly responseCache: CacheBackend;
 }
 
 export interface RuntimePricing {
@@ -70,6 +74,8 @@ export interface BuildRuntimeOptions {
   onLimiterError?: (error: unknown) => void;
   /** The previous runtime's resilience state, carried over on reload. */
   resilience?: ResilienceState;
+  /** Required when `cache_store` is not `memory` (creating a Redis backend is asynchronous). */
+  responseCache?: CacheBackend;
 }
 
 export function buildGatewayRuntime(config: ResolvedConfig, options: BuildRuntimeOptions = {}): GatewayRuntime {
@@ -92,6 +98,12 @@ export function buildGatewayRuntime(config: ResolvedConfig, options: BuildRuntim
     if (config.limitsStore.type !== 'memory') throw new Error(`limits_store '${config.limitsStore.type}' must be created before the runtime`);
     limitStore = new MemoryRateLimitStore();
   }
+  let responseCache = options.responseCache;
+  if (!responseCache) {
+    const store = config.cacheStore;
+    if (store.type !== 'memory') throw new Error(`cache_store '${store.type}' must be created before the runtime`);
+    responseCache = new MemoryCacheBackend({ maxEntries: store.max_entries, maxBytes: store.max_bytes });
+  }
   const limiter = new RequestLimiter(limitStore, options.onLimiterError ? { onReleaseError: options.onLimiterError } : {});
   const defaults = resolveResilienceSettings(config.resilience);
   const perWorkload = new Map<string, ResilienceSettings>();
@@ -109,6 +121,7 @@ export function buildGatewayRuntime(config: ResolvedConfig, options: BuildRuntim
     limitStore,
     resilience,
     pricing: buildRuntimePricing(config),
+    responseCache,
     resilienceFor: (workload) => (workload === undefined ? defaults : (perWorkload.get(workload) ?? defaults)),
   };
 }

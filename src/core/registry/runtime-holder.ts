@@ -1,5 +1,6 @@
 import { loadConfigFile } from '../config/load-config.js';
 import { createRateLimitStore } from '../limits/create-rate-limit-store.js';
+import { createCacheBackend } from '../cache/create-cache-backend.js';
 import { buildGatewayRuntime, type GatewayRuntime } from './gateway-runtime.js';
 
 /**
@@ -15,13 +16,14 @@ export class RuntimeHolder {
     runtime: GatewayRuntime,
     private readonly configFile: string | undefined,
     private readonly onLimiterError?: (error: unknown) => void,
+    private readonly onCacheError?: (error: unknown) => void,
   ) {
     this.runtime = runtime;
   }
 
-  /** Releases what the live runtime holds open (the Redis connection of the limit store). */
+  /** Releases what the live runtime holds open (the Redis connections of the limit store and the cache). */
   async close(): Promise<void> {
-    await this.runtime.limitStore.close();
+    await Promise.all([this.runtime.limitStore.close(), this.runtime.responseCache.close()]);
   }
 
   get current(): GatewayRuntime {
@@ -37,6 +39,11 @@ export class RuntimeHolder {
       // Counters live on across a reload unless the store itself changed.
       const sameStore = JSON.stringify(config.limitsStore) === JSON.stringify(previous.config.limitsStore);
       const limitStore = sameStore ? previous.limitStore : await createRateLimitStore(config.limitsStore);
+      // Cached answers too; their keys carry the pinned deployment versions, so a changed model never hits an old answer.
+      const sameCache = JSON.stringify(config.cacheStore) === JSON.stringify(previous.config.cacheStore);
+      const responseCache = sameCache
+        ? previous.responseCache
+        : await createCacheBackend(config.cacheStore, this.onCacheError ? { onError: this.onCacheError } : {});
       let runtime: GatewayRuntime;
       try {
         runtime = buildGatewayRuntime(config, {
@@ -44,13 +51,16 @@ export class RuntimeHolder {
           limitStore,
           onLimiterError: this.onLimiterError,
           resilience: previous.resilience,
+          responseCache,
         });
       } catch (error) {
         if (!sameStore) await limitStore.close();
+        if (!sameCache) await responseCache.close();
         throw error;
       }
       this.runtime = runtime;
       if (!sameStore) await previous.limitStore.close();
+      if (!sameCache) await previous.responseCache.close();
       return runtime;
     });
     this.pending = next.catch(() => undefined);

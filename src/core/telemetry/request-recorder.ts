@@ -85,7 +85,7 @@ export function toRequestLogRecord(summary: RequestSummary, cost: RequestCost, e
     ...(summary.upstreamModel === undefined ? {} : { upstreamModel: summary.upstreamModel }),
     status: summary.status,
     ...(summary.errorCode === undefined ? {} : { errorCode: summary.errorCode }),
-    cacheHit: false,
+    cacheHit: summary.cacheHit === true,
     ...(summary.timeToFirstTokenMs === undefined ? {} : { timeToFirstTokenMs: summary.timeToFirstTokenMs }),
     ...(usage?.inputTokens === undefined ? {} : { inputTokens: usage.inputTokens }),
     ...(usage?.outputTokens === undefined ? {} : { outputTokens: usage.outputTokens }),

@@ -222,7 +222,8 @@ export class GatewayMetrics {
       this.timeToFirstToken.observe({ endpoint, workload, deployment, stream }, summary.timeToFirstTokenMs / 1000);
     }
 
-    const usage = summary.usage;
+    // A cache hit consumed no upstream tokens; its stored usage is the original answer's.
+    const usage = summary.cacheHit ? undefined : summary.usage;
     if (usage) {
       this.addTokens(workload, deployment, 'input', usage.inputTokens);
       this.addTokens(workload, deployment, 'output', usage.outputTokens);

@@ -4,6 +4,7 @@ import { ConfigError } from '../../../spec/errors.js';
 import type { GatewayDependencies, GatewayEnv } from '../../gateway-context.js';
 import { authenticateAdmin } from '../../middleware/auth.js';
 import { registerRequestLogRoutes } from './request-log-routes.js';
+import { registerUsageRoutes } from './usage-routes.js';
 
 /** /admin: config reload and inspection. */
 export function adminRoutes(dependencies: GatewayDependencies): Hono<GatewayEnv> {
@@ -31,6 +32,7 @@ export function adminRoutes(dependencies: GatewayDependencies): Hono<GatewayEnv>
     }
   });
   registerRequestLogRoutes(admin, dependencies.requestLog);
+  registerUsageRoutes(admin, dependencies.requestLog);
   admin.get('/health', (context) => {
     const runtime = dependencies.holder.current;
     return context.json({
