@@ -1,5 +1,4 @@
 import type { Context } from 'hono';
-import { WORKLOAD_HEADER } from '../../../core/routing/resolve-route.js';
 import type { CallWarning } from '../../../spec/chat-result.js';
 import { toAnthropicErrorResponse } from '../../anthropic-wire/anthropic-error-body.js';
 import { anthropicMessageId, toAnthropicMessage } from '../../anthropic-wire/anthropic-message-response.js';
@@ -7,14 +6,10 @@ import { createAnthropicSseFormatter } from '../../anthropic-wire/anthropic-mess
 import { anthropicMessagesRequestSchema } from '../../anthropic-wire/anthropic-messages-request-schema.js';
 import { convertAnthropicMessagesRequest } from '../../anthropic-wire/convert-anthropic-messages-request.js';
 import { REQUEST_ID_HEADER, type GatewayEnv, type RouteDependencies } from '../../gateway-context.js';
-import { authenticateClient } from '../../middleware/auth.js';
-import { readJsonBody } from '../../middleware/read-json-body.js';
 import { parseWireRequest } from '../../parse-wire-request.js';
 import { routingHeaders } from '../../response-headers.js';
 import { sendSse } from '../../sse/send-sse.js';
-import { unsupportedSettingsMode } from './chat-completions.js';
-import { requestAbortSignal, requestHeader } from '../../request-context.js';
-import { requestDeadlineMs } from '../../request-deadline.js';
+import { readChatRequest } from './read-chat-request.js';
 
 /**
  * POST /v1/messages: the Anthropic Messages API over every configured model, so Anthropic SDK
@@ -37,24 +32,10 @@ export function messagesHandler(dependencies: RouteDependencies) {
 }
 
 async function createMessage(context: Context<GatewayEnv>, dependencies: RouteDependencies): Promise<Response> {
-  const runtime = dependencies.holder.current;
-  const server = runtime.config.server;
-  const client = authenticateClient(context, runtime.keys);
-  const body = await readJsonBody(context, server.max_body_bytes);
-  const { call, meta } = convertAnthropicMessagesRequest(parseWireRequest(anthropicMessagesRequestSchema, body));
-  call.abortSignal = requestAbortSignal(context, requestDeadlineMs(context, runtime.config.server.request_timeout_ms));
-  call.unsupportedSettings = unsupportedSettingsMode(context, server.unsupported_params);
-  const requestId = context.get('requestId');
-  const request = {
-    runtime,
-    client,
-    requestId,
-    startedAt: context.get('startedAt'),
-    endpoint: 'messages' as const,
-    model: meta.model,
-    workload: requestHeader(context, WORKLOAD_HEADER),
-    call,
-  };
+  const { request, meta } = await readChatRequest(context, dependencies, 'messages', (body) =>
+    convertAnthropicMessagesRequest(parseWireRequest(anthropicMessagesRequestSchema, body)),
+  );
+  const requestId = request.requestId;
 
   if (!meta.stream) {
     const { plan, execution } = await dependencies.pipeline.generate(request);

@@ -1,0 +1,48 @@
+import type { Context } from 'hono';
+import type { PipelineRequest } from '../../../core/pipeline/request-pipeline.js';
+import type { RequestSummary } from '../../../core/pipeline/request-summary.js';
+import { WORKLOAD_HEADER } from '../../../core/routing/resolve-route.js';
+import type { ChatCall } from '../../../spec/chat-call.js';
+import type { GatewayEnv, RouteDependencies } from '../../gateway-context.js';
+import { UNSUPPORTED_PARAMS_HEADER } from '../../gateway-context.js';
+import { authenticateClient } from '../../middleware/auth.js';
+import { readJsonBody } from '../../middleware/read-json-body.js';
+import { requestAbortSignal, requestHeader } from '../../request-context.js';
+import { requestDeadlineMs } from '../../request-deadline.js';
+
+/**
+ * What every chat endpoint does before its wire format's own work: authenticate, read the body,
+ * convert it with the endpoint's converter, and attach the request's abort signal (client gone or
+ * deadline) and unsupported-parameter mode. Returns the pipeline request and the converter's meta.
+ */
+export async function readChatRequest<Meta extends { model: string }>(
+  context: Context<GatewayEnv>,
+  dependencies: RouteDependencies,
+  endpoint: RequestSummary['endpoint'],
+  convert: (body: unknown) => { call: ChatCall; meta: Meta },
+): Promise<{ request: PipelineRequest; meta: Meta }> {
+  const runtime = dependencies.holder.current;
+  const server = runtime.config.server;
+  const client = authenticateClient(context, runtime.keys);
+  const { call, meta } = convert(await readJsonBody(context, server.max_body_bytes));
+  call.abortSignal = requestAbortSignal(context, requestDeadlineMs(context, server.request_timeout_ms));
+  call.unsupportedSettings = unsupportedSettingsMode(context, server.unsupported_params);
+  const request: PipelineRequest = {
+    runtime,
+    client,
+    requestId: context.get('requestId'),
+    startedAt: context.get('startedAt'),
+    endpoint,
+    model: meta.model,
+    workload: requestHeader(context, WORKLOAD_HEADER),
+    call,
+  };
+  return { request, meta };
+}
+
+/** `x-switchyard-unsupported-params: drop|reject` overrides `server.unsupported_params` per request. */
+export function unsupportedSettingsMode(context: Context<GatewayEnv>, configured: 'reject' | 'drop'): 'warn' | 'error' {
+  const header = requestHeader(context, UNSUPPORTED_PARAMS_HEADER);
+  const mode = header === 'drop' || header === 'reject' ? header : configured;
+  return mode === 'drop' ? 'warn' : 'error';
+}
