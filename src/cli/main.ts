@@ -6,6 +6,7 @@ import { registerKeysCommands } from './keys-command.js';
 import { registerCostCommands } from './cost-command.js';
 import { registerModelsCommand } from './models-command.js';
 import { registerServeCommand } from './serve-command.js';
+import { registerUsageCommand } from './usage-command.js';
 
 /** The `switchyard` command line. */
 export function createProgram(): Command {
@@ -17,6 +18,7 @@ export function createProgram(): Command {
   registerDemoCommand(program);
   registerKeysCommands(program);
   registerCostCommands(program);
+  registerUsageCommand(program);
   return program;
 }
 

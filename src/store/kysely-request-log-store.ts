@@ -19,6 +19,12 @@ export interface RequestLogDialect {
   readonly name: 'sqlite' | 'postgres';
   /** Whether the database computes `percentile_cont` (PostgreSQL); otherwise percentiles are computed here. */
   readonly percentilesInDatabase: boolean;
+  /**
+   * Whether `percentile_cont(value, fraction)` is an ordinary aggregate (SQLite built with its
+   * percentile extension, as better-sqlite3's is): percentiles are then computed in the database
+   * too, rather than by fetching every duration.
+   */
+  readonly percentileFunction?: boolean;
   /** Runs the migrator so that two processes migrating at once apply each migration exactly once. */
   withMigrationLock(run: () => Promise<MigrationResultSet>): Promise<MigrationResultSet>;
 }
@@ -126,17 +132,23 @@ export class KyselyRequestLogStore implements RequestLogStore {
   }
 
   async aggregate(filter: AggregateFilter): Promise<AggregateRow[]> {
-    const groupKey = groupKeyExpression(filter.groupBy);
-    const inRange = this.#db
-      .selectFrom('requests')
-      .where('time_ms', '>=', filter.since)
-      .where('time_ms', '<', filter.until);
-    const inDatabase = this.#dialect.percentilesInDatabase;
+    const groupings: readonly AggregateGroupBy[] = typeof filter.groupBy === 'string' ? [filter.groupBy] : filter.groupBy;
+    if (groupings.length === 0) throw new Error('aggregate: groupBy names no grouping');
+    const groupKeys = groupings.map(groupKeyExpression);
+    const inRange = this.#filtered(this.#db.selectFrom('requests'), filter);
+    const percentiles = this.#dialect.percentilesInDatabase ? 'within-group' : this.#dialect.percentileFunction ? 'function' : 'in-memory';
+    const percentileOf = (fraction: number) =>
+      percentiles === 'within-group'
+        ? sql<number>`percentile_cont(${sql.lit(fraction)}) within group (order by duration_ms)`
+        : percentiles === 'function'
+          ? sql<number>`percentile_cont(duration_ms, ${sql.lit(fraction)})`
+          : sql<number>`0`;
     const totals = await inRange
+      .select(groupKeys.map((groupKey, index) => groupKey.as(`group_key_${index}`)))
       .select([
-        groupKey.as('group_key'),
         sql<number>`count(*)`.as('requests'),
         sql<number>`sum(case when status >= 400 then 1 else 0 end)`.as('errors'),
+        sql<number>`coalesce(sum(escalated), 0)`.as('escalations'),
         sql<number>`coalesce(sum(input_tokens), 0)`.as('input_tokens'),
         sql<number>`coalesce(sum(output_tokens), 0)`.as('output_tokens'),
         sql<number>`coalesce(sum(cached_input_tokens), 0)`.as('cached_input_tokens'),
@@ -145,28 +157,44 @@ export class KyselyRequestLogStore implements RequestLogStore {
         sql<number>`coalesce(sum(case when reference_cost_usd is not null then reference_cost_usd - coalesce(cost_usd, 0) else 0 end), 0)`.as(
           'savings_usd',
         ),
-        (inDatabase ? sql<number>`percentile_cont(0.5) within group (order by duration_ms)` : sql<number>`0`).as('p50'),
-        (inDatabase ? sql<number>`percentile_cont(0.95) within group (order by duration_ms)` : sql<number>`0`).as('p95'),
+        percentileOf(0.5).as('p50'),
+        percentileOf(0.95).as('p95'),
+        percentileOf(0.99).as('p99'),
       ])
-      .groupBy(groupKey)
+      .groupBy(groupKeys)
       .execute();
+    const groupValues = (row: Record<string, unknown>) =>
+      groupings.map((_grouping, index) => (row[`group_key_${index}`] ?? null) as string | number | null);
 
-    // SQLite has no percentile aggregate: fetch the durations of each group and compute them here.
-    const durations = new Map<string | number | null, number[]>();
-    if (!inDatabase) {
-      const rows = await inRange.select([groupKey.as('group_key'), 'duration_ms']).orderBy('duration_ms').execute();
+    // Without a percentile aggregate: fetch the durations of each group and compute them here.
+    const durations = new Map<string, number[]>();
+    if (percentiles === 'in-memory') {
+      const rows = await inRange
+        .select(groupKeys.map((groupKey, index) => groupKey.as(`group_key_${index}`)))
+        .select('duration_ms')
+        .orderBy('duration_ms')
+        .execute();
       for (const row of rows) {
-        const list = durations.get(row.group_key) ?? [];
+        const id = JSON.stringify(groupValues(row));
+        const list = durations.get(id) ?? [];
         list.push(Number(row.duration_ms));
-        durations.set(row.group_key, list);
+        durations.set(id, list);
       }
     }
 
-    const isTimeBucket = filter.groupBy === 'hour' || filter.groupBy === 'day';
+    const bucketIndex = groupings.findIndex((grouping) => grouping === 'hour' || grouping === 'day');
     const result = totals.map((row): AggregateRow => {
-      const sorted = durations.get(row.group_key) ?? [];
+      const values = groupValues(row);
+      const sorted = durations.get(JSON.stringify(values)) ?? [];
+      const keys: AggregateRow['keys'] = {};
+      groupings.forEach((grouping, index) => {
+        const value = values[index] ?? null;
+        keys[grouping] = value === null ? null : grouping === 'hour' || grouping === 'day' ? new Date(Number(value)).toISOString() : String(value);
+      });
+      const keyValues = groupings.map((grouping) => keys[grouping] ?? null);
       const aggregate: AggregateRow = {
-        key: row.group_key === null ? null : isTimeBucket ? new Date(Number(row.group_key)).toISOString() : String(row.group_key),
+        key: keyValues.length === 1 ? keyValues[0]! : keyValues.map((value) => value ?? '').join(' / '),
+        keys,
         requests: Number(row.requests),
         errors: Number(row.errors),
         inputTokens: Number(row.input_tokens),
@@ -175,13 +203,15 @@ export class KyselyRequestLogStore implements RequestLogStore {
         costUsd: Number(row.cost_usd),
         referenceCostUsd: Number(row.reference_cost_usd),
         savingsUsd: Number(row.savings_usd),
-        p50LatencyMs: inDatabase ? Number(row.p50) : percentile(sorted, 0.5),
-        p95LatencyMs: inDatabase ? Number(row.p95) : percentile(sorted, 0.95),
+        p50LatencyMs: percentiles === 'in-memory' ? percentile(sorted, 0.5) : Number(row.p50),
+        p95LatencyMs: percentiles === 'in-memory' ? percentile(sorted, 0.95) : Number(row.p95),
+        p99LatencyMs: percentiles === 'in-memory' ? percentile(sorted, 0.99) : Number(row.p99),
+        escalations: Number(row.escalations),
       };
-      if (isTimeBucket) aggregate.bucketStart = Number(row.group_key);
+      if (bucketIndex >= 0) aggregate.bucketStart = Number(values[bucketIndex]);
       return aggregate;
     });
-    return result.sort(isTimeBucket ? byBucketStart : byRequestsThenKey);
+    return result.sort(bucketIndex >= 0 ? byBucketStart : byRequestsThenKey);
   }
 
   async close(): Promise<void> {
@@ -244,7 +274,7 @@ function groupKeyExpression(groupBy: AggregateGroupBy): RawBuilder<string | numb
 }
 
 function byBucketStart(left: AggregateRow, right: AggregateRow): number {
-  return (left.bucketStart ?? 0) - (right.bucketStart ?? 0);
+  return (left.bucketStart ?? 0) - (right.bucketStart ?? 0) || byRequestsThenKey(left, right);
 }
 
 function byRequestsThenKey(left: AggregateRow, right: AggregateRow): number {

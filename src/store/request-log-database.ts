@@ -33,6 +33,8 @@ export interface RequestRow {
   reference_cost_usd: number | null;
   policy_json: string | null;
   payload_json: string | null;
+  /** 1 when a deployment other than the first attempted answered (migration 0002). */
+  escalated: number | null;
 }
 
 export interface RequestAttemptRow {

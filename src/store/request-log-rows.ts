@@ -34,7 +34,14 @@ export function toRequestRow(record: RequestLogRecord): RequestRow {
     reference_cost_usd: optionalNumber(record.referenceCostUsd),
     policy_json: optionalJson(record.policy),
     payload_json: optionalJson(record.payload),
+    escalated: isEscalated(record) ? 1 : 0,
   };
+}
+
+/** Answered by a deployment other than the first attempted: a retry elsewhere, a winning hedge or a fallback model. */
+export function isEscalated(record: RequestLogRecord): boolean {
+  const first = record.attempts[0];
+  return record.status < 400 && record.deployment !== undefined && first !== undefined && first.deployment !== record.deployment;
 }
 
 export function toAttemptRow(requestId: string, attemptIndex: number, attempt: AttemptLogRecord): RequestAttemptRow {

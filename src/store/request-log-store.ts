@@ -31,16 +31,26 @@ export interface AggregateFilter {
   since: number;
   /** Exclusive, Unix milliseconds. */
   until: number;
-  groupBy: AggregateGroupBy;
+  /** One grouping, or several (rows are then one per combination; each value is in `keys`). */
+  groupBy: AggregateGroupBy | readonly AggregateGroupBy[];
+  /** Only requests of this workload, API key or deployment (as `listRequests` matches them). */
+  workload?: string;
+  apiKey?: string;
+  deployment?: string;
+  /** Matches the model the client asked for or the logical model the route started with. */
+  model?: string;
 }
 
 /** Totals of one group. Sums over absent values count them as 0. */
 export interface AggregateRow {
   /**
    * The group: a workload, deployment, API key or model name (`null` when the requests had none);
-   * for `hour`/`day`, the bucket's start as an ISO-8601 UTC timestamp.
+   * for `hour`/`day`, the bucket's start as an ISO-8601 UTC timestamp. Grouped by several keys,
+   * their values joined with ` / ` (an absent value as the empty string).
    */
   key: string | null;
+  /** The value of each grouping, as `key` gives it for that grouping alone. */
+  keys: Partial<Record<AggregateGroupBy, string | null>>;
   /** For `hour`/`day`: the bucket's start in Unix milliseconds. */
   bucketStart?: number;
   requests: number;
@@ -56,6 +66,12 @@ export interface AggregateRow {
   /** Request duration percentiles (linear interpolation, as PostgreSQL's `percentile_cont`). */
   p50LatencyMs: number;
   p95LatencyMs: number;
+  p99LatencyMs: number;
+  /**
+   * Requests answered by a deployment other than the first one attempted: a retry elsewhere, a
+   * hedge that won, or a fallback model.
+   */
+  escalations: number;
 }
 
 /**

@@ -102,7 +102,7 @@ export function describeRequestLogStore(name: string, createLocation: () => Prom
       it('records each migration once and is idempotent', async () => {
         await store.migrate();
         await open().migrate();
-        expect(await migrationNames(store)).toEqual(['0001-request-log']);
+        expect(await migrationNames(store)).toEqual(['0001-request-log', '0002-usage-queries']);
         await store.insertBatch([makeRecord('after-remigrate')]);
         expect(await store.getRequest('after-remigrate')).toBeDefined();
       });
@@ -112,7 +112,7 @@ export function describeRequestLogStore(name: string, createLocation: () => Prom
         const first = open();
         const second = open();
         await Promise.all([first.migrate(), second.migrate(), first.migrate()]);
-        expect(await migrationNames(second)).toEqual(['0001-request-log']);
+        expect(await migrationNames(second)).toEqual(['0001-request-log', '0002-usage-queries']);
         await first.insertBatch([makeRecord('concurrent')]);
         expect((await second.getRequest('concurrent'))?.id).toBe('concurrent');
       });
@@ -262,6 +262,39 @@ export function describeRequestLogStore(name: string, createLocation: () => Prom
           ['2025-01-17T00:00:00.000Z', 1],
         ]);
         expect(await store.aggregate({ since: 0, until: 1, groupBy: 'hour' })).toEqual([]);
+      });
+
+      it('groups by several keys, filters, and counts escalations and p99', async () => {
+        await store.insertBatch([
+          makeRecord('e1', {
+            time: BASE + 20,
+            durationMs: 500,
+            workload: 'support',
+            deployment: 'frontier',
+            attempts: [
+              { deployment: 'cheap', provider: 'local', code: 'provider_timeout', latencyMs: 100 },
+              { deployment: 'frontier', provider: 'openai', code: 'ok', latencyMs: 380 },
+            ],
+          }),
+        ]);
+        const rows = await store.aggregate({ ...range, groupBy: ['workload', 'deployment'] });
+        // makeRecord's one attempt is on openai-east, so a record answered by another deployment
+        // counts as escalated; s4 failed (500), so it was answered by no one.
+        expect(rows.map((row) => [row.keys, row.key, row.requests, row.escalations])).toEqual([
+          [{ workload: 'support', deployment: 'frontier' }, 'support / frontier', 3, 2],
+          [{ workload: 'support', deployment: 'cheap' }, 'support / cheap', 2, 2],
+          [{ workload: 'batch', deployment: 'cheap' }, 'batch / cheap', 1, 1],
+        ]);
+        const frontier = rows.find((row) => row.keys.deployment === 'frontier')!;
+        // Durations 300, 400, 500.
+        expect(frontier.p50LatencyMs).toBeCloseTo(400, 6);
+        expect(frontier.p99LatencyMs).toBeCloseTo(498, 6);
+        const filtered = await store.aggregate({ ...range, groupBy: 'hour', workload: 'support', deployment: 'frontier' });
+        expect(filtered.map((row) => [row.keys.hour, row.requests, row.escalations])).toEqual([
+          ['2025-01-15T10:00:00.000Z', 1, 1],
+          ['2025-01-15T11:00:00.000Z', 2, 1],
+        ]);
+        expect((await store.aggregate({ ...range, groupBy: 'workload', model: 'llama' })).map((row) => row.key)).toEqual(['batch']);
       });
     });
   });

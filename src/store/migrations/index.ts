@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { requestLogMigration } from './0001-request-log.js';
+import { usageQueriesMigration } from './0002-usage-queries.js';
 
 /**
  * Every migration, by name. Kysely applies them in name order and records each in
@@ -8,6 +9,7 @@ import { requestLogMigration } from './0001-request-log.js';
  */
 export const requestLogMigrations: Readonly<Record<string, Migration>> = {
   '0001-request-log': requestLogMigration,
+  '0002-usage-queries': usageQueriesMigration,
 };
 
 /** Migrations are defined in code (not read from a folder) so they ship inside the bundle. */

@@ -1,0 +1,118 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RequestLogRecord } from '../core/telemetry/request-log-record.js';
+import { openSqliteRequestLogStore } from '../store/sqlite/open-sqlite-request-log-store.js';
+import { CliExit } from './cli-output.js';
+import { registerUsageCommand } from './usage-command.js';
+
+/** Runs `switchyard usage …` in process. */
+async function runUsage(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const program = new Command().name('switchyard').exitOverride();
+  registerUsageCommand(program);
+  let stdout = '';
+  let stderr = '';
+  const originalOut = process.stdout.write.bind(process.stdout);
+  const originalErr = process.stderr.write.bind(process.stderr);
+  process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += String(chunk)), true)) as typeof process.stdout.write;
+  process.stderr.write = ((chunk: string | Uint8Array) => ((stderr += String(chunk)), true)) as typeof process.stderr.write;
+  try {
+    await program.parseAsync(['node', 'switchyard', 'usage', ...args]);
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    if (error instanceof CliExit) return { code: error.exitCode, stdout, stderr };
+    throw error;
+  } finally {
+    process.stdout.write = originalOut;
+    process.stderr.write = originalErr;
+  }
+}
+
+const HOUR = 3_600_000;
+const now = Date.now();
+let directory: string;
+let configFile: string;
+
+function record(id: string, overrides: Partial<RequestLogRecord>): RequestLogRecord {
+  return {
+    id,
+    time: now - HOUR,
+    durationMs: 200,
+    endpoint: 'chat',
+    stream: false,
+    requestedModel: 'workload/support',
+    workload: 'support',
+    routeModel: 'small',
+    deployment: 'cheap',
+    status: 200,
+    cacheHit: false,
+    inputTokens: 1000,
+    outputTokens: 100,
+    costUsd: 0.25,
+    attempts: [{ deployment: 'cheap', provider: 'local', code: 'ok', latencyMs: 190 }],
+    ...overrides,
+  };
+}
+
+beforeAll(async () => {
+  directory = await mkdtemp(join(tmpdir(), 'switchyard-usage-cli-'));
+  const databasePath = join(directory, 'log.db');
+  const store = openSqliteRequestLogStore({ path: databasePath });
+  await store.migrate();
+  await store.insertBatch([
+    record('a', {}),
+    record('b', { deployment: 'frontier', attempts: [{ deployment: 'cheap', provider: 'local', code: 'provider_timeout', latencyMs: 100 }, { deployment: 'frontier', provider: 'openai', code: 'ok', latencyMs: 90 }] }),
+    record('c', { workload: 'batch', routeModel: 'big', status: 500, errorCode: 'internal_error', deployment: undefined, inputTokens: undefined, outputTokens: undefined, costUsd: undefined }),
+    record('old', { time: now - 10 * 24 * HOUR }),
+  ]);
+  await store.close();
+  configFile = join(directory, 'switchyard.yaml');
+  await writeFile(configFile, `providers: {}\nmodels: {}\nstorage: { type: sqlite, path: "${databasePath}" }\n`);
+});
+
+afterAll(async () => {
+  await rm(directory, { recursive: true, force: true });
+});
+
+describe('switchyard usage', () => {
+  it('--json gives the rows of the configured store', async () => {
+    const result = await runUsage(['--config', configFile, '--by', 'workload,model', '--since', '7d', '--json']);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    const body = JSON.parse(result.stdout) as { by: string[]; rows: Array<Record<string, unknown>> };
+    expect(body.by).toEqual(['workload', 'model']);
+    expect(body.rows).toEqual([
+      expect.objectContaining({ keys: { workload: 'support', model: 'small' }, requests: 2, escalations: 1, escalationRate: 0.5, errorRate: 0, inputTokens: 2000, costUsd: 0.5 }),
+      expect.objectContaining({ keys: { workload: 'batch', model: 'big' }, requests: 1, errors: 1, errorRate: 1, costUsd: 0 }),
+    ]);
+  });
+
+  it('prints a table', async () => {
+    const result = await runUsage(['--config', configFile, '--since', '30d']);
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trim().split('\n');
+    expect(lines[2]).toMatch(/^WORKLOAD\s+REQUESTS\s+ERRORS\s+ESCALATED\s+IN TOKENS\s+OUT TOKENS\s+COST \$\s+SAVED \$\s+P50 MS\s+P95 MS\s+P99 MS$/);
+    expect(lines[4]).toMatch(/^support\s+3\s+0\.0%\s+33\.3%\s+3000\s+300\s+0\.7500\s+0\.0000\s+200\s+200\s+200$/);
+    expect(lines[5]).toMatch(/^batch\s+1\s+100\.0%\s+0\.0%\s+0\s+0\s+0\.0000/);
+  });
+
+  it('says so when nothing was logged in the range', async () => {
+    const result = await runUsage(['--config', configFile, '--since', '2020-01-01', '--until', '2020-01-02']);
+    expect(result.stdout).toMatch(/^No requests logged in 2020-01-01T00:00:00.000Z – 2020-01-02T00:00:00.000Z\.\n$/);
+  });
+
+  it('refuses a bad --since with a one-line reason, in text and JSON', async () => {
+    const text = await runUsage(['--config', configFile, '--since', 'last-week']);
+    expect(text).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: "error: --since must be a duration before now (30m, 24h, 7d), Unix milliseconds or an ISO-8601 date; got 'last-week'.\n",
+    });
+    const json = await runUsage(['--config', configFile, '--since', '7 days', '--json']);
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+    const grouping = await runUsage(['--config', configFile, '--by', 'workload,team']);
+    expect(grouping.stderr).toBe("error: --by must be a comma-separated list of workload, model, deployment, apiKey, hour, day; got 'team'.\n");
+  });
+});
