@@ -6,6 +6,11 @@ import type { ChatCall, EmbeddingCall } from '../../spec/chat-call.js';
  * it with the real usage afterwards, so the guess only has to be cheap and not wildly off.
  */
 export function estimateCallTokens(call: ChatCall): number {
+  return estimatePromptTokens(call) + (call.maxOutputTokens ?? 0);
+}
+
+/** The prompt part of the estimate: about four characters a token. */
+export function estimatePromptTokens(call: ChatCall): number {
   let characters = 0;
   for (const message of call.messages) {
     for (const part of message.content) {
@@ -16,7 +21,7 @@ export function estimateCallTokens(call: ChatCall): number {
     }
   }
   for (const tool of call.tools ?? []) characters += JSON.stringify(tool.parameters).length + tool.name.length + (tool.description?.length ?? 0);
-  return Math.ceil(characters / 4) + (call.maxOutputTokens ?? 0);
+  return Math.ceil(characters / 4);
 }
 
 export function estimateEmbeddingTokens(call: EmbeddingCall): number {

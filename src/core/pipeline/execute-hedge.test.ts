@@ -64,6 +64,9 @@ describe('hedged first attempt (generate)', () => {
       { deployment: 'b/m2', code: 'ok', retry: 0, hedge: true, latencyMs: 50 },
     ]);
     expect(pending.value?.attempts[0]).not.toHaveProperty('hedge');
+    // The abandoned attempt still received the prompt, which the provider bills: its estimate is kept.
+    expect(pending.value?.attempts[0]?.usage).toMatchObject({ inputTokens: expect.any(Number), outputTokens: 0, raw: { estimated: true } });
+    expect(pending.value?.attempts[0]?.usage?.inputTokens).toBeGreaterThan(0);
     // The hedge took a retry token; the cancelled primary is not held against its deployment.
     expect(budget().stats()).toMatchObject({ requests: 1, retries: 1 });
     expect(state.health.get('a/m1').breaker.stats()).toMatchObject({ state: 'closed', windowFailures: 0 });

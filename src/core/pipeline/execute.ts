@@ -10,6 +10,7 @@ import { resolveLoadBalancingStrategy, type ResilienceSettings } from '../resili
 import type { RetryBudget } from '../resilience/retry-budget.js';
 import { fallbackConditionOf } from '../routing/fallback-condition.js';
 import type { RouteGroup, RoutePlan } from '../routing/resolve-route.js';
+import { estimatePromptTokens } from './estimate-tokens.js';
 import { raceWithHedge } from './hedge-race.js';
 import type { StreamObserver } from './observe-stream.js';
 import { CircuitOpenError } from './circuit-open-error.js';
@@ -32,13 +33,19 @@ export type StreamExecution = StreamOpening;
  * then each fallback model whose conditions match the failure. The first attempt may be hedged.
  */
 export async function executeGenerate(runtime: GatewayRuntime, plan: RoutePlan, call: ChatCall): Promise<Execution<ChatResult>> {
-  return runPlan(runtime, plan, call.abortSignal, {
-    kind: 'generate',
-    run: (target, signal) => {
-      if (!target.chat) throw new Error(`deployment ${target.deployment.id} has no chat adapter`);
-      return target.chat.generate({ ...call, abortSignal: signal });
+  return runPlan(
+    runtime,
+    plan,
+    call.abortSignal,
+    {
+      kind: 'generate',
+      run: (target, signal) => {
+        if (!target.chat) throw new Error(`deployment ${target.deployment.id} has no chat adapter`);
+        return target.chat.generate({ ...call, abortSignal: signal });
+      },
     },
-  }) as Promise<Execution<ChatResult>>;
+    estimatePromptTokens(call),
+  ) as Promise<Execution<ChatResult>>;
 }
 
 export async function executeEmbed(runtime: GatewayRuntime, plan: RoutePlan, call: EmbeddingCall): Promise<Execution<EmbeddingResult>> {
@@ -63,7 +70,7 @@ export async function executeStream(
   call: ChatCall,
   observer?: StreamObserver,
 ): Promise<Execution<StreamExecution>> {
-  return runPlan(runtime, plan, call.abortSignal, { kind: 'stream', call, ...(observer ? { observer } : {}) }) as Promise<
+  return runPlan(runtime, plan, call.abortSignal, { kind: 'stream', call, ...(observer ? { observer } : {}) }, estimatePromptTokens(call)) as Promise<
     Execution<StreamExecution>
   >;
 }
@@ -74,10 +81,23 @@ interface PlanContext extends AttemptContext {
 
 type TargetOutcome<T> = { kind: 'answered'; value: T; target: DeploymentTarget } | { kind: 'failed'; error: GatewayError } | { kind: 'skipped' };
 
-async function runPlan<T>(runtime: GatewayRuntime, plan: RoutePlan, signal: AbortSignal | undefined, kind: AttemptKind<T>): Promise<Execution<T | StreamOpening>> {
+async function runPlan<T>(
+  runtime: GatewayRuntime,
+  plan: RoutePlan,
+  signal: AbortSignal | undefined,
+  kind: AttemptKind<T>,
+  inputTokenEstimate?: number,
+): Promise<Execution<T | StreamOpening>> {
   const settings = runtime.resilienceFor(plan.workload);
   const state = runtime.resilience;
-  const context: PlanContext = { state, settings, signal, attempts: [], budget: state.budgetFor(plan.workload, settings) };
+  const context: PlanContext = {
+    state,
+    settings,
+    signal,
+    attempts: [],
+    budget: state.budgetFor(plan.workload, settings),
+    ...(inputTokenEstimate === undefined ? {} : { inputTokenEstimate }),
+  };
   context.budget.recordRequest();
   let lastError: GatewayError | undefined;
   const skipped: DeploymentTarget[] = [];

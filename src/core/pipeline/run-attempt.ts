@@ -27,6 +27,11 @@ export interface AttemptContext {
   signal: AbortSignal | undefined;
   /** Every attempt made, in start order; the executor reads it for errors and summaries. */
   attempts: AttemptRecord[];
+  /**
+   * The request's prompt tokens, estimated: an attempt abandoned mid-way (a losing hedge) reports
+   * no usage, but the provider still bills the prompt it received, so its record carries this.
+   */
+  inputTokenEstimate?: number;
 }
 
 export interface AttemptOptions {
@@ -79,6 +84,9 @@ export async function runAttempt<T>(
     // before this attempt's upstream call has noticed the abort and unwound.
     record.code = 'cancelled';
     record.latencyMs = performance.now() - startedAt;
+    if (context.inputTokenEstimate !== undefined) {
+      record.usage = { inputTokens: context.inputTokenEstimate, outputTokens: 0, raw: { estimated: true } };
+    }
     guard.abort(options.cancel?.reason);
   };
   options.cancel?.addEventListener('abort', onCancel, { once: true });
