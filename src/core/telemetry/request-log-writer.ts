@@ -180,7 +180,7 @@ export class RequestLogWriter {
       await this.flush();
       await this.#syncSpillFile();
       const retryDue = Date.now() - this.#lastReplayAttempt >= this.#replayRetryMs;
-      if (this.#spillMayExist && (this.#storeAnswering || retryDue)) await this.replay();
+      if (!this.#closed && this.#spillMayExist && (this.#storeAnswering || retryDue)) await this.replay();
     } finally {
       this.#ticking = false;
     }
