@@ -189,6 +189,20 @@ export const configSchema = z
         batch_size: positiveInt.default(500),
         max_queue: positiveInt.default(10_000),
         spill_directory: z.string().min(1).default('.switchyard/spill'),
+        /**
+         * Store request and response bodies with each record: off by default. When on, bodies are
+         * redacted (emails, phone numbers, cards, IBANs, SSNs, API keys and tokens become typed
+         * placeholders) and each side is cut to `max_bytes` of JSON. `redact: false` stores raw
+         * prompts and answers, secrets included: unsafe outside a trusted, local log.
+         */
+        capture_payloads: z
+          .object({
+            enabled: z.boolean().default(false),
+            max_bytes: positiveInt.default(65_536),
+            redact: z.boolean().default(true),
+          })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .prefault({}),

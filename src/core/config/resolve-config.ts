@@ -65,6 +65,7 @@ export interface ResolvedConfig {
   /** Where cached responses live. */
   cacheStore: CacheStoreConfig;
   storage: StorageConfig;
+  /** The request log; `capture_payloads` (off by default) says whether bodies are stored, redacted and capped. */
   requestLog: ParsedConfig['request_log'];
   /** Tracing export; absent only in configs built by hand (tests), where it is off. */
   telemetry?: TelemetryConfig;

@@ -1,7 +1,8 @@
-import type { ChatCall, EmbeddingCall } from '../../spec/chat-call.js';
+import type { ChatCall, EmbeddingCall, ToolCallPart } from '../../spec/chat-call.js';
 import type { EmbeddingResult } from '../../spec/language-model-adapter.js';
 import type { ChatResult } from '../../spec/chat-result.js';
 import { GatewayError, PermissionDeniedError } from '../../spec/errors.js';
+import type { StreamEvent } from '../../spec/stream-event.js';
 import type { Usage } from '../../spec/usage.js';
 import type { VirtualKey } from '../keys/virtual-key-registry.js';
 import type { LimitPermit, LimitScope } from '../limits/request-limiter.js';
@@ -13,7 +14,8 @@ import { replayChatResult } from '../cache/replay-chat-result.js';
 import { RequestCache, type ResponseCacheHit } from '../cache/response-cache.js';
 import { estimateCallTokens, estimateEmbeddingTokens } from './estimate-tokens.js';
 import { executeEmbed, executeGenerate, executeStream, type Execution, type StreamExecution } from './execute.js';
-import type { RequestObserver, RequestSummary } from './request-summary.js';
+import type { StreamEventReader } from './observe-stream.js';
+import type { CapturedRequest, CapturedResponse, RequestObserver, RequestSummary } from './request-summary.js';
 
 /** One request, already converted from its wire format. */
 export interface PipelineRequest<TCall = ChatCall> {
@@ -57,7 +59,12 @@ export class RequestPipeline {
       if (hit) {
         // Nothing went upstream: the estimate charged to the token limits is refunded.
         void permit.release(0);
-        this.record(request, plan, false, { ...hitSummary(hit), status: 200 });
+        const requestPayload = capturedRequest(request);
+        this.record(request, plan, false, {
+          ...hitSummary(hit),
+          status: 200,
+          ...(requestPayload && { requestPayload, responsePayload: capturedResponse(hit.result) }),
+        });
         return { plan, execution: { result: hit.result, target: hit.target, attempts: [], cache: 'hit' } };
       }
       const executed = await executeGenerate(request.runtime, plan, withPromptCacheForRoute(request.runtime, plan, request.call));
@@ -65,17 +72,19 @@ export class RequestPipeline {
       const result = execution.result;
       cache?.store(result, execution.target);
       void permit.release(totalTokens(result.usage));
+      const requestPayload = capturedRequest(request);
       this.record(request, plan, false, {
         status: 200,
         deployment: execution.target.deployment.id,
         upstreamModel: result.response.modelId,
         attempts: execution.attempts,
         usage: result.usage,
+        ...(requestPayload && { requestPayload, responsePayload: capturedResponse(result) }),
       });
       return { plan, execution };
     } catch (error) {
       void permit?.release();
-      this.recordFailure(request, plan, false, error);
+      this.recordFailure(request, plan, false, error, capturedRequest(request));
       throw error;
     }
   }
@@ -90,6 +99,7 @@ export class RequestPipeline {
       const held = permit;
       const cache = RequestCache.forRequest(request.runtime, plan, request.call);
       const hit = cache ? await cache.lookup() : undefined;
+      const requestPayload = capturedRequest(request);
       if (hit) {
         void held.release(0);
         // Replayed from memory; recorded when the client has read it (or gone away).
@@ -99,6 +109,7 @@ export class RequestPipeline {
             status: 200,
             timeToFirstTokenMs: outcome.firstTokenAt === undefined ? undefined : outcome.firstTokenAt - request.startedAt,
             errorCode: outcome.cancelled ? 'client_disconnected' : undefined,
+            ...(requestPayload && { requestPayload, responsePayload: capturedResponse(hit.result) }),
           }),
         );
         const { headers: _headers, ...response } = hit.result.response;
@@ -106,6 +117,8 @@ export class RequestPipeline {
       }
       // The deployment is known only once the stream opens; the observer reads it from there.
       let answered: Execution<StreamExecution> | undefined;
+      // Only with payload capture on are the streamed parts gathered (on their way to the client).
+      const streamed = requestPayload ? new StreamedContent() : undefined;
       const executed = await executeStream(request.runtime, plan, withPromptCacheForRoute(request.runtime, plan, request.call), {
         startedAt: request.startedAt,
         onEnd: (outcome) => {
@@ -118,17 +131,19 @@ export class RequestPipeline {
             usage: outcome.usage,
             timeToFirstTokenMs: outcome.timeToFirstTokenMs,
             errorCode: outcome.error !== undefined ? errorCode(outcome.error) : outcome.cancelled ? 'client_disconnected' : undefined,
+            ...(requestPayload && streamed && { requestPayload, responsePayload: streamed.captured(outcome.finishReason) }),
           });
         },
       });
       answered = executed;
-      if (!cache) return { plan, execution: executed };
+      const observed = streamed ? { ...executed, result: { ...executed.result, events: streamed.reader(executed.result.events) } } : executed;
+      if (!cache) return { plan, execution: observed };
       // A streamed miss is stored once it has finished successfully, collected as it passes.
-      const events = cache.key === undefined ? executed.result.events : collectingEventReader(executed.result.events, (result) => cache.store(result, executed.target));
-      return { plan, execution: { ...executed, result: { ...executed.result, events }, cache: cache.status } };
+      const events = cache.key === undefined ? observed.result.events : collectingEventReader(observed.result.events, (result) => cache.store(result, executed.target));
+      return { plan, execution: { ...observed, result: { ...observed.result, events }, cache: cache.status } };
     } catch (error) {
       void permit?.release();
-      this.recordFailure(request, plan, true, error);
+      this.recordFailure(request, plan, true, error, capturedRequest(request));
       throw error;
     }
   }
@@ -175,12 +190,19 @@ export class RequestPipeline {
     return request.runtime.limiter.acquire(scopes, estimatedTokens);
   }
 
-  private recordFailure(request: PipelineRequest<unknown>, plan: RoutePlan | undefined, stream: boolean, error: unknown): void {
+  private recordFailure(
+    request: PipelineRequest<unknown>,
+    plan: RoutePlan | undefined,
+    stream: boolean,
+    error: unknown,
+    requestPayload?: CapturedRequest,
+  ): void {
     const attempts = GatewayError.isInstance(error) && 'attempts' in error ? (error.attempts as RequestSummary['attempts']) : [];
     this.record(request, plan, stream, {
       status: GatewayError.isInstance(error) ? error.httpStatus : 500,
       errorCode: errorCode(error),
       attempts,
+      ...(requestPayload && { requestPayload }),
     });
   }
 
@@ -216,6 +238,66 @@ function hitSummary(hit: ResponseCacheHit): Pick<RequestSummary, 'attempts'> & P
     usage: hit.result.usage,
     cacheHit: true,
   };
+}
+
+/**
+ * The request's bodies for the log, or undefined (the common case, a single boolean check) when
+ * `request_log.capture_payloads` is off. References, not copies: the recorder redacts into new
+ * objects off the request path.
+ */
+function capturedRequest(request: PipelineRequest): CapturedRequest | undefined {
+  if (!request.runtime.config.requestLog.capture_payloads.enabled) return undefined;
+  const { messages, tools, toolChoice, responseFormat } = request.call;
+  return {
+    messages,
+    ...(tools === undefined ? {} : { tools }),
+    ...(toolChoice === undefined ? {} : { toolChoice }),
+    ...(responseFormat === undefined ? {} : { responseFormat }),
+  };
+}
+
+function capturedResponse(result: ChatResult): CapturedResponse {
+  return { content: result.content, finishReason: result.finishReason.unified };
+}
+
+/** The parts a stream has said so far (text, reasoning, tool calls), gathered as they pass to the client. */
+class StreamedContent {
+  private readonly content: CapturedResponse['content'] = [];
+  private readonly toolCalls = new Map<string, ToolCallPart>();
+
+  reader(source: StreamEventReader): StreamEventReader {
+    return {
+      read: () =>
+        source.read().then((next) => {
+          if (!next.done) this.add(next.value);
+          return next;
+        }),
+      cancel: (reason) => source.cancel(reason),
+    };
+  }
+
+  captured(finishReason: string | undefined): CapturedResponse {
+    return { content: this.content.slice(), ...(finishReason === undefined ? {} : { finishReason }) };
+  }
+
+  private add(event: StreamEvent): void {
+    const last = this.content.at(-1);
+    if (event.type === 'text-delta') {
+      if (event.delta === '') return;
+      if (last?.type === 'text') last.text += event.delta;
+      else this.content.push({ type: 'text', text: event.delta });
+    } else if (event.type === 'reasoning-delta') {
+      if (last?.type === 'reasoning') last.text += event.delta;
+      else this.content.push({ type: 'reasoning', text: event.delta });
+    } else if (event.type === 'tool-input-start') {
+      const part: ToolCallPart = { type: 'tool-call', toolCallId: event.toolCallId, toolName: event.toolName, input: '' };
+      this.toolCalls.set(event.toolCallId, part);
+      this.content.push(part);
+    } else if (event.type === 'tool-input-delta') {
+      const part = this.toolCalls.get(event.toolCallId);
+      if (part) part.input += event.delta;
+    }
+  }
 }
 
 function totalTokens(usage: Usage): number | undefined {

@@ -1,3 +1,5 @@
+import type { ChatCall } from '../../spec/chat-call.js';
+import type { ChatResult } from '../../spec/chat-result.js';
 import type { AttemptRecord } from '../../spec/errors.js';
 import type { Usage } from '../../spec/usage.js';
 
@@ -24,6 +26,25 @@ export interface RequestSummary {
   timeToFirstTokenMs?: number;
   /** Answered from the response cache: no upstream was called, so no attempt was made or billed. */
   cacheHit?: boolean;
+  /**
+   * The request as the client sent it (messages, tools, tool choice, response format), attached
+   * only when `request_log.capture_payloads` is on. Raw: the recorder redacts it off the request path.
+   */
+  requestPayload?: CapturedRequest;
+  /** The answer (its content parts; for streams, what was streamed), under the same condition. */
+  responsePayload?: CapturedResponse;
+}
+
+export interface CapturedRequest {
+  messages: ChatCall['messages'];
+  tools?: ChatCall['tools'];
+  toolChoice?: ChatCall['toolChoice'];
+  responseFormat?: ChatCall['responseFormat'];
+}
+
+export interface CapturedResponse {
+  content: ChatResult['content'];
+  finishReason?: string;
 }
 
 /** Receives request summaries. Implementations must not block: they are called after the response. */

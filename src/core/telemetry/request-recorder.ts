@@ -1,6 +1,7 @@
 import { costRequest, type RequestCost } from '../cost/cost-request.js';
 import type { RequestObserver, RequestSummary } from '../pipeline/request-summary.js';
 import type { GatewayRuntime } from '../registry/gateway-runtime.js';
+import { preparePayload, type PayloadCaptureSettings } from '../redaction/prepare-payload.js';
 import type { AttemptLogRecord, RequestLogRecord } from './request-log-record.js';
 
 /** Anything that takes a costed request: the request-log writer, metrics. */
@@ -36,6 +37,8 @@ export class RequestRecorder implements RequestObserver {
     const batch = this.pending;
     this.pending = [];
     const runtime = this.runtime();
+    const { max_bytes: maxBytes, redact } = runtime.config.requestLog.capture_payloads;
+    const capture = { maxBytes, redact };
     for (const { summary, endedAt } of batch) {
       try {
         const cost = costRequest({
@@ -43,7 +46,7 @@ export class RequestRecorder implements RequestObserver {
           pricingOf: (deploymentId) => runtime.pricing.of(deploymentId),
           referencePricing: runtime.pricing.referenceFor(summary.workload),
         });
-        const record = toRequestLogRecord(summary, cost, endedAt);
+        const record = toRequestLogRecord(summary, cost, endedAt, capture);
         for (const sink of this.sinks) sink.record(summary, record, cost);
       } catch (error) {
         this.onError(error);
@@ -52,7 +55,16 @@ export class RequestRecorder implements RequestObserver {
   }
 }
 
-export function toRequestLogRecord(summary: RequestSummary, cost: RequestCost, endedAt: number): RequestLogRecord {
+/**
+ * The log record of a summary. Payloads (present only when capture was on for the request) are
+ * redacted and capped here, off the request path, as `capture` says.
+ */
+export function toRequestLogRecord(
+  summary: RequestSummary,
+  cost: RequestCost,
+  endedAt: number,
+  capture: PayloadCaptureSettings = { maxBytes: 65_536, redact: true },
+): RequestLogRecord {
   const answered = summary.attempts.findLast((attempt) => attempt.code === 'ok');
   const usage = summary.usage ?? answered?.usage;
   const attempts: AttemptLogRecord[] = summary.attempts.map((attempt, index) => ({
@@ -94,5 +106,8 @@ export function toRequestLogRecord(summary: RequestSummary, cost: RequestCost, e
     ...(cost.costUsd === undefined ? {} : { costUsd: cost.costUsd }),
     ...(cost.referenceCostUsd === undefined ? {} : { referenceCostUsd: cost.referenceCostUsd }),
     attempts,
+    ...(summary.requestPayload === undefined && summary.responsePayload === undefined
+      ? {}
+      : { payload: preparePayload({ request: summary.requestPayload, response: summary.responsePayload }, capture) }),
   };
 }
