@@ -53,7 +53,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const requestLog =
     options.recordRequests ?? options.config.requestLog.enabled ? await startRequestLog(options.config, options.logger) : undefined;
   const metrics = new GatewayMetrics({
-    snapshot: () => runtimeMetricsSnapshot(holder.current),
+    snapshot: () => runtimeMetricsSnapshot(holder.current, requestLog ? () => requestLog.stats() : undefined),
     onError: (error) => options.logger.warn({ err: error }, 'metrics snapshot failed'),
   });
   const tracingConfig = options.config.telemetry?.tracing;

@@ -9,6 +9,7 @@ import type { RequestLogStore } from '../store/request-log-store.js';
 export interface RunningRequestLog {
   store: RequestLogStore;
   sink: RequestSink;
+  stats(): ReturnType<RequestLogWriter['stats']>;
   close(): Promise<void>;
 }
 
@@ -32,6 +33,7 @@ export async function startRequestLog(config: ResolvedConfig, logger: Logger): P
   return {
     store,
     sink: { record: (_summary, record) => writer.enqueue(record) },
+    stats: () => writer.stats(),
     async close() {
       await writer.close();
       await store.close();

@@ -97,6 +97,8 @@ describe('request log', () => {
     const cost = /switchyard_cost_usd_total\{workload="triage",deployment="cheap\/small-8b"\} ([0-9.e-]+)/.exec(text);
     expect(Number(cost?.[1])).toBeCloseTo(2 * (12 * 0.1 + 5 * 0.2) / 1e6, 12);
     expect(text).toMatch(/switchyard_circuit_breaker_state\{deployment="cheap\/small-8b"\} 0/);
+    expect(text).toMatch(/switchyard_request_log_queue_depth \d+/);
+    expect(text).toMatch(/switchyard_request_log_records\{fate="written"\} [1-9]/);
   });
 
   it('rejects a bad query parameter by name', async () => {

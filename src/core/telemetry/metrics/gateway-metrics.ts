@@ -14,6 +14,8 @@ export interface DeploymentMetricsSnapshot {
 export interface GatewayMetricsSnapshot {
   generation: number;
   deployments: Readonly<Record<string, DeploymentMetricsSnapshot>>;
+  /** The request-log writer's counters, when the log is on. */
+  requestLog?: { queued: number; written: number; spilled: number; replayed: number; failedBatches: number; dropped: number };
 }
 
 /** What one request cost, priced by the caller (metrics know nothing about prices). */
@@ -181,6 +183,29 @@ export class GatewayMetrics {
           // A failed read keeps the last generation seen: it only ever grows, so that is the best guess.
           const snapshot = read();
           if (snapshot) this.set(snapshot.generation);
+        },
+      });
+    }
+
+    if (options.snapshot) {
+      new Gauge({
+        name: 'switchyard_request_log_queue_depth',
+        help: 'Records waiting in memory for the request-log writer.',
+        registers,
+        collect() {
+          const log = read()?.requestLog;
+          if (log) this.set(log.queued);
+        },
+      });
+      new Gauge({
+        name: 'switchyard_request_log_records',
+        help: 'Request-log records by fate since start: written, spilled to disk, replayed from disk, dropped.',
+        labelNames: ['fate'],
+        registers,
+        collect() {
+          const log = read()?.requestLog;
+          if (!log) return;
+          for (const fate of ['written', 'spilled', 'replayed', 'dropped'] as const) this.set({ fate }, log[fate]);
         },
       });
     }
