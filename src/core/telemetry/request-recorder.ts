@@ -65,49 +65,55 @@ export function toRequestLogRecord(
   endedAt: number,
   capture: PayloadCaptureSettings = { maxBytes: 65_536, redact: true },
 ): RequestLogRecord {
+  // Plain assignments rather than conditional spreads: this runs for every request.
   const answered = summary.attempts.findLast((attempt) => attempt.code === 'ok');
   const usage = summary.usage ?? answered?.usage;
-  const attempts: AttemptLogRecord[] = summary.attempts.map((attempt, index) => ({
-    deployment: attempt.deployment,
-    provider: attempt.provider,
-    code: attempt.code,
-    latencyMs: attempt.latencyMs,
-    ...(attempt.message === undefined ? {} : { message: attempt.message }),
-    ...(attempt.upstreamStatus === undefined ? {} : { upstreamStatus: attempt.upstreamStatus }),
-    ...(attempt.retry === undefined ? {} : { retry: attempt.retry }),
-    ...(attempt.hedge ? { hedge: true } : {}),
-    ...(attempt.usage?.inputTokens === undefined ? {} : { inputTokens: attempt.usage.inputTokens }),
-    ...(attempt.usage?.outputTokens === undefined ? {} : { outputTokens: attempt.usage.outputTokens }),
-    ...(attempt.usage?.cacheReadInputTokens === undefined ? {} : { cachedInputTokens: attempt.usage.cacheReadInputTokens }),
-    ...(attempt.usage?.cacheWriteInputTokens === undefined ? {} : { cacheWriteInputTokens: attempt.usage.cacheWriteInputTokens }),
-    ...(cost.perAttempt[index]?.costUsd === undefined ? {} : { costUsd: cost.perAttempt[index]!.costUsd }),
-  }));
-  return {
+  const attempts: AttemptLogRecord[] = summary.attempts.map((attempt, index) => {
+    const logged: AttemptLogRecord = { deployment: attempt.deployment, provider: attempt.provider, code: attempt.code, latencyMs: attempt.latencyMs };
+    if (attempt.message !== undefined) logged.message = attempt.message;
+    if (attempt.upstreamStatus !== undefined) logged.upstreamStatus = attempt.upstreamStatus;
+    if (attempt.retry !== undefined) logged.retry = attempt.retry;
+    if (attempt.hedge) logged.hedge = true;
+    const attemptUsage = attempt.usage;
+    if (attemptUsage) {
+      if (attemptUsage.inputTokens !== undefined) logged.inputTokens = attemptUsage.inputTokens;
+      if (attemptUsage.outputTokens !== undefined) logged.outputTokens = attemptUsage.outputTokens;
+      if (attemptUsage.cacheReadInputTokens !== undefined) logged.cachedInputTokens = attemptUsage.cacheReadInputTokens;
+      if (attemptUsage.cacheWriteInputTokens !== undefined) logged.cacheWriteInputTokens = attemptUsage.cacheWriteInputTokens;
+    }
+    const attemptCost = cost.perAttempt[index]?.costUsd;
+    if (attemptCost !== undefined) logged.costUsd = attemptCost;
+    return logged;
+  });
+  const record: RequestLogRecord = {
     id: summary.requestId,
     time: Math.round(endedAt - summary.durationMs),
     durationMs: summary.durationMs,
     endpoint: summary.endpoint,
     stream: summary.stream,
-    ...(summary.apiKey === undefined ? {} : { apiKey: summary.apiKey }),
-    ...(summary.workload === undefined ? {} : { workload: summary.workload }),
     requestedModel: summary.requestedModel,
-    ...(summary.routeModel === undefined ? {} : { routeModel: summary.routeModel }),
-    ...(summary.routeReason === undefined ? {} : { routeReason: summary.routeReason }),
-    ...(summary.deployment === undefined ? {} : { deployment: summary.deployment }),
-    ...(summary.upstreamModel === undefined ? {} : { upstreamModel: summary.upstreamModel }),
     status: summary.status,
-    ...(summary.errorCode === undefined ? {} : { errorCode: summary.errorCode }),
     cacheHit: summary.cacheHit === true,
-    ...(summary.timeToFirstTokenMs === undefined ? {} : { timeToFirstTokenMs: summary.timeToFirstTokenMs }),
-    ...(usage?.inputTokens === undefined ? {} : { inputTokens: usage.inputTokens }),
-    ...(usage?.outputTokens === undefined ? {} : { outputTokens: usage.outputTokens }),
-    ...(usage?.cacheReadInputTokens === undefined ? {} : { cachedInputTokens: usage.cacheReadInputTokens }),
-    ...(usage?.cacheWriteInputTokens === undefined ? {} : { cacheWriteInputTokens: usage.cacheWriteInputTokens }),
-    ...(cost.costUsd === undefined ? {} : { costUsd: cost.costUsd }),
-    ...(cost.referenceCostUsd === undefined ? {} : { referenceCostUsd: cost.referenceCostUsd }),
     attempts,
-    ...(summary.requestPayload === undefined && summary.responsePayload === undefined
-      ? {}
-      : { payload: preparePayload({ request: summary.requestPayload, response: summary.responsePayload }, capture) }),
   };
+  if (summary.apiKey !== undefined) record.apiKey = summary.apiKey;
+  if (summary.workload !== undefined) record.workload = summary.workload;
+  if (summary.routeModel !== undefined) record.routeModel = summary.routeModel;
+  if (summary.routeReason !== undefined) record.routeReason = summary.routeReason;
+  if (summary.deployment !== undefined) record.deployment = summary.deployment;
+  if (summary.upstreamModel !== undefined) record.upstreamModel = summary.upstreamModel;
+  if (summary.errorCode !== undefined) record.errorCode = summary.errorCode;
+  if (summary.timeToFirstTokenMs !== undefined) record.timeToFirstTokenMs = summary.timeToFirstTokenMs;
+  if (usage) {
+    if (usage.inputTokens !== undefined) record.inputTokens = usage.inputTokens;
+    if (usage.outputTokens !== undefined) record.outputTokens = usage.outputTokens;
+    if (usage.cacheReadInputTokens !== undefined) record.cachedInputTokens = usage.cacheReadInputTokens;
+    if (usage.cacheWriteInputTokens !== undefined) record.cacheWriteInputTokens = usage.cacheWriteInputTokens;
+  }
+  if (cost.costUsd !== undefined) record.costUsd = cost.costUsd;
+  if (cost.referenceCostUsd !== undefined) record.referenceCostUsd = cost.referenceCostUsd;
+  if (summary.requestPayload !== undefined || summary.responsePayload !== undefined) {
+    record.payload = preparePayload({ request: summary.requestPayload, response: summary.responsePayload }, capture);
+  }
+  return record;
 }

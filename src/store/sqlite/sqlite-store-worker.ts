@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { GatewayError } from '../../spec/errors.js';
+import type { RequestLogRecord } from '../../core/telemetry/request-log-record.js';
 import type { RequestLogStore } from '../request-log-store.js';
 import { openSqliteRequestLogStore, type SqliteRequestLogStoreOptions } from './open-sqlite-request-log-store.js';
 
@@ -7,7 +8,7 @@ import { openSqliteRequestLogStore, type SqliteRequestLogStoreOptions } from './
  * Owns the SQLite connection in a worker thread. better-sqlite3 is synchronous: a batch insert on
  * the main thread would stall every request for its duration, so every store call runs here.
  */
-type Method = 'migrate' | 'insertBatch' | 'getRequest' | 'listRequests' | 'aggregate' | 'close';
+type Method = 'migrate' | 'insertBatch' | 'insertBatchJson' | 'getRequest' | 'listRequests' | 'aggregate' | 'close';
 
 export interface StoreCall {
   id: number;
@@ -23,8 +24,11 @@ const store: RequestLogStore = openSqliteRequestLogStore(workerData as SqliteReq
 const port = parentPort!;
 
 port.on('message', (call: StoreCall) => {
-  const method = store[call.method] as (...args: unknown[]) => Promise<unknown>;
-  method.apply(store, call.args).then(
+  const result =
+    call.method === 'insertBatchJson'
+      ? store.insertBatch(JSON.parse(call.args[0] as string) as RequestLogRecord[])
+      : (store[call.method] as (...args: unknown[]) => Promise<unknown>).apply(store, call.args);
+  result.then(
     (value) => port.postMessage({ id: call.id, ok: true, value } satisfies StoreReply),
     (error: unknown) => {
       const typed = GatewayError.isInstance(error) ? { code: error.code, ...(error.param === undefined ? {} : { param: error.param }) } : {};
