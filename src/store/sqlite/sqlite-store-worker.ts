@@ -1,6 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { GatewayError } from '../../spec/errors.js';
-import type { RequestLogRecord } from '../../core/telemetry/request-log-record.js';
 import type { RequestLogStore } from '../request-log-store.js';
 import { openSqliteRequestLogStore, type SqliteRequestLogStoreOptions } from './open-sqlite-request-log-store.js';
 
@@ -8,7 +7,7 @@ import { openSqliteRequestLogStore, type SqliteRequestLogStoreOptions } from './
  * Owns the SQLite connection in a worker thread. better-sqlite3 is synchronous: a batch insert on
  * the main thread would stall every request for its duration, so every store call runs here.
  */
-type Method = 'migrate' | 'insertBatch' | 'insertBatchJson' | 'getRequest' | 'listRequests' | 'aggregate' | 'close';
+type Method = 'migrate' | 'insertBatch' | 'getRequest' | 'listRequests' | 'aggregate' | 'close';
 
 export interface StoreCall {
   id: number;
@@ -24,11 +23,8 @@ const store: RequestLogStore = openSqliteRequestLogStore(workerData as SqliteReq
 const port = parentPort!;
 
 port.on('message', (call: StoreCall) => {
-  const result =
-    call.method === 'insertBatchJson'
-      ? store.insertBatch(JSON.parse(call.args[0] as string) as RequestLogRecord[])
-      : (store[call.method] as (...args: unknown[]) => Promise<unknown>).apply(store, call.args);
-  result.then(
+  const method = store[call.method] as (...args: unknown[]) => Promise<unknown>;
+  method.apply(store, call.args).then(
     (value) => port.postMessage({ id: call.id, ok: true, value } satisfies StoreReply),
     (error: unknown) => {
       const typed = GatewayError.isInstance(error) ? { code: error.code, ...(error.param === undefined ? {} : { param: error.param }) } : {};

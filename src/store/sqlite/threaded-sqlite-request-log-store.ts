@@ -39,8 +39,7 @@ export class ThreadedSqliteRequestLogStore implements RequestLogStore {
     return this.call('migrate', []) as Promise<void>;
   }
   insertBatch(records: RequestLogRecord[]): Promise<void> {
-    // One JSON string crosses the thread far cheaper than a structured clone of every record.
-    return this.call('insertBatchJson', [JSON.stringify(records)]) as Promise<void>;
+    return this.call('insertBatch', [records]) as Promise<void>;
   }
   getRequest(id: string): Promise<RequestLogRecord | undefined> {
     return this.call('getRequest', [id]) as Promise<RequestLogRecord | undefined>;
