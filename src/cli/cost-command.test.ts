@@ -1,32 +1,12 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CliExit } from './cli-output.js';
+import { runCommandInProcess } from '../../test/support/run-cli.js';
 import { registerCostCommands } from './cost-command.js';
 
-/** Runs `switchyard cost …` in process (the lead wires registerCostCommands into main.ts). */
-async function runCost(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const program = new Command().name('switchyard').exitOverride();
-  registerCostCommands(program);
-  let stdout = '';
-  let stderr = '';
-  const originalOut = process.stdout.write.bind(process.stdout);
-  const originalErr = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += String(chunk)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => ((stderr += String(chunk)), true)) as typeof process.stderr.write;
-  try {
-    await program.parseAsync(['node', 'switchyard', 'cost', ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    if (error instanceof CliExit) return { code: error.exitCode, stdout, stderr };
-    throw error;
-  } finally {
-    process.stdout.write = originalOut;
-    process.stderr.write = originalErr;
-  }
-}
+/** Runs the command in process, with commander's exits turned into errors. */
+const runCost = (args: string[]) => runCommandInProcess(registerCostCommands, ['cost', ...args]);
 
 /** The hand-checked case of breakeven.test.ts: $4.375 blended, $48/day per replica of 43.2M tokens, $120/day overhead. */
 const CASE = ['breakeven', '--api-input-price', '2.5', '--api-output-price', '10', '--gpu-hour-usd', '2', '--throughput', '1000', '--utilisation', '0.5', '--engineering-usd-per-month', '3650'];

@@ -1,32 +1,12 @@
-import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { hashVirtualKey } from '../core/keys/hash-virtual-key.js';
 import { virtualKeysSchema } from '../core/keys/virtual-key-config.js';
 import { VirtualKeyRegistry } from '../core/keys/virtual-key-registry.js';
-import { CliExit } from './cli-output.js';
+import { runCommandInProcess } from '../../test/support/run-cli.js';
 import { registerKeysCommands } from './keys-command.js';
 
-/** Runs `switchyard keys …` in process (the lead wires registerKeysCommands into main.ts). */
-async function runKeys(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const program = new Command().name('switchyard').exitOverride();
-  registerKeysCommands(program);
-  let stdout = '';
-  let stderr = '';
-  const originalOut = process.stdout.write.bind(process.stdout);
-  const originalErr = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += String(chunk)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => ((stderr += String(chunk)), true)) as typeof process.stderr.write;
-  try {
-    await program.parseAsync(['node', 'switchyard', 'keys', ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    if (error instanceof CliExit) return { code: error.exitCode, stdout, stderr };
-    throw error;
-  } finally {
-    process.stdout.write = originalOut;
-    process.stderr.write = originalErr;
-  }
-}
+/** Runs the command in process, with commander's exits turned into errors. */
+const runKeys = (args: string[]) => runCommandInProcess(registerKeysCommands, ['keys', ...args]);
 
 describe('switchyard keys', () => {
   it('create prints the key once and a key_sha256 config entry that authenticates it', async () => {

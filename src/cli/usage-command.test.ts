@@ -1,34 +1,14 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RequestLogRecord } from '../core/telemetry/request-log-record.js';
 import { openSqliteRequestLogStore } from '../store/sqlite/open-sqlite-request-log-store.js';
-import { CliExit } from './cli-output.js';
+import { runCommandInProcess } from '../../test/support/run-cli.js';
 import { registerUsageCommand } from './usage-command.js';
 
-/** Runs `switchyard usage …` in process. */
-async function runUsage(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const program = new Command().name('switchyard').exitOverride();
-  registerUsageCommand(program);
-  let stdout = '';
-  let stderr = '';
-  const originalOut = process.stdout.write.bind(process.stdout);
-  const originalErr = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += String(chunk)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => ((stderr += String(chunk)), true)) as typeof process.stderr.write;
-  try {
-    await program.parseAsync(['node', 'switchyard', 'usage', ...args]);
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    if (error instanceof CliExit) return { code: error.exitCode, stdout, stderr };
-    throw error;
-  } finally {
-    process.stdout.write = originalOut;
-    process.stderr.write = originalErr;
-  }
-}
+/** Runs the command in process, with commander's exits turned into errors. */
+const runUsage = (args: string[]) => runCommandInProcess(registerUsageCommand, ['usage', ...args]);
 
 const HOUR = 3_600_000;
 const now = Date.now();

@@ -56,3 +56,33 @@ export async function runCliInProcess(args: string[], env: Record<string, string
     }
   }
 }
+
+/**
+ * Runs one command group registered on a fresh program (with commander's exits turned into
+ * errors), capturing output; for commands tested on their own.
+ */
+export async function runCommandInProcess(
+  register: (program: import('commander').Command) => void,
+  argv: string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const { Command } = await import('commander');
+  const { CliExit } = await import('../../src/cli/cli-output.js');
+  const program = new Command().name('switchyard').exitOverride();
+  register(program);
+  let stdout = '';
+  let stderr = '';
+  const originalOut = process.stdout.write.bind(process.stdout);
+  const originalErr = process.stderr.write.bind(process.stderr);
+  process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += String(chunk)), true)) as typeof process.stdout.write;
+  process.stderr.write = ((chunk: string | Uint8Array) => ((stderr += String(chunk)), true)) as typeof process.stderr.write;
+  try {
+    await program.parseAsync(['node', 'switchyard', ...argv]);
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    if (error instanceof CliExit) return { code: error.exitCode, stdout, stderr };
+    throw error;
+  } finally {
+    process.stdout.write = originalOut;
+    process.stderr.write = originalErr;
+  }
+}
