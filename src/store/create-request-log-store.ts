@@ -9,19 +9,8 @@ export { storageConfigSchema, type RawStorageConfig, type StorageConfig } from '
  * and a PostgreSQL one never loads the native SQLite module.
  */
 export async function createRequestLogStore(config: StorageConfig = { type: 'sqlite' }): Promise<RequestLogStore> {
-  switch (config.type) {
-    case 'sqlite': {
-      // In a worker thread: the SQLite driver is synchronous and must not block request handling.
-      const { ThreadedSqliteRequestLogStore } = await import('./sqlite/threaded-sqlite-request-log-store.js');
-      return new ThreadedSqliteRequestLogStore(config.path === undefined ? {} : { path: config.path });
-    }
-    case 'postgres': {
-      const { openPostgresRequestLogStore } = await import('./postgres/open-postgres-request-log-store.js');
-      return openPostgresRequestLogStore({ url: config.url });
-    }
-    default: {
-      const unknownType: never = config;
-      throw new Error(`Unknown storage type: ${JSON.stringify(unknownType)}`);
-    }
-  }
+  // In a worker thread either way: SQLite's driver is synchronous, and PostgreSQL batches cost
+  // query-building CPU; neither may take time from request handling.
+  const { ThreadedRequestLogStore } = await import('./threaded-request-log-store.js');
+  return new ThreadedRequestLogStore(config);
 }

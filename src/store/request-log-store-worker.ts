@@ -1,11 +1,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { GatewayError } from '../../spec/errors.js';
-import type { RequestLogStore } from '../request-log-store.js';
-import { openSqliteRequestLogStore, type SqliteRequestLogStoreOptions } from './open-sqlite-request-log-store.js';
+import { GatewayError } from '../spec/errors.js';
+import type { RequestLogStore } from './request-log-store.js';
+import type { StorageConfig } from './storage-config.js';
 
 /**
- * Owns the SQLite connection in a worker thread. better-sqlite3 is synchronous: a batch insert on
- * the main thread would stall every request for its duration, so every store call runs here.
+ * Owns the request-log store in a worker thread. better-sqlite3 is synchronous (a batch insert on
+ * the main thread would stall every request), and with PostgreSQL the query building and protocol
+ * encoding of every batch would otherwise take CPU from request handling; so every call runs here.
  */
 type Method = 'migrate' | 'insertBatch' | 'getRequest' | 'listRequests' | 'aggregate' | 'close';
 
@@ -19,7 +20,7 @@ export type StoreReply =
   | { id: number; ok: true; value: unknown }
   | { id: number; ok: false; error: { name: string; message: string; code?: string; param?: string } };
 
-const store: RequestLogStore = openSqliteRequestLogStore(workerData as SqliteRequestLogStoreOptions);
+const store: RequestLogStore = await openStore(workerData as StorageConfig);
 const port = parentPort!;
 
 port.on('message', (call: StoreCall) => {
@@ -33,3 +34,12 @@ port.on('message', (call: StoreCall) => {
     },
   );
 });
+
+async function openStore(config: StorageConfig): Promise<RequestLogStore> {
+  if (config.type === 'postgres') {
+    const { openPostgresRequestLogStore } = await import('./postgres/open-postgres-request-log-store.js');
+    return openPostgresRequestLogStore({ url: config.url });
+  }
+  const { openSqliteRequestLogStore } = await import('./sqlite/open-sqlite-request-log-store.js');
+  return openSqliteRequestLogStore(config.path === undefined ? {} : { path: config.path });
+}

@@ -2,11 +2,11 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InvalidRequestError } from '../../spec/errors.js';
-import type { RequestLogRecord } from '../../core/telemetry/request-log-record.js';
-import { ThreadedSqliteRequestLogStore } from './threaded-sqlite-request-log-store.js';
+import { InvalidRequestError } from '../spec/errors.js';
+import type { RequestLogRecord } from '../core/telemetry/request-log-record.js';
+import { ThreadedRequestLogStore } from './threaded-request-log-store.js';
 
-let store: ThreadedSqliteRequestLogStore;
+let store: ThreadedRequestLogStore;
 
 const record = (id: string, time: number): RequestLogRecord => ({
   id,
@@ -23,12 +23,12 @@ const record = (id: string, time: number): RequestLogRecord => ({
 });
 
 beforeAll(async () => {
-  store = new ThreadedSqliteRequestLogStore({ path: join(await mkdtemp(join(tmpdir(), 'switchyard-threaded-')), 'log.db') });
+  store = new ThreadedRequestLogStore({ type: 'sqlite', path: join(await mkdtemp(join(tmpdir(), 'switchyard-threaded-')), 'log.db') });
   await store.migrate();
 });
 afterAll(() => store.close());
 
-describe('ThreadedSqliteRequestLogStore', () => {
+describe('ThreadedRequestLogStore', () => {
   it('runs every store call in the worker and returns its results', async () => {
     await store.insertBatch([record('a', 1000), record('b', 2000)]);
     expect(await store.getRequest('a')).toMatchObject({ id: 'a', workload: 'w', attempts: [{ code: 'ok' }] });

@@ -2,25 +2,27 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { InvalidRequestError } from '../../spec/errors.js';
-import type { RequestLogRecord } from '../../core/telemetry/request-log-record.js';
-import type { AggregateFilter, AggregateRow, ListRequestsFilter, ListRequestsPage, RequestLogStore } from '../request-log-store.js';
-import type { SqliteRequestLogStoreOptions } from './open-sqlite-request-log-store.js';
-import type { StoreCall, StoreReply } from './sqlite-store-worker.js';
+import { InvalidRequestError } from '../spec/errors.js';
+import type { RequestLogRecord } from '../core/telemetry/request-log-record.js';
+import type { AggregateFilter, AggregateRow, ListRequestsFilter, ListRequestsPage, RequestLogStore } from './request-log-store.js';
+import type { StoreCall, StoreReply } from './request-log-store-worker.js';
+import type { StorageConfig } from './storage-config.js';
 
 /**
- * The SQLite request log, run in a worker thread so that its synchronous driver never blocks the
- * gateway's event loop. Every method is a message to the worker; records are copied across by
- * structured clone.
+ * The request log, run in a worker thread so that neither SQLite's synchronous driver nor the
+ * query building of PostgreSQL batches takes time from request handling. Every method is a
+ * message to the worker; records are copied across by structured clone.
  */
-export class ThreadedSqliteRequestLogStore implements RequestLogStore {
+export class ThreadedRequestLogStore implements RequestLogStore {
   private readonly worker: Worker;
   private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: unknown) => void }>();
   private nextId = 1;
   private closed = false;
+  /** Set once the worker has failed or exited: later calls fail at once instead of waiting forever. */
+  private failure: unknown;
 
-  constructor(options: SqliteRequestLogStoreOptions = {}) {
-    this.worker = new Worker(workerEntry(), { workerData: options });
+  constructor(config: StorageConfig = { type: 'sqlite' }) {
+    this.worker = new Worker(workerEntry(), { workerData: config });
     this.worker.unref();
     this.worker.on('message', (reply: StoreReply) => {
       const waiter = this.pending.get(reply.id);
@@ -62,6 +64,7 @@ export class ThreadedSqliteRequestLogStore implements RequestLogStore {
 
   private call(method: StoreCall['method'], args: unknown[]): Promise<unknown> {
     if (this.closed) return Promise.reject(new Error('request-log store is closed'));
+    if (this.failure !== undefined) return Promise.reject(this.failure);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
@@ -74,6 +77,7 @@ export class ThreadedSqliteRequestLogStore implements RequestLogStore {
   }
 
   private failAll(error: unknown): void {
+    this.failure ??= error;
     for (const waiter of this.pending.values()) waiter.reject(error);
     this.pending.clear();
   }
@@ -84,11 +88,11 @@ export class ThreadedSqliteRequestLogStore implements RequestLogStore {
  * a small bootstrap registers tsx's loader in the worker first.
  */
 function workerEntry(): URL {
-  if (!import.meta.url.endsWith('.ts')) return new URL('./sqlite-store-worker.js', import.meta.url);
+  if (!import.meta.url.endsWith('.ts')) return new URL('./request-log-store-worker.js', import.meta.url);
   // tsx's ESM entry (its `import` export of `tsx/esm/api`); require.resolve would give the CommonJS one.
   const tsxDirectory = dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
   const loader = pathToFileURL(join(tsxDirectory, 'dist/esm/api/index.mjs')).href;
-  const target = new URL('./sqlite-store-worker.ts', import.meta.url).href;
+  const target = new URL('./request-log-store-worker.ts', import.meta.url).href;
   const bootstrap = `import { register } from ${JSON.stringify(loader)}; register(); await import(${JSON.stringify(target)});`;
   return new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`);
 }
