@@ -6,3 +6,4 @@ export * from './zod-response.js';
 export * from './provider-settings.js';
 export * from './unsupported-setting.js';
 export * from './seeded-random.js';
+export * from './abortable-sleep.js';

@@ -5,6 +5,7 @@ import type { StreamEvent } from '../../src/spec/stream-event.js';
 import { loadConfigText } from '../../src/core/config/load-config.js';
 import { buildGatewayRuntime, type GatewayRuntime } from '../../src/core/registry/gateway-runtime.js';
 import type { ResilienceState } from '../../src/core/resilience/resilience-state.js';
+import { abortableSleep } from '../../src/provider-utils/abortable-sleep.js';
 
 /** What a scripted adapter does on each call, in order; the last entry repeats. */
 export type FakeStep =
@@ -48,24 +49,7 @@ export function textEvents(...pieces: string[]): StreamEvent[] {
 }
 
 /** Waits `ms` on the (possibly fake) timers; rejects with the signal's reason when it aborts first. */
-function wait(ms: number | undefined, signal?: AbortSignal): Promise<void> {
-  if (!ms) return signal?.aborted ? Promise.reject(signal.reason) : Promise.resolve();
-  return new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
+const wait = (ms: number | undefined, signal?: AbortSignal): Promise<void> => abortableSleep(ms ?? 0, signal);
 
 /** Resolves only when the signal aborts, rejecting with its reason (like a socket torn down by undici). */
 function untilAborted(signal: AbortSignal | undefined): Promise<never> {

@@ -10,6 +10,7 @@ import { resolveLoadBalancingStrategy, type ResilienceSettings } from '../resili
 import type { RetryBudget } from '../resilience/retry-budget.js';
 import { fallbackConditionOf } from '../routing/fallback-condition.js';
 import type { RouteGroup, RoutePlan } from '../routing/resolve-route.js';
+import { abortableSleep } from '../../provider-utils/abortable-sleep.js';
 import { estimatePromptTokens } from './estimate-tokens.js';
 import { raceWithHedge } from './hedge-race.js';
 import type { StreamObserver } from './observe-stream.js';
@@ -208,26 +209,8 @@ async function backOff(context: PlanContext, breaker: CircuitBreaker, error: Gat
   if (delay === undefined) return false;
   if (!force && !breaker.canAdmit(context.state.clock())) return false;
   if (!context.budget.tryAcquireRetry()) return false;
-  await sleep(delay, context.signal);
+  await abortableSleep(delay, context.signal);
   return true;
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 function failWith(attempts: AttemptRecord[], lastError: GatewayError): never {

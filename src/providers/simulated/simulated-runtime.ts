@@ -2,6 +2,7 @@ import { ProviderApiError, ProviderRateLimitError, ProviderTimeoutError } from '
 import { sampleLatency } from './sample-latency.js';
 import type { RandomSource } from '../../provider-utils/seeded-random.js';
 import type { SimulatedProviderOptions } from './simulated-options.js';
+import { abortableSleep } from '../../provider-utils/abortable-sleep.js';
 
 /** Waits `ms`, rejecting with the signal's reason if it aborts first. Injected by tests. */
 export type SimulatedSleep = (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -18,21 +19,7 @@ export interface SimulatedRuntime {
 export const SIMULATED_HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'x-switchyard-simulated': 'true' });
 
 /** Real timers; a zero wait resolves without a timer so instant configs stay synchronous-fast. */
-export const defaultSleep: SimulatedSleep = (ms, signal) => {
-  if (signal?.aborted) return Promise.reject(signal.reason);
-  if (ms <= 0) return Promise.resolve();
-  return new Promise<void>((resolve, reject) => {
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-};
+export const defaultSleep: SimulatedSleep = abortableSleep;
 
 /**
  * Plays the part of the upstream up to the first token: draws this call's fault and latency (always
