@@ -30,22 +30,32 @@ export const openAIUsageSchema = z
 
 export type OpenAIUsage = z.infer<typeof openAIUsageSchema>;
 
-export const openAIChatResponseSchema = z.object({
+/** Fields every response and chunk carries about itself. */
+const responseIdentityFields = {
   id: z.string().nullish(),
   model: z.string().nullish(),
   created: z.number().nullish(),
   system_fingerprint: z.string().nullish(),
+};
+
+/** The text a message or a delta may carry. */
+const textFields = {
+  content: z.string().nullish(),
+  /** DeepSeek and vLLM reasoning parsers. */
+  reasoning_content: z.string().nullish(),
+  /** Ollama and OpenRouter (and vLLM releases that renamed the field). */
+  reasoning: z.string().nullish(),
+  refusal: z.string().nullish(),
+};
+
+export const openAIChatResponseSchema = z.object({
+  ...responseIdentityFields,
   choices: z
     .array(
       z.object({
         message: z.object({
-          content: z.string().nullish(),
-          /** DeepSeek and vLLM reasoning parsers. */
-          reasoning_content: z.string().nullish(),
-          /** Ollama and OpenRouter (and vLLM releases that renamed the field). */
-          reasoning: z.string().nullish(),
+          ...textFields,
           tool_calls: z.array(toolCallSchema).nullish(),
-          refusal: z.string().nullish(),
         }),
         finish_reason: z.string().nullish(),
         logprobs: logprobsSchema,
@@ -56,19 +66,13 @@ export const openAIChatResponseSchema = z.object({
 });
 
 export const openAIChatChunkSchema = z.object({
-  id: z.string().nullish(),
-  model: z.string().nullish(),
-  created: z.number().nullish(),
-  system_fingerprint: z.string().nullish(),
+  ...responseIdentityFields,
   choices: z
     .array(
       z.object({
         delta: z
           .object({
-            content: z.string().nullish(),
-            reasoning_content: z.string().nullish(),
-            reasoning: z.string().nullish(),
-            refusal: z.string().nullish(),
+            ...textFields,
             tool_calls: z
               .array(
                 z.object({
