@@ -43,7 +43,7 @@ beforeAll(async () => {
   await store.migrate();
   await store.insertBatch([
     record('a', {}),
-    record('b', { deployment: 'frontier', attempts: [{ deployment: 'cheap', provider: 'local', code: 'provider_timeout', latencyMs: 100 }, { deployment: 'frontier', provider: 'openai', code: 'ok', latencyMs: 90 }] }),
+    record('b', { deployment: 'frontier', cascade: { tiers: ['small', 'big'], tier: 1, steps: [] }, attempts: [{ deployment: 'cheap', provider: 'local', code: 'provider_timeout', latencyMs: 100 }, { deployment: 'frontier', provider: 'openai', code: 'ok', latencyMs: 90 }] }),
     record('c', { workload: 'batch', routeModel: 'big', status: 500, errorCode: 'internal_error', deployment: undefined, inputTokens: undefined, outputTokens: undefined, costUsd: undefined }),
     record('old', { time: now - 10 * 24 * HOUR }),
   ]);
@@ -63,7 +63,7 @@ describe('switchyard usage', () => {
     const body = JSON.parse(result.stdout) as { by: string[]; rows: Array<Record<string, unknown>> };
     expect(body.by).toEqual(['workload', 'model']);
     expect(body.rows).toEqual([
-      expect.objectContaining({ keys: { workload: 'support', model: 'small' }, requests: 2, escalations: 1, escalationRate: 0.5, errorRate: 0, inputTokens: 2000, costUsd: 0.5 }),
+      expect.objectContaining({ keys: { workload: 'support', model: 'small' }, requests: 2, escalations: 1, escalationRate: 0.5, fallbacks: 0, fallbackRate: 0, errorRate: 0, inputTokens: 2000, costUsd: 0.5 }),
       expect.objectContaining({ keys: { workload: 'batch', model: 'big' }, requests: 1, errors: 1, errorRate: 1, costUsd: 0 }),
     ]);
   });
@@ -72,9 +72,9 @@ describe('switchyard usage', () => {
     const result = await runUsage(['--config', configFile, '--since', '30d']);
     expect(result.code).toBe(0);
     const lines = result.stdout.trim().split('\n');
-    expect(lines[2]).toMatch(/^WORKLOAD\s+REQUESTS\s+ERRORS\s+ESCALATED\s+IN TOKENS\s+OUT TOKENS\s+COST \$\s+SAVED \$\s+P50 MS\s+P95 MS\s+P99 MS$/);
-    expect(lines[4]).toMatch(/^support\s+3\s+0\.0%\s+33\.3%\s+3000\s+300\s+0\.7500\s+0\.0000\s+200\s+200\s+200$/);
-    expect(lines[5]).toMatch(/^batch\s+1\s+100\.0%\s+0\.0%\s+0\s+0\s+0\.0000/);
+    expect(lines[2]).toMatch(/^WORKLOAD\s+REQUESTS\s+ERRORS\s+ESCALATED\s+FALLBACK\s+IN TOKENS\s+OUT TOKENS\s+COST \$\s+SAVED \$\s+P50 MS\s+P95 MS\s+P99 MS$/);
+    expect(lines[4]).toMatch(/^support\s+3\s+0\.0%\s+33\.3%\s+0\.0%\s+3000\s+300\s+0\.7500\s+0\.0000\s+200\s+200\s+200$/);
+    expect(lines[5]).toMatch(/^batch\s+1\s+100\.0%\s+0\.0%\s+0\.0%\s+0\s+0\s+0\.0000/);
   });
 
   it('says so when nothing was logged in the range', async () => {

@@ -276,6 +276,10 @@ export interface AttemptRecord {
   hedge?: boolean;
   /** Tokens the attempt used, where known (the answering attempt). */
   usage?: Usage;
+  /** In a cascade: the index of the tier this attempt served (0 = the cheapest). */
+  tier?: number;
+  /** Why the attempt was made, when not to answer the client: a cascade check (agreement sample, judge). */
+  purpose?: 'check';
 }
 
 /** Every deployment tried failed. The status is that of the last, most telling error. */

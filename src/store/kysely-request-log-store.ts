@@ -149,6 +149,7 @@ export class KyselyRequestLogStore implements RequestLogStore {
         sql<number>`count(*)`.as('requests'),
         sql<number>`sum(case when status >= 400 then 1 else 0 end)`.as('errors'),
         sql<number>`coalesce(sum(escalated), 0)`.as('escalations'),
+        sql<number>`coalesce(sum(fallback), 0)`.as('fallbacks'),
         sql<number>`coalesce(sum(input_tokens), 0)`.as('input_tokens'),
         sql<number>`coalesce(sum(output_tokens), 0)`.as('output_tokens'),
         sql<number>`coalesce(sum(cached_input_tokens), 0)`.as('cached_input_tokens'),
@@ -207,6 +208,7 @@ export class KyselyRequestLogStore implements RequestLogStore {
         p95LatencyMs: percentiles === 'in-memory' ? percentile(sorted, 0.95) : Number(row.p95),
         p99LatencyMs: percentiles === 'in-memory' ? percentile(sorted, 0.99) : Number(row.p99),
         escalations: Number(row.escalations),
+        fallbacks: Number(row.fallbacks),
       };
       if (bucketIndex >= 0) aggregate.bucketStart = Number(values[bucketIndex]);
       return aggregate;

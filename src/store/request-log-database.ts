@@ -33,8 +33,15 @@ export interface RequestRow {
   reference_cost_usd: number | null;
   policy_json: string | null;
   payload_json: string | null;
-  /** 1 when a deployment other than the first attempted answered (migration 0002). */
+  /** 1 when a cascade tier above the cheapest answered (migration 0003; before it, see `fallback`). */
   escalated: number | null;
+  /** 1 when a deployment other than the first attempted answered: retry elsewhere, hedge, fallback model. */
+  fallback: number | null;
+  router: string | null;
+  route_score: number | null;
+  cascade_tier: number | null;
+  /** The cascade's tiers and per-tier outcomes, as JSON. */
+  cascade_json: string | null;
 }
 
 export interface RequestAttemptRow {
@@ -49,6 +56,8 @@ export interface RequestAttemptRow {
   time_to_first_token_ms: number | null;
   retry: number | null;
   hedge: number | null;
+  tier: number | null;
+  purpose: string | null;
   input_tokens: number | null;
   output_tokens: number | null;
   cached_input_tokens: number | null;

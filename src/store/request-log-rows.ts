@@ -1,4 +1,4 @@
-import type { AttemptLogRecord, RequestLogRecord } from '../core/telemetry/request-log-record.js';
+import { isEscalated, isFallback, type AttemptLogRecord, type RequestLogRecord } from '../core/telemetry/request-log-record.js';
 import type { RequestAttemptRow, RequestRow } from './request-log-database.js';
 
 /*
@@ -35,13 +35,12 @@ export function toRequestRow(record: RequestLogRecord): RequestRow {
     policy_json: optionalJson(record.policy),
     payload_json: optionalJson(record.payload),
     escalated: isEscalated(record) ? 1 : 0,
+    fallback: isFallback(record) ? 1 : 0,
+    router: optionalText(record.router),
+    route_score: optionalNumber(record.routeScore),
+    cascade_tier: optionalInteger(record.cascade?.tier),
+    cascade_json: optionalJson(record.cascade),
   };
-}
-
-/** Answered by a deployment other than the first attempted: a retry elsewhere, a winning hedge or a fallback model. */
-export function isEscalated(record: RequestLogRecord): boolean {
-  const first = record.attempts[0];
-  return record.status < 400 && record.deployment !== undefined && first !== undefined && first.deployment !== record.deployment;
 }
 
 export function toAttemptRow(requestId: string, attemptIndex: number, attempt: AttemptLogRecord): RequestAttemptRow {
@@ -57,6 +56,8 @@ export function toAttemptRow(requestId: string, attemptIndex: number, attempt: A
     time_to_first_token_ms: optionalNumber(attempt.timeToFirstTokenMs),
     retry: optionalInteger(attempt.retry),
     hedge: attempt.hedge === undefined ? null : attempt.hedge ? 1 : 0,
+    tier: optionalInteger(attempt.tier),
+    purpose: optionalText(attempt.purpose),
     input_tokens: optionalInteger(attempt.inputTokens),
     output_tokens: optionalInteger(attempt.outputTokens),
     cached_input_tokens: optionalInteger(attempt.cachedInputTokens),
@@ -83,6 +84,9 @@ export function fromRows(row: RequestRow, attemptRows: RequestAttemptRow[]): Req
     workload: row.workload,
     routeModel: row.route_model,
     routeReason: row.route_reason,
+    router: row.router,
+    routeScore: numberOrNull(row.route_score),
+    cascade: parseJson(row.cascade_json) as RequestLogRecord['cascade'] | null,
     deployment: row.deployment,
     upstreamModel: row.upstream_model,
     errorCode: row.error_code,
@@ -112,6 +116,8 @@ function fromAttemptRow(row: RequestAttemptRow): AttemptLogRecord {
     timeToFirstTokenMs: numberOrNull(row.time_to_first_token_ms),
     retry: numberOrNull(row.retry),
     hedge: row.hedge === null ? null : Number(row.hedge) === 1,
+    tier: numberOrNull(row.tier),
+    purpose: row.purpose as AttemptLogRecord['purpose'] | null,
     inputTokens: numberOrNull(row.input_tokens),
     outputTokens: numberOrNull(row.output_tokens),
     cachedInputTokens: numberOrNull(row.cached_input_tokens),

@@ -67,11 +67,13 @@ export interface AggregateRow {
   p50LatencyMs: number;
   p95LatencyMs: number;
   p99LatencyMs: number;
+  /** Requests answered by a cascade tier above the cheapest (the cheap answer failed a check). */
+  escalations: number;
   /**
    * Requests answered by a deployment other than the first one attempted: a retry elsewhere, a
    * hedge that won, or a fallback model.
    */
-  escalations: number;
+  fallbacks: number;
 }
 
 /**

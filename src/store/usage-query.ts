@@ -30,10 +30,14 @@ export interface UsageRow {
   errors: number;
   /** errors / requests. */
   errorRate: number;
-  /** Requests answered by a deployment other than the first attempted (retry elsewhere, hedge, fallback model). */
+  /** Requests answered by a cascade tier above the cheapest: the cheap answer failed a check. */
   escalations: number;
   /** escalations / requests. */
   escalationRate: number;
+  /** Requests answered by a deployment other than the first attempted (retry elsewhere, hedge, fallback model). */
+  fallbacks: number;
+  /** fallbacks / requests. */
+  fallbackRate: number;
   inputTokens: number;
   outputTokens: number;
   cachedInputTokens: number;
@@ -129,6 +133,8 @@ function toUsageRow(row: AggregateRow): UsageRow {
     errorRate: row.requests === 0 ? 0 : row.errors / row.requests,
     escalations: row.escalations,
     escalationRate: row.requests === 0 ? 0 : row.escalations / row.requests,
+    fallbacks: row.fallbacks,
+    fallbackRate: row.requests === 0 ? 0 : row.fallbacks / row.requests,
     inputTokens: row.inputTokens,
     outputTokens: row.outputTokens,
     cachedInputTokens: row.cachedInputTokens,

@@ -53,8 +53,9 @@ export interface RequestCost {
  * attempt record present twice in the list (the same object, e.g. merged from an error's
  * `attempts`) is charged once.
  *
- * The reference cost counts only the answering attempt (code `ok`): the reference model would
- * have answered the request once, so the retry and hedging overhead shows up in the savings.
+ * The reference cost counts only the answer the client got (the last `ok` attempt that was not a
+ * cascade check): the reference model would have answered the request once, so retries, hedges,
+ * cascade tiers and checks show up as overhead in the savings.
  */
 export function costRequest(input: CostRequestInput): RequestCost {
   const seen = new Set<AttemptRecord>();
@@ -62,6 +63,7 @@ export function costRequest(input: CostRequestInput): RequestCost {
   let total = 0;
   let uncostedAttempts = 0;
   let referenceCostUsd: number | undefined;
+  const answer = input.attempts.findLast((attempt) => attempt.code === 'ok' && attempt.purpose !== 'check');
   input.attempts.forEach((attempt, index) => {
     if (seen.has(attempt)) return;
     seen.add(attempt);
@@ -85,7 +87,7 @@ export function costRequest(input: CostRequestInput): RequestCost {
       entry.costUsd = undefined;
       uncostedAttempts += 1;
     }
-    if (attempt.code === 'ok' && input.referencePricing && referenceCostUsd === undefined) {
+    if (attempt === answer && input.referencePricing) {
       referenceCostUsd = referenceCost(attempt.usage, input.referencePricing).totalUsd;
     }
   });

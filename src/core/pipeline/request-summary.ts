@@ -17,6 +17,8 @@ export interface RequestSummary {
   /** The logical model the route started with. */
   routeModel?: string;
   routeReason?: string;
+  /** Which router decided and, for cascades, how the tiers went. */
+  routing?: RoutingOutcome;
   deployment?: string;
   upstreamModel?: string;
   status: number;
@@ -33,6 +35,26 @@ export interface RequestSummary {
   requestPayload?: CapturedRequest;
   /** The answer (its content parts; for streams, what was streamed), under the same condition. */
   responsePayload?: CapturedResponse;
+}
+
+export interface RoutingOutcome {
+  /** `rules`, `learned`, `cascade` or `default` (the workload's or model's own route). */
+  router: string;
+  /** The learned router's score (higher = needs the strong model), when it was computed. */
+  score?: number;
+  /** A cascade's tiers (logical models, cheapest first) and the index of the one that answered. */
+  tiers?: readonly string[];
+  tier?: number;
+  /** Each cascade tier's outcome, in order. */
+  steps?: readonly CascadeStepSummary[];
+}
+
+export interface CascadeStepSummary {
+  model: string;
+  outcome: 'accepted' | 'escalated' | 'failed';
+  /** The check that failed (or `unavailable`), and why. */
+  check?: string;
+  reason?: string;
 }
 
 export interface CapturedRequest {

@@ -16,6 +16,11 @@ export interface RequestLogRecord {
   /** The logical model the route started with, and why it went where it went. */
   routeModel?: string;
   routeReason?: string;
+  /** Which router decided (`rules`, `learned`, `cascade`, `default`) and the learned router's score. */
+  router?: string;
+  routeScore?: number;
+  /** For cascades: the tiers, the index that answered (0 = not escalated) and each tier's outcome. */
+  cascade?: { tiers: string[]; tier?: number; steps: CascadeStepLogRecord[] };
   /** The deployment that answered, and the exact model version the provider reported. */
   deployment?: string;
   upstreamModel?: string;
@@ -38,6 +43,13 @@ export interface RequestLogRecord {
   payload?: { request?: unknown; response?: unknown };
 }
 
+export interface CascadeStepLogRecord {
+  model: string;
+  outcome: 'accepted' | 'escalated' | 'failed';
+  check?: string;
+  reason?: string;
+}
+
 export interface AttemptLogRecord {
   deployment: string;
   provider: string;
@@ -49,9 +61,23 @@ export interface AttemptLogRecord {
   timeToFirstTokenMs?: number;
   retry?: number;
   hedge?: boolean;
+  /** Cascade tier this attempt served, and `check` for agreement samples and judge calls. */
+  tier?: number;
+  purpose?: 'check';
   inputTokens?: number;
   outputTokens?: number;
   cachedInputTokens?: number;
   cacheWriteInputTokens?: number;
   costUsd?: number;
+}
+
+/** Answered by a cascade tier above the cheapest: the cheap answer failed a check (or its tier failed). */
+export function isEscalated(record: RequestLogRecord): boolean {
+  return record.status < 400 && (record.cascade?.tier ?? 0) > 0;
+}
+
+/** Answered by a deployment other than the first attempted: a retry elsewhere, a winning hedge or a fallback model. */
+export function isFallback(record: RequestLogRecord): boolean {
+  const first = record.attempts.find((attempt) => attempt.purpose === undefined && (attempt.tier ?? 0) === (record.cascade?.tier ?? 0));
+  return record.status < 400 && record.deployment !== undefined && first !== undefined && first.deployment !== record.deployment;
 }

@@ -74,6 +74,8 @@ export function toRequestLogRecord(
     if (attempt.upstreamStatus !== undefined) logged.upstreamStatus = attempt.upstreamStatus;
     if (attempt.retry !== undefined) logged.retry = attempt.retry;
     if (attempt.hedge) logged.hedge = true;
+    if (attempt.tier !== undefined) logged.tier = attempt.tier;
+    if (attempt.purpose !== undefined) logged.purpose = attempt.purpose;
     const attemptUsage = attempt.usage;
     if (attemptUsage) {
       if (attemptUsage.inputTokens !== undefined) logged.inputTokens = attemptUsage.inputTokens;
@@ -100,6 +102,15 @@ export function toRequestLogRecord(
   if (summary.workload !== undefined) record.workload = summary.workload;
   if (summary.routeModel !== undefined) record.routeModel = summary.routeModel;
   if (summary.routeReason !== undefined) record.routeReason = summary.routeReason;
+  const routing = summary.routing;
+  if (routing) {
+    record.router = routing.router;
+    if (routing.score !== undefined) record.routeScore = routing.score;
+    if (routing.tiers) {
+      record.cascade = { tiers: [...routing.tiers], steps: (routing.steps ?? []).map((step) => ({ ...step })) };
+      if (routing.tier !== undefined) record.cascade.tier = routing.tier;
+    }
+  }
   if (summary.deployment !== undefined) record.deployment = summary.deployment;
   if (summary.upstreamModel !== undefined) record.upstreamModel = summary.upstreamModel;
   if (summary.errorCode !== undefined) record.errorCode = summary.errorCode;

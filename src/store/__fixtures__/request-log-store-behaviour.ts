@@ -39,6 +39,16 @@ const fullRecord: RequestLogRecord = {
   requestedModel: 'support',
   routeModel: 'claude-sonnet',
   routeReason: 'fallback after openai-east: provider_rate_limited',
+  router: 'learned',
+  routeScore: 0.4375,
+  cascade: {
+    tiers: ['llama-8b', 'claude-sonnet'],
+    tier: 1,
+    steps: [
+      { model: 'llama-8b', outcome: 'escalated', check: 'judge', reason: 'judge score 4 < 7' },
+      { model: 'claude-sonnet', outcome: 'accepted' },
+    ],
+  },
   deployment: 'anthropic-main',
   upstreamModel: 'claude-sonnet-4-20250514',
   status: 200,
@@ -51,7 +61,9 @@ const fullRecord: RequestLogRecord = {
   costUsd: 0.0123,
   referenceCostUsd: 0.05,
   attempts: [
-    { deployment: 'openai-east', provider: 'openai', code: 'provider_rate_limited', message: 'Rate limit reached', upstreamStatus: 429, latencyMs: 35, retry: 0, hedge: false },
+    { deployment: 'vllm-llama', provider: 'vllm', code: 'ok', latencyMs: 120, tier: 0, inputTokens: 1200, outputTokens: 80, costUsd: 0.0001 },
+    { deployment: 'openai-judge', provider: 'openai', code: 'ok', latencyMs: 300, tier: 0, purpose: 'check', inputTokens: 1400, outputTokens: 2, costUsd: 0.0002 },
+    { deployment: 'openai-east', provider: 'openai', code: 'provider_rate_limited', message: 'Rate limit reached', upstreamStatus: 429, latencyMs: 35, retry: 0, hedge: false, tier: 1 },
     {
       deployment: 'anthropic-main',
       provider: 'anthropic',
@@ -60,6 +72,7 @@ const fullRecord: RequestLogRecord = {
       timeToFirstTokenMs: 240.25,
       retry: 0,
       hedge: true,
+      tier: 1,
       inputTokens: 1200,
       outputTokens: 300,
       cachedInputTokens: 1000,
@@ -102,7 +115,7 @@ export function describeRequestLogStore(name: string, createLocation: () => Prom
       it('records each migration once and is idempotent', async () => {
         await store.migrate();
         await open().migrate();
-        expect(await migrationNames(store)).toEqual(['0001-request-log', '0002-usage-queries']);
+        expect(await migrationNames(store)).toEqual(['0001-request-log', '0002-usage-queries', '0003-routing']);
         await store.insertBatch([makeRecord('after-remigrate')]);
         expect(await store.getRequest('after-remigrate')).toBeDefined();
       });
@@ -112,7 +125,7 @@ export function describeRequestLogStore(name: string, createLocation: () => Prom
         const first = open();
         const second = open();
         await Promise.all([first.migrate(), second.migrate(), first.migrate()]);
-        expect(await migrationNames(second)).toEqual(['0001-request-log', '0002-usage-queries']);
+        expect(await migrationNames(second)).toEqual(['0001-request-log', '0002-usage-queries', '0003-routing']);
         await first.insertBatch([makeRecord('concurrent')]);
         expect((await second.getRequest('concurrent'))?.id).toBe('concurrent');
       });
@@ -135,7 +148,7 @@ export function describeRequestLogStore(name: string, createLocation: () => Prom
         const page = await store.listRequests({ limit: 100 });
         expect(page.items.map((item) => item.id).sort()).toEqual(['req-2', 'req-3', 'req-full']);
         const attempts = await sql<{ count: number }>`select count(*) as count from request_attempts`.execute(store.database);
-        expect(Number(attempts.rows[0]?.count)).toBe(4);
+        expect(Number(attempts.rows[0]?.count)).toBe(6);
       });
 
       it('stores values that would otherwise fail the batch', async () => {
@@ -264,7 +277,7 @@ export function describeRequestLogStore(name: string, createLocation: () => Prom
         expect(await store.aggregate({ since: 0, until: 1, groupBy: 'hour' })).toEqual([]);
       });
 
-      it('groups by several keys, filters, and counts escalations and p99', async () => {
+      it('groups by several keys, filters, and counts fallbacks, cascade escalations and p99', async () => {
         await store.insertBatch([
           makeRecord('e1', {
             time: BASE + 20,
@@ -279,22 +292,33 @@ export function describeRequestLogStore(name: string, createLocation: () => Prom
         ]);
         const rows = await store.aggregate({ ...range, groupBy: ['workload', 'deployment'] });
         // makeRecord's one attempt is on openai-east, so a record answered by another deployment
-        // counts as escalated; s4 failed (500), so it was answered by no one.
-        expect(rows.map((row) => [row.keys, row.key, row.requests, row.escalations])).toEqual([
-          [{ workload: 'support', deployment: 'frontier' }, 'support / frontier', 3, 2],
-          [{ workload: 'support', deployment: 'cheap' }, 'support / cheap', 2, 2],
-          [{ workload: 'batch', deployment: 'cheap' }, 'batch / cheap', 1, 1],
+        // counts as a fallback; s4 failed (500), so it was answered by no one. None was escalated
+        // by a cascade.
+        expect(rows.map((row) => [row.keys, row.key, row.requests, row.fallbacks, row.escalations])).toEqual([
+          [{ workload: 'support', deployment: 'frontier' }, 'support / frontier', 3, 2, 0],
+          [{ workload: 'support', deployment: 'cheap' }, 'support / cheap', 2, 2, 0],
+          [{ workload: 'batch', deployment: 'cheap' }, 'batch / cheap', 1, 1, 0],
         ]);
         const frontier = rows.find((row) => row.keys.deployment === 'frontier')!;
         // Durations 300, 400, 500.
         expect(frontier.p50LatencyMs).toBeCloseTo(400, 6);
         expect(frontier.p99LatencyMs).toBeCloseTo(498, 6);
         const filtered = await store.aggregate({ ...range, groupBy: 'hour', workload: 'support', deployment: 'frontier' });
-        expect(filtered.map((row) => [row.keys.hour, row.requests, row.escalations])).toEqual([
+        expect(filtered.map((row) => [row.keys.hour, row.requests, row.fallbacks])).toEqual([
           ['2025-01-15T10:00:00.000Z', 1, 1],
           ['2025-01-15T11:00:00.000Z', 2, 1],
         ]);
         expect((await store.aggregate({ ...range, groupBy: 'workload', model: 'llama' })).map((row) => row.key)).toEqual(['batch']);
+      });
+
+      it('counts a cascade answered above its cheapest tier as escalated, and the fallback within that tier apart', async () => {
+        await store.insertBatch([
+          { ...fullRecord, id: 'qa-escalated', workload: 'qa' },
+          makeRecord('qa-cheap-accepted', { workload: 'qa', cascade: { tiers: ['a', 'b'], tier: 0, steps: [] } }),
+        ]);
+        const [row] = await store.aggregate({ since: BASE - HOUR, until: BASE + HOUR, groupBy: 'workload', workload: 'qa' });
+        // req-full: tier 1 answered (escalated), and within tier 1 the first deployment was rate limited (fallback).
+        expect(row).toMatchObject({ key: 'qa', requests: 2, escalations: 1, fallbacks: 1 });
       });
     });
   });

@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { requestLogMigration } from './0001-request-log.js';
 import { usageQueriesMigration } from './0002-usage-queries.js';
+import { routingMigration } from './0003-routing.js';
 
 /**
  * Every migration, by name. Kysely applies them in name order and records each in
@@ -10,6 +11,7 @@ import { usageQueriesMigration } from './0002-usage-queries.js';
 export const requestLogMigrations: Readonly<Record<string, Migration>> = {
   '0001-request-log': requestLogMigration,
   '0002-usage-queries': usageQueriesMigration,
+  '0003-routing': routingMigration,
 };
 
 /** Migrations are defined in code (not read from a folder) so they ship inside the bundle. */

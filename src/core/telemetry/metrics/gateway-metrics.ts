@@ -63,6 +63,8 @@ export class GatewayMetrics {
   private readonly referenceCost: Counter<'workload'>;
   private readonly attempts: Counter<'deployment' | 'code'>;
   private readonly fallbacks: Counter<'workload'>;
+  private readonly routingDecisions: Counter<'workload' | 'router'>;
+  private readonly escalations: Counter<'workload' | 'check'>;
   private readonly hedges: Counter<'workload' | 'outcome'>;
   private readonly retries: Counter<'workload'>;
 
@@ -119,6 +121,18 @@ export class GatewayMetrics {
       name: 'switchyard_fallbacks_total',
       help: 'Requests answered by a deployment other than the first one tried (not counting a winning hedge).',
       labelNames: ['workload'],
+      registers,
+    });
+    this.routingDecisions = new Counter({
+      name: 'switchyard_routing_decisions_total',
+      help: 'Chat requests by the router that decided their route: rules, learned, cascade or default.',
+      labelNames: ['workload', 'router'],
+      registers,
+    });
+    this.escalations = new Counter({
+      name: 'switchyard_escalations_total',
+      help: 'Cascade escalations to a stronger tier, by the check that failed (or `tier_failed` when the tier could not answer).',
+      labelNames: ['workload', 'check'],
       registers,
     });
     this.hedges = new Counter({
@@ -277,8 +291,17 @@ export class GatewayMetrics {
     if (retries > 0) this.retries.inc({ workload }, retries);
     if (hedgesWon > 0) this.hedges.inc({ workload, outcome: 'won' }, hedgesWon);
     if (hedgesLost > 0) this.hedges.inc({ workload, outcome: 'lost' }, hedgesLost);
-    // A deployment skipped for an open breaker counts as tried: its traffic went elsewhere.
-    const first = summary.attempts[0];
+    const routing = summary.routing;
+    if (routing) {
+      this.routingDecisions.inc({ workload, router: routing.router });
+      for (const step of routing.steps ?? []) {
+        if (step.outcome !== 'accepted') this.escalations.inc({ workload, check: step.outcome === 'failed' ? 'tier_failed' : codeLabel(step.check ?? 'unknown') });
+      }
+    }
+    // A deployment skipped for an open breaker counts as tried: its traffic went elsewhere. In a
+    // cascade, only the answering tier's own attempts count (escalation is not a fallback).
+    const answeringTier = routing?.tier;
+    const first = answeringTier === undefined ? summary.attempts[0] : summary.attempts.find((attempt) => attempt.purpose === undefined && attempt.tier === answeringTier);
     if (summary.deployment !== undefined && first !== undefined && first.deployment !== summary.deployment && !answeredByHedge) {
       this.fallbacks.inc({ workload });
     }

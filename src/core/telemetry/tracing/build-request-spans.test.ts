@@ -70,7 +70,7 @@ describe('buildRequestSpans', () => {
         'switchyard.cost_usd': 0.0123,
         'switchyard.reference_cost_usd': 0.05,
         'switchyard.time_to_first_token_ms': 240,
-        'switchyard.escalated': false,
+        'switchyard.fallback': false,
       },
     });
     expect(trace.attempts).toEqual([
@@ -99,7 +99,7 @@ describe('buildRequestSpans', () => {
     ]);
   });
 
-  it('lays retries and fallbacks back to back, marks failed attempts as errors and the request as escalated', () => {
+  it('lays retries and fallbacks back to back, marks failed attempts as errors and the request as a fallback', () => {
     const trace = buildRequestSpans(
       record({
         durationMs: 2000,
@@ -113,7 +113,7 @@ describe('buildRequestSpans', () => {
       }),
       lookups,
     );
-    expect(trace.request.attributes['switchyard.escalated']).toBe(true);
+    expect(trace.request.attributes['switchyard.fallback']).toBe(true);
     expect(trace.request.attributes['gen_ai.provider.name']).toBe('anthropic');
     expect(trace.request.error).toBeUndefined();
     expect(trace.attempts.map((span) => [span.name, span.startMs - START, span.endMs - START, span.attributes['switchyard.attempt.retry'], span.error?.type])).toEqual([
@@ -165,7 +165,7 @@ describe('buildRequestSpans', () => {
     expect(trace.request.error).toEqual({ type: 'all_targets_failed', message: 'HTTP 502 all_targets_failed' });
     expect(trace.request.attributes).toMatchObject({ 'error.type': 'all_targets_failed', 'http.response.status_code': 502, 'gen_ai.operation.name': 'embeddings' });
     expect(trace.request.attributes['gen_ai.provider.name']).toBeUndefined();
-    expect(trace.request.attributes['switchyard.escalated']).toBeUndefined();
+    expect(trace.request.attributes['switchyard.fallback']).toBeUndefined();
     // No upstream model known for the deployment: the deployment id stands in for it.
     expect(trace.attempts[1]).toMatchObject({ name: 'embeddings google/embed', startMs: START + 250, endMs: START + 300 });
     expect(trace.attempts[1]!.attributes['gen_ai.provider.name']).toBe('gcp.gemini');

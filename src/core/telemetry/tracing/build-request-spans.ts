@@ -1,4 +1,4 @@
-import type { AttemptLogRecord, RequestLogRecord } from '../request-log-record.js';
+import { isFallback, type AttemptLogRecord, type RequestLogRecord } from '../request-log-record.js';
 import {
   GEN_AI_OPERATION_NAME,
   GEN_AI_PROVIDER_NAME,
@@ -95,8 +95,11 @@ export function buildRequestSpans(record: RequestLogRecord, options: BuildReques
     attributes[GEN_AI_RESPONSE_FINISH_REASONS] = [...options.finishReasons];
   }
   if (record.deployment !== undefined && record.attempts[0] !== undefined) {
-    attributes['switchyard.escalated'] = record.attempts[0].deployment !== record.deployment;
+    attributes['switchyard.fallback'] = isFallback(record);
   }
+  if (record.router !== undefined) attributes['switchyard.router'] = record.router;
+  if (record.routeScore !== undefined) attributes['switchyard.route_score'] = record.routeScore;
+  if (record.cascade) attributes['switchyard.escalated'] = (record.cascade.tier ?? 0) > 0;
   const failed = record.status >= 400;
   const request: PlannedSpan = {
     name: `${operation} ${record.requestedModel}`,

@@ -71,7 +71,7 @@ describe('startRequestTracing', () => {
       'switchyard.deployment': 'claude/sonnet',
       'switchyard.cost_usd': 0.002,
       'switchyard.cache_hit': false,
-      'switchyard.escalated': true,
+      'switchyard.fallback': true,
     });
     expect(root.status.code).toBe(SpanStatusCode.UNSET);
     for (const child of [failed!, answered!]) {

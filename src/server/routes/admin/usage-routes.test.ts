@@ -30,7 +30,7 @@ function record(id: string, overrides: Partial<RequestLogRecord>): RequestLogRec
 }
 
 const seeded: RequestLogRecord[] = [
-  // support × small: four answered by their first deployment, one escalated to a fallback model.
+  // support × small: four answered by their first deployment, one by a fallback model.
   ...[100, 200, 300, 400].map((durationMs, index) =>
     record(`s${index}`, { workload: 'support', routeModel: 'small', durationMs, inputTokens: 100, outputTokens: 10, costUsd: 0.001, referenceCostUsd: 0.004 }),
   ),
@@ -51,7 +51,7 @@ const seeded: RequestLogRecord[] = [
   // support × big, two days ago: one error.
   record('b1', { time: now - 2 * DAY, workload: 'support', routeModel: 'big', deployment: 'frontier', attempts: [{ deployment: 'frontier', provider: 'openai', code: 'ok', latencyMs: 10 }] }),
   record('b2', { time: now - 2 * DAY, workload: 'support', routeModel: 'big', status: 502, errorCode: 'all_targets_failed', deployment: undefined }),
-  // batch × small, with a retry on the same deployment: not an escalation.
+  // batch × small, with a retry on the same deployment: not a fallback.
   record('x1', {
     workload: 'batch',
     routeModel: 'small',
@@ -96,15 +96,15 @@ describe('GET /admin/usage', () => {
       ['batch', 'small', 1],
     ]);
     const [supportSmall, supportBig, batch] = body.rows;
-    expect(supportSmall).toMatchObject({ errors: 0, errorRate: 0, escalations: 1, escalationRate: 0.2, inputTokens: 500, outputTokens: 50 });
+    expect(supportSmall).toMatchObject({ errors: 0, errorRate: 0, fallbacks: 1, fallbackRate: 0.2, escalations: 0, inputTokens: 500, outputTokens: 50 });
     expect(supportSmall!.costUsd).toBeCloseTo(0.014, 10);
     expect(supportSmall!.savingsUsd).toBeCloseTo(0.02 - 0.014, 10);
     // Durations 100, 200, 300, 400, 1000 (linear interpolation, as percentile_cont).
     expect(supportSmall!.p50LatencyMs).toBeCloseTo(300, 6);
     expect(supportSmall!.p95LatencyMs).toBeCloseTo(880, 6);
     expect(supportSmall!.p99LatencyMs).toBeCloseTo(976, 6);
-    expect(supportBig).toMatchObject({ errors: 1, errorRate: 0.5, escalations: 0 });
-    expect(batch).toMatchObject({ escalations: 0, escalationRate: 0 });
+    expect(supportBig).toMatchObject({ errors: 1, errorRate: 0.5, fallbacks: 0 });
+    expect(batch).toMatchObject({ fallbacks: 0, fallbackRate: 0 });
   });
 
   it('takes relative and absolute times, and filters', async () => {
