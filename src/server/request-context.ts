@@ -49,3 +49,14 @@ function deadlineSignal(deadlineMs: number): AbortSignal {
   setTimeout(() => controller.abort(deadlineError(deadlineMs)), deadlineMs).unref?.();
   return controller.signal;
 }
+
+/** Every request header, lower-cased (on node, the IncomingMessage's own object; no copy). */
+export function requestHeaders(context: Context<GatewayEnv>): Readonly<Record<string, string | undefined>> {
+  const incoming = context.env?.incoming;
+  if (incoming) {
+    const headers: Record<string, string | undefined> = {};
+    for (const [name, value] of Object.entries(incoming.headers)) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+    return headers;
+  }
+  return context.req.header();
+}

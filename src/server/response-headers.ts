@@ -17,6 +17,8 @@ export function routingHeaders(
     'x-switchyard-attempts': String(execution.attempts.filter((attempt) => attempt.code !== 'circuit_open').length),
   };
   if (plan.workload) headers['x-switchyard-workload'] = plan.workload;
+  if (plan.router !== undefined) headers['x-switchyard-router'] = plan.router;
+  if (plan.score !== undefined) headers['x-switchyard-route-score'] = plan.score.toFixed(4);
   if (execution.cache) headers['x-switchyard-cache'] = execution.cache;
   // Simulated answers must never pass for real ones.
   if (execution.target.deployment.providerConfig.type === 'simulated') headers['x-switchyard-simulated'] = 'true';

@@ -4,6 +4,7 @@ import { simulatedProviderOptionsSchema } from '../../providers/simulated/simula
 import { deploymentCostFields } from '../cost/self-hosted.js';
 import { workloadCostFields } from '../cost/reference-cost.js';
 import { cacheStoreConfigField, workloadCacheFields } from '../cache/cache-config.js';
+import { workloadRoutingSchema } from '../routing/routing-config.js';
 import { virtualKeysSchema } from '../keys/virtual-key-config.js';
 import { storageConfigSchema } from '../../store/storage-config.js';
 import { limitsSchema, limitsStoreSchema } from '../limits/limit-config.js';
@@ -147,6 +148,8 @@ export const workloadSchema = z
     ...workloadCostFields,
     /** `cache`: exact-match response cache; `prompt_cache`: provider (Anthropic) prompt-cache breakpoints. */
     ...workloadCacheFields,
+    /** Static rules, a learned router and a cascade that choose the model per request (see routing-config.ts). */
+    routing: workloadRoutingSchema.optional(),
   })
   .strict();
 

@@ -10,6 +10,8 @@ import { formatPath } from './format-config-path.js';
 import { costConfigWarnings } from '../cost/resolve-pricing.js';
 import type { StorageConfig } from '../../store/storage-config.js';
 import { toFallbackRule, type FallbackRule } from '../routing/fallback-condition.js';
+import type { ResolvedWorkloadRouting } from '../routing/routing-config.js';
+import { resolveWorkloadRouting } from '../routing/resolve-workload-routing.js';
 import type { VirtualKeyConfig } from '../keys/virtual-key-config.js';
 import type { LimitsConfig, LimitsStoreConfig } from '../limits/limit-config.js';
 import type { CacheStoreConfig, PromptCacheConfig, WorkloadCacheConfig } from '../cache/cache-config.js';
@@ -49,6 +51,8 @@ export interface ResolvedWorkload {
   cache?: WorkloadCacheConfig;
   /** Provider prompt-cache breakpoints (Anthropic), when the workload opts in. */
   promptCache?: PromptCacheConfig;
+  /** Rules, learned router and cascade, when the workload routes per request. */
+  routing?: ResolvedWorkloadRouting;
 }
 
 /** A validated, cross-checked, frozen configuration. Holds secrets: never print it; use `describeConfig`. */
@@ -168,6 +172,9 @@ export function resolveConfig(
       cache: workload.cache,
       promptCache: workload.prompt_cache,
     };
+    if (workload.routing) {
+      workloads[name].routing = resolveWorkloadRouting(workload.routing, parsed.models, ['workloads', name, 'routing'], file, issue);
+    }
     if (workload.reference_model !== undefined) checkRouteModel(workload.reference_model, ['workloads', name, 'reference_model'], 'chat');
   }
 

@@ -13,9 +13,12 @@ import { collectingEventReader, replayEventReader } from '../cache/cached-stream
 import { replayChatResult } from '../cache/replay-chat-result.js';
 import { RequestCache, type ResponseCacheHit } from '../cache/response-cache.js';
 import { estimateCallTokens, estimateEmbeddingTokens } from './estimate-tokens.js';
-import { executeEmbed, executeGenerate, executeStream, type Execution, type StreamExecution } from './execute.js';
+import { routeChat, type ChatRoute } from '../routing/route-chat.js';
+import { createRoutingContext, type RoutingHints } from '../routing/rules/routing-context.js';
+import { failedRouting, generateChatRoute, streamChatRoute, type RoutedExecution } from './execute-chat-route.js';
+import { executeEmbed, type Execution, type StreamExecution } from './execute.js';
 import type { StreamEventReader } from './observe-stream.js';
-import type { CapturedRequest, CapturedResponse, RequestObserver, RequestSummary } from './request-summary.js';
+import type { CapturedRequest, CapturedResponse, RequestObserver, RequestSummary, RoutingOutcome } from './request-summary.js';
 
 /** One request, already converted from its wire format. */
 export interface PipelineRequest<TCall = ChatCall> {
@@ -30,6 +33,8 @@ export interface PipelineRequest<TCall = ChatCall> {
   model: string;
   /** Value of the workload header, if any. */
   workload?: string;
+  /** The task tag and metadata the client sent, for routing rules; read only when a workload routes. */
+  hints?: () => RoutingHints;
   call: TCall;
 }
 
@@ -50,9 +55,11 @@ export class RequestPipeline {
 
   async generate(request: PipelineRequest): Promise<PipelineResult<ChatResult>> {
     let plan: RoutePlan | undefined;
+    let route: ChatRoute | undefined;
     let permit: LimitPermit | undefined;
     try {
-      plan = this.route(request, 'chat');
+      route = this.routeChat(request);
+      plan = route.plan;
       permit = await this.admit(request, plan, estimateCallTokens(request.call));
       const cache = RequestCache.forRequest(request.runtime, plan, request.call);
       const hit = cache ? await cache.lookup() : undefined;
@@ -67,14 +74,16 @@ export class RequestPipeline {
         });
         return { plan, execution: { result: hit.result, target: hit.target, attempts: [], cache: 'hit' } };
       }
-      const executed = await executeGenerate(request.runtime, plan, withPromptCacheForRoute(request.runtime, plan, request.call));
-      const execution = cache ? { ...executed, cache: cache.status } : executed;
+      const routed = await generateChatRoute(request.runtime, route, withPromptCacheForRoute(request.runtime, plan, request.call));
+      plan = routed.plan;
+      const execution = cache ? { ...routed.execution, cache: cache.status } : routed.execution;
       const result = execution.result;
       cache?.store(result, execution.target);
       void permit.release(totalTokens(result.usage));
       const requestPayload = capturedRequest(request);
       this.record(request, plan, false, {
         status: 200,
+        routing: routed.routing,
         deployment: execution.target.deployment.id,
         upstreamModel: result.response.modelId,
         attempts: execution.attempts,
@@ -84,16 +93,18 @@ export class RequestPipeline {
       return { plan, execution };
     } catch (error) {
       void permit?.release();
-      this.recordFailure(request, plan, false, error, capturedRequest(request));
+      this.recordFailure(request, plan, false, error, capturedRequest(request), failedRouting(route, error));
       throw error;
     }
   }
 
   async stream(request: PipelineRequest): Promise<PipelineResult<StreamExecution>> {
     let plan: RoutePlan | undefined;
+    let route: ChatRoute | undefined;
     let permit: LimitPermit | undefined;
     try {
-      plan = this.route(request, 'chat');
+      route = this.routeChat(request);
+      plan = route.plan;
       permit = await this.admit(request, plan, estimateCallTokens(request.call));
       const routed = plan;
       const held = permit;
@@ -116,18 +127,19 @@ export class RequestPipeline {
         return { plan, execution: { result: { events, response }, target: hit.target, attempts: [], cache: 'hit' } };
       }
       // The deployment is known only once the stream opens; the observer reads it from there.
-      let answered: Execution<StreamExecution> | undefined;
+      let answered: RoutedExecution<StreamExecution> | undefined;
       // Only with payload capture on are the streamed parts gathered (on their way to the client).
       const streamed = requestPayload ? new StreamedContent() : undefined;
-      const executed = await executeStream(request.runtime, plan, withPromptCacheForRoute(request.runtime, plan, request.call), {
+      const routedExecution = await streamChatRoute(request.runtime, route, withPromptCacheForRoute(request.runtime, plan, request.call), {
         startedAt: request.startedAt,
         onEnd: (outcome) => {
           void held.release(outcome.usage ? totalTokens(outcome.usage) : undefined);
-          this.record(request, routed, true, {
+          this.record(request, answered?.plan ?? routed, true, {
             status: 200,
-            deployment: answered?.target.deployment.id,
-            upstreamModel: answered?.result.response?.modelId,
-            attempts: answered?.attempts ?? [],
+            routing: answered?.routing,
+            deployment: answered?.execution.target.deployment.id,
+            upstreamModel: answered?.execution.result.response?.modelId,
+            attempts: answered?.execution.attempts ?? [],
             usage: outcome.usage,
             timeToFirstTokenMs: outcome.timeToFirstTokenMs,
             errorCode: outcome.error !== undefined ? errorCode(outcome.error) : outcome.cancelled ? 'client_disconnected' : undefined,
@@ -135,7 +147,9 @@ export class RequestPipeline {
           });
         },
       });
-      answered = executed;
+      answered = routedExecution;
+      plan = routedExecution.plan;
+      const executed = routedExecution.execution;
       const observed = streamed ? { ...executed, result: { ...executed.result, events: streamed.reader(executed.result.events) } } : executed;
       if (!cache) return { plan, execution: observed };
       // A streamed miss is stored once it has finished successfully, collected as it passes.
@@ -143,7 +157,7 @@ export class RequestPipeline {
       return { plan, execution: { ...observed, result: { ...observed.result, events }, cache: cache.status } };
     } catch (error) {
       void permit?.release();
-      this.recordFailure(request, plan, true, error, capturedRequest(request));
+      this.recordFailure(request, plan, true, error, capturedRequest(request), failedRouting(route, error));
       throw error;
     }
   }
@@ -175,6 +189,21 @@ export class RequestPipeline {
     return resolveRoute(request.runtime, { model: request.model, workload: request.workload, kind });
   }
 
+  /** The workload's routers (rules, learned, cascade) pick the plan, then context fit prunes it. */
+  private routeChat(request: PipelineRequest): ChatRoute {
+    const base = this.route(request, 'chat');
+    const { call } = request;
+    return routeChat(request.runtime, base, call, (routing) => {
+      const hints = request.hints?.();
+      return createRoutingContext(call, {
+        workload: base.workload ?? '',
+        ...(hints?.task === undefined ? {} : { task: hints.task }),
+        ...(hints?.metadata === undefined ? {} : { metadata: hints.metadata }),
+        tokenizerForModel: routing.tokenizerForModel,
+      });
+    });
+  }
+
   /** Checks the client may use this route, then takes its place under every applicable limit. */
   private admit(request: PipelineRequest<unknown>, plan: RoutePlan, estimatedTokens: number): Promise<LimitPermit> {
     const { client } = request;
@@ -196,10 +225,12 @@ export class RequestPipeline {
     stream: boolean,
     error: unknown,
     requestPayload?: CapturedRequest,
+    routing?: RoutingOutcome,
   ): void {
     const attempts = GatewayError.isInstance(error) && 'attempts' in error ? (error.attempts as RequestSummary['attempts']) : [];
     this.record(request, plan, stream, {
       status: GatewayError.isInstance(error) ? error.httpStatus : 500,
+      routing,
       errorCode: errorCode(error),
       attempts,
       ...(requestPayload && { requestPayload }),

@@ -1,6 +1,7 @@
 import { loadConfigFile } from '../config/load-config.js';
 import { createRateLimitStore } from '../limits/create-rate-limit-store.js';
 import { createCacheBackend } from '../cache/create-cache-backend.js';
+import { workloadRoutingsOf } from '../routing/workload-routing.js';
 import { buildGatewayRuntime, type GatewayRuntime } from './gateway-runtime.js';
 
 /**
@@ -19,6 +20,8 @@ export class RuntimeHolder {
     private readonly onCacheError?: (error: unknown) => void,
   ) {
     this.runtime = runtime;
+    // Routers (compiled rules, loaded router models, cascade checks) are built now, not on the first request.
+    workloadRoutingsOf(runtime.config);
   }
 
   /** Releases what the live runtime holds open (the Redis connections of the limit store and the cache). */
@@ -46,6 +49,7 @@ export class RuntimeHolder {
         : await createCacheBackend(config.cacheStore, this.onCacheError ? { onError: this.onCacheError } : {});
       let runtime: GatewayRuntime;
       try {
+        workloadRoutingsOf(config);
         runtime = buildGatewayRuntime(config, {
           generation: previous.generation + 1,
           limitStore,

@@ -1,7 +1,7 @@
 import { InvalidRequestError, NoSuchModelError } from '../../spec/errors.js';
 import { WORKLOAD_MODEL_PREFIX } from '../config/resolve-config.js';
 import type { DeploymentTarget, GatewayRuntime } from '../registry/gateway-runtime.js';
-import type { FallbackCondition, FallbackRule } from './fallback-condition.js';
+import { DEFAULT_FALLBACK_CONDITIONS, type FallbackCondition, type FallbackRule } from './fallback-condition.js';
 
 /** Header a client may use to select a workload while keeping any `model` value. */
 export const WORKLOAD_HEADER = 'x-switchyard-workload';
@@ -23,6 +23,10 @@ export interface RoutePlan {
   groups: RouteGroup[];
   /** Human-readable reason, returned in a response header and recorded with the request. */
   reason: string;
+  /** Which router chose the plan (`rules`, `learned`, `cascade`, `default`), for workloads that route. */
+  router?: string;
+  /** The learned router's score (higher = needs the strong model), when it decided. */
+  score?: number;
 }
 
 export interface RouteRequest {
@@ -64,6 +68,20 @@ export function resolveRoute(runtime: GatewayRuntime, request: RouteRequest): Ro
   }
   checkKind(runtime, model.name, request.kind);
   return { model: model.name, groups: groupsOf(runtime, model.name, model.fallbacks), reason: describe(`model ${model.name}`, model.fallbacks) };
+}
+
+/**
+ * The plan for a router's decision: its models in order, each later one a fallback on the usual
+ * failures. A single model brings its own configured fallbacks.
+ */
+export function planForModels(runtime: GatewayRuntime, models: readonly string[], workload: string | undefined): Omit<RoutePlan, 'reason'> {
+  const [primary, ...rest] = models;
+  if (primary === undefined) throw new Error('a route decision names no model');
+  const groups =
+    rest.length === 0
+      ? groupsOf(runtime, primary, runtime.config.models[primary]?.fallbacks ?? [])
+      : [{ model: primary, targets: targetsOf(runtime, primary) }, ...rest.map((model) => ({ model, on: DEFAULT_FALLBACK_CONDITIONS, targets: targetsOf(runtime, model) }))];
+  return { model: primary, ...(workload === undefined ? {} : { workload }), groups };
 }
 
 function groupsOf(runtime: GatewayRuntime, primary: string, fallbacks: readonly FallbackRule[]): RouteGroup[] {

@@ -7,7 +7,8 @@ import type { GatewayEnv, RouteDependencies } from '../../gateway-context.js';
 import { UNSUPPORTED_PARAMS_HEADER } from '../../gateway-context.js';
 import { authenticateClient } from '../../middleware/auth.js';
 import { readJsonBody } from '../../middleware/read-json-body.js';
-import { requestAbortSignal, requestHeader } from '../../request-context.js';
+import { requestAbortSignal, requestHeader, requestHeaders } from '../../request-context.js';
+import { routingHintsFrom } from '../../../core/routing/rules/routing-context.js';
 import { requestDeadlineMs } from '../../request-deadline.js';
 
 /**
@@ -24,7 +25,8 @@ export async function readChatRequest<Meta extends { model: string }>(
   const runtime = dependencies.holder.current;
   const server = runtime.config.server;
   const client = authenticateClient(context, runtime.keys);
-  const { call, meta } = convert(await readJsonBody(context, server.max_body_bytes));
+  const body = await readJsonBody(context, server.max_body_bytes);
+  const { call, meta } = convert(body);
   call.abortSignal = requestAbortSignal(context, requestDeadlineMs(context, server.request_timeout_ms));
   call.unsupportedSettings = unsupportedSettingsMode(context, server.unsupported_params);
   const request: PipelineRequest = {
@@ -35,6 +37,8 @@ export async function readChatRequest<Meta extends { model: string }>(
     endpoint,
     model: meta.model,
     workload: requestHeader(context, WORKLOAD_HEADER),
+    // Read only when the workload has routing rules to ask.
+    hints: () => routingHintsFrom(requestHeaders(context), isObject(body) ? body['metadata'] : undefined),
     call,
   };
   return { request, meta };
@@ -45,4 +49,8 @@ export function unsupportedSettingsMode(context: Context<GatewayEnv>, configured
   const header = requestHeader(context, UNSUPPORTED_PARAMS_HEADER);
   const mode = header === 'drop' || header === 'reject' ? header : configured;
   return mode === 'drop' ? 'warn' : 'error';
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

@@ -1,0 +1,67 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { averageGapRecovered } from './average-gap-recovered.js';
+import { createLearnedRouterModel, parseRouterArtifact } from './router-artifact.js';
+import { separableExamples, TRAINED_ON } from './test-fixtures.js';
+import { trainLearnedRouter, type TrainingExample } from './train-router.js';
+
+describe('trainLearnedRouter', () => {
+  const train = separableExamples(60);
+  const held = separableExamples(80).slice(60);
+
+  for (const variant of ['baseline', 'switchyard'] as const) {
+    it(`${variant}: learns a separable signal and generalises to unseen prompts`, () => {
+      const progress: number[] = [];
+      const artifact = trainLearnedRouter(train, {
+        variant,
+        strong: 'big',
+        weak: 'small',
+        trainedOn: { ...TRAINED_ON, examples: train.length },
+        onProgress: (done, total) => progress.push(done / total),
+      });
+      expect(parseRouterArtifact(JSON.parse(JSON.stringify(artifact)), 'memory')).toEqual(artifact);
+      const model = createLearnedRouterModel(artifact);
+      const scores = held.map((example) => model.score(example.input));
+      expect(scores.every((score) => score >= 0 && score <= 1)).toBe(true);
+      const hardScores = scores.filter((_score, index) => held[index]!.weakQuality === 0);
+      const easyScores = scores.filter((_score, index) => held[index]!.weakQuality === 1);
+      expect(Math.min(...hardScores)).toBeGreaterThan(Math.max(...easyScores));
+      expect(progress.at(-1)).toBe(1);
+    });
+  }
+
+  it('is deterministic for the same data and seed', () => {
+    const options = { variant: 'switchyard' as const, strong: 'big', weak: 'small', trainedOn: TRAINED_ON, seed: 7 };
+    const { createdAt: _first, ...first } = trainLearnedRouter(train, options);
+    const { createdAt: _second, ...second } = trainLearnedRouter(train, options);
+    expect(second).toEqual(first);
+  });
+
+  it('rejects qualities outside [0,1]', () => {
+    const bad = [...train.slice(0, 3), { ...train[3]!, strongQuality: 7 }];
+    expect(() => trainLearnedRouter(bad, { variant: 'baseline', strong: 'b', weak: 'w', trainedOn: TRAINED_ON })).toThrow(/strongQuality must be in \[0,1\], got 7/);
+  });
+});
+
+const gsm8k = '/work/shared/data/zeroeval/gsm8k.jsonl';
+
+describe.skipIf(!existsSync(gsm8k))('real data slice (GSM8K, GPT-4o vs Llama-3-8B)', () => {
+  interface Row { id: string; prompt: string; split: string; models: Record<string, { quality: number }> }
+  const rows = readFileSync(gsm8k, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Row);
+  const toExample = (row: Row): TrainingExample => ({
+    id: row.id,
+    input: { prompt: row.prompt },
+    weakQuality: row.models['Meta-Llama-3-8B-Instruct']!.quality,
+    strongQuality: row.models['gpt-4o-2024-05-13']!.quality,
+  });
+  const train = rows.filter((row) => row.split === 'train').slice(0, 200).map(toExample);
+  const test = rows.filter((row) => row.split === 'test').map(toExample);
+
+  it('trains on 200 rows and ranks the test split better than random', () => {
+    const artifact = trainLearnedRouter(train, { variant: 'baseline', strong: 'gpt-4o', weak: 'llama-3-8b', trainedOn: { ...TRAINED_ON, examples: 200 } });
+    const model = createLearnedRouterModel(artifact);
+    const scores = test.map((example) => model.score(example.input));
+    const apgr = averageGapRecovered(scores, test.map((example) => example.weakQuality), test.map((example) => example.strongQuality));
+    expect(apgr).toBeGreaterThan(0.55);
+  });
+});

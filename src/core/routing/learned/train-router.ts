@@ -1,0 +1,87 @@
+import type { DenseFeatureName } from './dense-features.js';
+import { buildFeatureMatrix } from './feature-matrix.js';
+import type { HashingOptions } from './hashed-ngrams.js';
+import { fitLogistic } from './logistic-regression.js';
+import { logisticMember } from './logistic-member.js';
+import type { RouterArtifact } from './router-artifact-schema.js';
+import { trainSwitchyardModel } from './switchyard-trainer.js';
+import type { TrainingExample, TrainRouterOptions } from './training-example.js';
+
+export type { TrainedOn } from './router-artifact-schema.js';
+export type { TrainingExample, TrainRouterOptions } from './training-example.js';
+
+/** The reference's features: word 1–2-grams and character 3–5-grams hashed into 2^18 buckets. */
+export const BASELINE_HASHING: HashingOptions = {
+  hashBits: 18,
+  wordNgramMax: 2,
+  charNgramMin: 3,
+  charNgramMax: 5,
+  sublinearCounts: false,
+};
+
+/** Baseline penalty: scikit-learn's default C = 1, i.e. ½‖w‖² added to the summed log-loss. */
+const BASELINE_L2 = 1;
+
+/** "The weak answer is not good enough": the strong model's answer is judged better. */
+export function baselineLabel(example: TrainingExample): number {
+  return example.strongQuality > example.weakQuality ? 1 : 0;
+}
+
+function trainBaselineModel(examples: readonly TrainingExample[], options: TrainRouterOptions): Pick<RouterArtifact, 'features' | 'model'> {
+  const total = examples.length + 1;
+  let done = 0;
+  const dense: DenseFeatureName[] = [];
+  const matrix = buildFeatureMatrix(
+    examples.map((example) => example.input),
+    { hashing: BASELINE_HASHING, dense, denseColumnScale: 1, onRow: () => options.onProgress?.((done += 1), total) },
+  );
+  const fit = fitLogistic({
+    rows: matrix.rows,
+    dimension: matrix.dimension,
+    targets: Float64Array.from(examples, baselineLabel),
+    sampleWeights: new Float64Array(examples.length).fill(1),
+    l2: BASELINE_L2,
+  });
+  options.onProgress?.(total, total);
+  return {
+    features: { hashing: { ...BASELINE_HASHING }, dense, denseMean: [], denseScale: [] },
+    model: { combine: 'single', members: [{ weight: 1, member: logisticMember(fit, matrix, 1) }] },
+  };
+}
+
+function validateExamples(examples: readonly TrainingExample[]): void {
+  if (examples.length < 2) throw new RangeError(`need at least 2 training examples, got ${examples.length}`);
+  for (const example of examples) {
+    for (const [field, value] of [['weakQuality', example.weakQuality], ['strongQuality', example.strongQuality]] as const) {
+      if (!(value >= 0 && value <= 1)) throw new RangeError(`example ${example.id}: ${field} must be in [0,1], got ${value}`);
+    }
+  }
+}
+
+/**
+ * Trains a router that scores prompts by how much they need the strong model. The threshold starts
+ * at 0.5 and is meant to be calibrated afterwards (`router train --target-quality`).
+ */
+export function trainLearnedRouter(examples: readonly TrainingExample[], options: TrainRouterOptions): RouterArtifact {
+  validateExamples(examples);
+  let trained: Pick<RouterArtifact, 'features' | 'model'>;
+  let trainedOn = options.trainedOn;
+  if (options.variant === 'baseline') trained = trainBaselineModel(examples, options);
+  else {
+    const { choice, ...rest } = trainSwitchyardModel(examples, options);
+    trained = rest;
+    // The cross-validated choice is recorded so a benchmark can show what was selected and why.
+    trainedOn = { ...trainedOn, extra: { ...trainedOn.extra, crossValidation: choice } };
+  }
+  return {
+    format: 'switchyard-router',
+    version: 1,
+    variant: options.variant,
+    createdAt: new Date().toISOString(),
+    strong: options.strong,
+    weak: options.weak,
+    trainedOn,
+    threshold: 0.5,
+    ...trained,
+  };
+}

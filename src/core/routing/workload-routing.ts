@@ -1,0 +1,63 @@
+import type { ResolvedConfig, ResolvedModel, ResolvedWorkload } from '../config/resolve-config.js';
+import { createTokenizerForModel } from './rules/routing-context.js';
+import type { TokenizerFamily } from './tokens/tokenizer-family.js';
+import { buildCascadeChecks } from './cascade/build-cascade-checks.js';
+import type { CascadeCheck } from './cascade/cascade-check.js';
+import { createLearnedRouter } from './learned/learned-router.js';
+import { createLearnedRouterModel } from './learned/router-artifact.js';
+import type { Router } from './router.js';
+import { createRulesRouter } from './rules/rules-router.js';
+
+/** A workload's routers, built once per config (rules compiled, artifact loaded, checks compiled). */
+export interface WorkloadRouting {
+  /** In the order they are asked: rules, then learned. */
+  routers: readonly Router[];
+  cascade?: { tiers: readonly string[]; checks: readonly CascadeCheck[] };
+  /** How each logical model counts input tokens (shared by every workload of the config). */
+  tokenizerForModel: (model: string) => TokenizerFamily;
+}
+
+const built = new WeakMap<ResolvedConfig, ReadonlyMap<string, WorkloadRouting>>();
+
+/**
+ * The routers of a config's workloads, built on first use and kept for the config's life (a reload
+ * brings a new config, so new routers). Kept beside the runtime rather than in it, so the runtime's
+ * module does not depend on every router. The gateway builds them when it starts and on reload, off any request.
+ */
+export function workloadRoutingsOf(config: ResolvedConfig): ReadonlyMap<string, WorkloadRouting> {
+  let routings = built.get(config);
+  if (!routings) {
+    routings = buildWorkloadRoutings(config.workloads, config.models);
+    built.set(config, routings);
+  }
+  return routings;
+}
+
+/** Builds the routers of every workload that has a `routing` block. */
+export function buildWorkloadRoutings(
+  workloads: Readonly<Record<string, ResolvedWorkload>>,
+  models: Readonly<Record<string, ResolvedModel>>,
+): Map<string, WorkloadRouting> {
+  const routings = new Map<string, WorkloadRouting>();
+  const tokenizerForModel = createTokenizerForModel(models);
+  for (const workload of Object.values(workloads)) {
+    const routing = workload.routing;
+    if (!routing) continue;
+    const cascade = routing.cascade ? { tiers: routing.cascade.tiers, checks: buildCascadeChecks(routing.cascade.checks) } : undefined;
+    const routers: Router[] = [];
+    if (routing.rules && routing.rules.length > 0) routers.push(createRulesRouter(routing.rules, { primaryModel: workload.model, ...(cascade ? { cascadeTiers: cascade.tiers } : {}) }));
+    if (routing.learned) {
+      const learned = routing.learned;
+      routers.push(
+        createLearnedRouter(createLearnedRouterModel(learned.loaded), {
+          weak: learned.weak,
+          strong: learned.strong,
+          ...(learned.threshold === undefined ? {} : { threshold: learned.threshold }),
+          ...(learned.cascade_between === undefined ? {} : { cascadeBetween: learned.cascade_between }),
+        }),
+      );
+    }
+    routings.set(workload.name, { routers, tokenizerForModel, ...(cascade ? { cascade } : {}) });
+  }
+  return routings;
+}
