@@ -215,6 +215,21 @@ async function backOff(context: PlanContext, breaker: CircuitBreaker, error: Gat
 
 function failWith(attempts: AttemptRecord[], lastError: GatewayError): never {
   const tried = attempts.filter((attempt) => attempt.code !== 'circuit_open');
-  if (tried.length <= 1) throw lastError;
+  if (tried.length <= 1) {
+    // The client gets the provider's own error; the log still gets the attempt behind it.
+    attemptsBehind.set(lastError, attempts);
+    throw lastError;
+  }
   throw new AllTargetsFailedError(attempts, lastError);
+}
+
+const attemptsBehind = new WeakMap<object, AttemptRecord[]>();
+
+/**
+ * The attempts behind a failed plan: those of an AllTargetsFailedError, or the one attempt behind a
+ * provider error the executor rethrew as it was (a single deployment tried). Empty for other errors.
+ */
+export function attemptsOfFailure(error: unknown): AttemptRecord[] {
+  if (error instanceof AllTargetsFailedError) return error.attempts;
+  return (typeof error === 'object' && error !== null && attemptsBehind.get(error)) || [];
 }

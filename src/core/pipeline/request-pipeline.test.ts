@@ -159,6 +159,15 @@ describe('RequestPipeline summaries', () => {
     expect(summaries[0]?.attempts.map((attempt) => attempt.deployment)).toEqual(['a/m1', 'b/m2']);
   });
 
+  it('records the one attempt behind a provider error passed to the client as it was', async () => {
+    const badRequest = new ProviderApiError('bad input', { provider: 'a', upstreamStatus: 400 });
+    const a = createFakeAdapter('a/m1', [{ kind: 'fail', error: badRequest }]);
+    const { pipeline, summaries, request } = setup({ 'a/m1': a });
+    await expect(pipeline.generate(request('chat'))).rejects.toBe(badRequest);
+    expect(summaries[0]).toMatchObject({ status: 400 });
+    expect(summaries[0]?.attempts.map((attempt) => [attempt.deployment, attempt.upstreamStatus])).toEqual([['a/m1', 400]]);
+  });
+
   it('records a stream once, when it ends, with its attempts and time to first token', async () => {
     const a = createFakeAdapter('a/m1', [{ kind: 'stream', events: textEvents('late'), failAfter: { index: 1, error: overloaded() } }]);
     const b = createFakeAdapter('b/m2', [{ kind: 'stream', events: textEvents('hi', '!'), eventDelayMs: 40 }]);

@@ -16,7 +16,7 @@ import { estimateCallTokens, estimateEmbeddingTokens } from './estimate-tokens.j
 import { routeChat, type ChatRoute } from '../routing/route-chat.js';
 import { createRoutingContext, type RoutingHints } from '../routing/rules/routing-context.js';
 import { failedRouting, generateChatRoute, streamChatRoute, type RoutedExecution } from './execute-chat-route.js';
-import { executeEmbed, type Execution, type StreamExecution } from './execute.js';
+import { attemptsOfFailure, executeEmbed, type Execution, type StreamExecution } from './execute.js';
 import type { StreamEventReader } from './observe-stream.js';
 import type { CapturedRequest, CapturedResponse, RequestObserver, RequestSummary, RoutingOutcome } from './request-summary.js';
 
@@ -227,7 +227,7 @@ export class RequestPipeline {
     requestPayload?: CapturedRequest,
     routing?: RoutingOutcome,
   ): void {
-    const attempts = GatewayError.isInstance(error) && 'attempts' in error ? (error.attempts as RequestSummary['attempts']) : [];
+    const attempts = attemptsOfFailure(error);
     this.record(request, plan, stream, {
       status: GatewayError.isInstance(error) ? error.httpStatus : 500,
       routing,

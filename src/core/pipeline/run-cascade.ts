@@ -14,7 +14,7 @@ import {
   type CascadeTierUsage,
 } from '../routing/cascade/cascade-record.js';
 import { resolveRoute, type RoutePlan } from '../routing/resolve-route.js';
-import { executeGenerate, executeStream, type Execution, type StreamExecution } from './execute.js';
+import { attemptsOfFailure, executeGenerate, executeStream, type Execution, type StreamExecution } from './execute.js';
 import type { StreamObserver } from './observe-stream.js';
 
 export interface CascadeOptions {
@@ -217,7 +217,8 @@ function escalatable(error: unknown, signal: AbortSignal | undefined): GatewayEr
  * identifies it.
  */
 function failureAttempts(error: GatewayError, plan: RoutePlan, latencyMs: number): AttemptRecord[] {
-  if (error instanceof AllTargetsFailedError) return error.attempts;
+  const recorded = attemptsOfFailure(error);
+  if (recorded.length > 0) return recorded;
   const provider = 'provider' in error && typeof error.provider === 'string' ? error.provider : undefined;
   const targets = plan.groups.flatMap((group) => group.targets);
   const candidates = provider === undefined ? targets : targets.filter((target) => target.deployment.provider === provider);

@@ -1,5 +1,6 @@
 import type { ResolvedConfig, ResolvedModel, ResolvedWorkload } from '../config/resolve-config.js';
 import { createTokenizerForModel } from './rules/routing-context.js';
+import { preloadTokenizersFor } from './tokens/deployment-tokenizer.js';
 import type { TokenizerFamily } from './tokens/tokenizer-family.js';
 import { buildCascadeChecks } from './cascade/build-cascade-checks.js';
 import type { CascadeCheck } from './cascade/cascade-check.js';
@@ -45,6 +46,7 @@ export function buildWorkloadRoutings(
     if (!routing) continue;
     const cascade = routing.cascade ? { tiers: routing.cascade.tiers, checks: buildCascadeChecks(routing.cascade.checks) } : undefined;
     const routers: Router[] = [];
+    if (routing.rules?.some((rule) => rule.when.input_tokens !== undefined)) preloadTokenizers(models);
     if (routing.rules && routing.rules.length > 0) routers.push(createRulesRouter(routing.rules, { primaryModel: workload.model, ...(cascade ? { cascadeTiers: cascade.tiers } : {}) }));
     if (routing.learned) {
       const learned = routing.learned;
@@ -60,4 +62,15 @@ export function buildWorkloadRoutings(
     routings.set(workload.name, { routers, tokenizerForModel, ...(cascade ? { cascade } : {}) });
   }
   return routings;
+}
+
+/**
+ * Rules on `input_tokens` count with real tokenizers (OpenAI's); their tables load in the
+ * background now, so requests count exactly from the first few on (until then the conservative
+ * estimate is used). Other workloads never pay the load: context fit tokenizes only near a window.
+ */
+function preloadTokenizers(models: Readonly<Record<string, ResolvedModel>>): void {
+  const deployments = Object.values(models).flatMap((model) => model.deployments);
+  // A table that cannot load leaves counts as estimates, which err high.
+  preloadTokenizersFor(deployments).catch(() => undefined);
 }
