@@ -31,5 +31,5 @@ export function routingHeaders(
 }
 
 function asciiHeader(value: string): string {
-  return value.replace(/[^\x20-\x7e]/g, '?').slice(0, 512);
+  return value.replaceAll('→', '->').replace(/[^\x20-\x7e]/g, '?').slice(0, 512);
 }
