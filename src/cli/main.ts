@@ -7,6 +7,7 @@ import { registerCostCommands } from './cost-command.js';
 import { registerModelsCommand } from './models-command.js';
 import { registerServeCommand } from './serve-command.js';
 import { registerUsageCommand } from './usage-command.js';
+import { registerRouterCommands } from './router-command.js';
 
 /** The `switchyard` command line. */
 export function createProgram(): Command {
@@ -19,6 +20,7 @@ export function createProgram(): Command {
   registerKeysCommands(program);
   registerCostCommands(program);
   registerUsageCommand(program);
+  registerRouterCommands(program);
   return program;
 }
 

@@ -1,0 +1,150 @@
+/**
+ * `npm run bench:routing`: trains the baseline and the Switchyard learned router on the train split
+ * of each model pair in ../shared/data, evaluates every router, cascade and combined policy on the
+ * test split, and writes docs/routing-benchmark.md with the cost–quality curves as SVG images in
+ * docs/routing-benchmark/.
+ *
+ * Options: --only <pair id> (gsm8k | math-l5 | alpacaeval | mtbench)  --data-dir <dir>  --folds <k> (5)  --seed <n> (1)
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createLearnedRouterModel } from '../src/core/routing/learned/router-artifact.js';
+import {
+  calibrateThreshold,
+  routerInputOf,
+  scorePrompts,
+  trainWithOutOfFoldScores,
+  withCalibration,
+  type LearnedVariant,
+} from '../src/evals/routing/learned-router-evaluation.js';
+import { loadPriceList, loadRoutingDataset } from '../src/evals/routing/routing-dataset.js';
+import type { PolicyReport } from '../src/evals/routing/routing-evaluation.js';
+import { pairTotals } from '../src/evals/routing/routing-metrics.js';
+import { defaultGoodEnoughRule } from '../src/evals/routing/routing-pair.js';
+import {
+  cascadeKindFor,
+  createEvaluationContext,
+  evaluateAgreementCascade,
+  evaluateCombinedPolicy,
+  evaluateJudgeCascade,
+  evaluateLearnedRouter,
+  evaluateSimpleRouter,
+  type RoutingEvaluationContext,
+} from '../src/evals/routing/routing-policies.js';
+import { costQualityChart, renderCostQualitySvg } from '../src/evals/routing/routing-report.js';
+import { SIMPLE_ROUTER_NAMES } from '../src/evals/routing/simple-routers.js';
+import { HYPOTHETICAL, writeRoutingBenchmarkMarkdown, type BenchmarkPairSpec, type PairResult } from '../src/evals/routing/routing-benchmark-markdown.js';
+
+const PAIRS: BenchmarkPairSpec[] = [
+  { id: 'gsm8k', title: 'GSM8K: GPT-4o vs Llama-3-8B', file: 'zeroeval/gsm8k.jsonl', strong: 'gpt-4o-2024-05-13', weak: 'Meta-Llama-3-8B-Instruct', referenceApgr: 0.66, costTarget: 0.35 },
+  { id: 'math-l5', title: 'MATH level 5: GPT-4o vs Llama-3-70B', file: 'zeroeval/math_l5.jsonl', strong: 'gpt-4o-2024-05-13', weak: 'Meta-Llama-3-70B-Instruct', referenceApgr: 0.58 },
+  { id: 'alpacaeval', title: 'AlpacaEval 2: GPT-4-Turbo vs Claude Instant 1.2', file: 'alpacaeval2/alpacaeval2.jsonl', strong: 'gpt4_1106_preview', weak: 'claude-instant-1.2', referenceApgr: 0.58 },
+  { id: 'mtbench', title: 'MT-Bench: GPT-4-Turbo vs Mixtral-8x7B', file: 'routellm_mtbench/mtbench.jsonl', strong: 'gpt-4-1106-preview', weak: 'Mixtral-8x7B-Instruct-v0.1', referenceApgr: 0.78, costTarget: 0.25 },
+];
+
+const TARGET_SHARE = 0.95;
+const CHEAP_JUDGE = 'gpt-4o-mini-2024-07-18';
+
+function option(argv: string[], name: string): string | undefined {
+  const index = argv.indexOf(name);
+  return index < 0 ? undefined : argv[index + 1];
+}
+
+async function runPair(spec: BenchmarkPairSpec, dataDir: string, folds: number, seed: number): Promise<PairResult> {
+  const file = join(dataDir, spec.file);
+  const [dataset, prices] = await Promise.all([loadRoutingDataset(file), loadPriceList(join(dataDir, 'prices.json'))]);
+  const pair = { strong: spec.strong, weak: spec.weak };
+  const rule = defaultGoodEnoughRule(dataset, pair);
+  const context = createEvaluationContext(dataset, prices, pair, rule, 'test', { kind: 'target-quality', share: TARGET_SHARE });
+  const reports: PolicyReport[] = SIMPLE_ROUTER_NAMES.map((name) => evaluateSimpleRouter(context, name));
+  const learned: Array<PairResult['learned'][number]> = [];
+  const scoresByVariant = new Map<LearnedVariant, { tune: number[]; evaluate: number[] }>();
+  for (const variant of ['baseline', 'switchyard'] as const) {
+    const started = performance.now();
+    let lastPercent = -1;
+    const trained = trainWithOutOfFoldScores(context.tune, {
+      variant,
+      pair,
+      trainedOn: { file: spec.file, sha256: dataset.sha256, split: 'train', examples: context.tune.length },
+      seed,
+      folds,
+      onProgress: (done, total) => {
+        const percent = Math.floor((done / total) * 10) * 10;
+        if (percent !== lastPercent) process.stderr.write(`  ${spec.id} ${variant}: ${(lastPercent = percent)}%\r`);
+      },
+    });
+    const trainSeconds = (performance.now() - started) / 1000;
+    const calibration = calibrateThreshold(context.tune, trained.outOfFoldScores, context.criterion);
+    const artifact = withCalibration(trained.artifact, calibration, context.criterion, folds);
+    const model = createLearnedRouterModel(artifact);
+    const evaluateScores = scorePrompts(model, context.evaluate);
+    scoresByVariant.set(variant, { tune: trained.outOfFoldScores, evaluate: evaluateScores });
+    learned.push({ variant, trainSeconds, scoreMicroseconds: timeScoring(model, context), artifactBytes: JSON.stringify(artifact).length });
+    reports.push(
+      evaluateLearnedRouter(
+        context,
+        `learned ${variant}`,
+        `${variant === 'baseline' ? 'logistic regression on hashed word 1–2 / char 3–5-grams (the reference)' : 'Switchyard learned router'}, threshold calibrated on ${folds}-fold held-out train scores`,
+        { tune: trained.outOfFoldScores, evaluate: evaluateScores },
+        artifact.threshold,
+        `calibrated on held-out train for ${TARGET_SHARE * 100}% of strong quality`,
+      ),
+    );
+  }
+  let cascade: ReturnType<typeof cascadeKindFor> | undefined;
+  try {
+    cascade = cascadeKindFor(context);
+  } catch {
+    cascade = undefined;
+  }
+  if (cascade === 'judge') reports.push(evaluateJudgeCascade(context));
+  if (cascade === 'agreement') reports.push(evaluateAgreementCascade(context));
+  if (cascade) {
+    for (const variant of ['switchyard', 'baseline'] as const) {
+      reports.push(evaluateCombinedPolicy(context, `combined ${variant} + ${cascade}`, scoresByVariant.get(variant)!, cascade));
+    }
+  }
+  if (cascade === 'judge') {
+    // Sensitivity, not counted for the targets: the same recorded verdicts, as if a cheap judge gave them.
+    const cheapJudge = { model: CHEAP_JUDGE, price: prices.get(CHEAP_JUDGE)! };
+    reports.push(evaluateJudgeCascade(context, cheapJudge, `${HYPOTHETICAL} cascade-judge at ${CHEAP_JUDGE} price`));
+    reports.push(evaluateCombinedPolicy(context, `${HYPOTHETICAL} combined switchyard + judge at ${CHEAP_JUDGE} price`, scoresByVariant.get('switchyard')!, 'judge', { judge: cheapJudge }));
+  }
+  const chart = costQualityChart(reports, context.evaluate, { title: `${spec.title} (test split)`, columns: 201 });
+  const image = `routing-benchmark/${spec.id}.svg`;
+  return { spec, dataset: { file: spec.file, sha256: dataset.sha256, train: context.tune.length, test: context.evaluate.length }, rule, totals: pairTotals(context.evaluate), reports, learned, image, svg: renderCostQualitySvg(chart), cascade };
+}
+
+/** Mean time to score one test prompt (features + model), after a warm-up pass. */
+function timeScoring(model: ReturnType<typeof createLearnedRouterModel>, context: RoutingEvaluationContext): number {
+  const inputs = context.evaluate.map((prompt) => routerInputOf(prompt));
+  for (const input of inputs) model.score(input);
+  const started = performance.now();
+  const rounds = 3;
+  for (let round = 0; round < rounds; round += 1) for (const input of inputs) model.score(input);
+  return ((performance.now() - started) * 1000) / (rounds * inputs.length);
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const only = option(argv, '--only');
+  const dataDir = option(argv, '--data-dir') ?? '/work/shared/data';
+  const folds = Number(option(argv, '--folds') ?? 5);
+  const seed = Number(option(argv, '--seed') ?? 1);
+  const selected = PAIRS.filter((pair) => only === undefined || pair.id === only);
+  if (selected.length === 0) throw new Error(`--only: unknown pair '${only}'; pairs: ${PAIRS.map((pair) => pair.id).join(', ')}`);
+  const results: PairResult[] = [];
+  for (const spec of selected) {
+    process.stderr.write(`${spec.title}\n`);
+    results.push(await runPair(spec, dataDir, folds, seed));
+  }
+  const docs = join(import.meta.dirname, '..', 'docs');
+  await mkdir(join(docs, 'routing-benchmark'), { recursive: true });
+  for (const result of results) await writeFile(join(docs, result.image), result.svg);
+  const markdown = writeRoutingBenchmarkMarkdown(results, { folds, seed, targetShare: TARGET_SHARE, partial: only !== undefined });
+  await writeFile(join(docs, 'routing-benchmark.md'), markdown);
+  process.stderr.write(`\nwrote docs/routing-benchmark.md and ${results.length} image(s)\n`);
+}
+
+await main();

@@ -1,0 +1,299 @@
+import { writeFile } from 'node:fs/promises';
+import cliProgress from 'cli-progress';
+import type { Command } from 'commander';
+import { renderAsciiChart } from '../core/cost/ascii-chart.js';
+import { createLearnedRouterModel, readRouterArtifact } from '../core/routing/learned/router-artifact.js';
+import { InvalidRequestError } from '../spec/errors.js';
+import {
+  calibrateThreshold,
+  routerInputOf,
+  trainWithOutOfFoldScores,
+  withCalibration,
+  type LearnedVariant,
+  type ProgressCallback,
+} from '../evals/routing/learned-router-evaluation.js';
+import { DEFAULT_PRICES_FILE, loadPriceList, loadRoutingDataset, rowsOfSplit, type SplitName } from '../evals/routing/routing-dataset.js';
+import type { OperatingCriterion } from '../evals/routing/routing-metrics.js';
+import { defaultGoodEnoughRule, goodEnoughRule, pairPrompts } from '../evals/routing/routing-pair.js';
+import { costQualityChart, renderCostQualitySvg, policyTableRows, POLICY_TABLE_HEADERS, reportToJson, settingRows } from '../evals/routing/routing-report.js';
+import { evaluateRouterSpecs } from '../evals/routing/router-specs.js';
+import { fail, printResult, table } from './cli-output.js';
+
+interface CommonOptions {
+  data?: string;
+  prices: string;
+  json?: boolean;
+}
+
+interface TrainOptions extends CommonOptions {
+  strong?: string;
+  weak?: string;
+  out?: string;
+  variant: string;
+  targetQuality?: string;
+  maxCost?: string;
+  folds: string;
+  seed: string;
+}
+
+interface ScoreOptions {
+  router?: string;
+  data?: string;
+  split: string;
+  out?: string;
+  json?: boolean;
+}
+
+interface EvalOptions extends CommonOptions {
+  strong?: string;
+  weak?: string;
+  router?: string;
+  split: string;
+  plot?: string;
+  targetQuality?: string;
+  maxCost?: string;
+  secondModel?: string;
+  goodEnoughMargin?: string;
+  folds: string;
+  seed: string;
+}
+
+/** `switchyard router train | score | eval`: the learned router, offline, on the shared data format. */
+export function registerRouterCommands(program: Command): void {
+  const router = program.command('router').description('train, score and evaluate routers offline on recorded model outputs');
+  router
+    .command('train')
+    .description('train a learned router on the train split and calibrate its threshold on held-out folds')
+    .option('--data <jsonl>', 'data file in the shared routing format')
+    .option('--strong <model>', 'the strong (expensive) model')
+    .option('--weak <model>', 'the weak (cheap) model')
+    .option('--out <router.json>', 'where to write the router artifact')
+    .option('--variant <name>', 'baseline | switchyard', 'switchyard')
+    .option('--target-quality <share>', 'keep quality ≥ share × strong quality (default 0.95)')
+    .option('--max-cost <share|$usd>', 'or: best quality within this share of all-strong cost (0.3) or US$ per prompt ($0.002)')
+    .option('--folds <k>', 'folds for the held-out scores used to calibrate', '5')
+    .option('--seed <n>', 'seed for the folds', '1')
+    .option('--prices <file>', 'prices file (US$ per 1M tokens)', DEFAULT_PRICES_FILE)
+    .option('--json', 'machine-readable output')
+    .action(async (options: TrainOptions) => {
+      const json = options.json === true;
+      try {
+        await runTrain(options, json);
+      } catch (error) {
+        fail(error, json);
+      }
+    });
+  router
+    .command('score')
+    .description('write {"id","score"} per prompt (higher = needs the strong model)')
+    .option('--router <router.json>', 'router artifact')
+    .option('--data <jsonl>', 'data file in the shared routing format')
+    .option('--split <name>', 'train | test | all', 'all')
+    .option('--out <scores.jsonl>', 'where to write the scores')
+    .option('--json', 'machine-readable output')
+    .action(async (options: ScoreOptions) => {
+      const json = options.json === true;
+      try {
+        await runScore(options, json);
+      } catch (error) {
+        fail(error, json);
+      }
+    });
+  router
+    .command('eval')
+    .description('quality, cost, PGR/APGR, CPT and escalation errors of routers and cascades; settings chosen on train')
+    .option('--data <jsonl>', 'data file in the shared routing format')
+    .option('--strong <model>', 'the strong (expensive) model')
+    .option('--weak <model>', 'the weak (cheap) model')
+    .option(
+      '--router <specs>',
+      'comma-separated: <router.json> | random | length | oracle | all-weak | all-strong | cascade-agreement | cascade-judge | combined:<router.json> | baselines',
+    )
+    .option('--split <name>', 'split to report on: test | train | all', 'test')
+    .option('--plot <file.svg>', 'also draw the cost–quality curves as an SVG image')
+    .option('--target-quality <share>', 'choose settings on train to keep quality ≥ share × strong quality (default 0.95)')
+    .option('--max-cost <share|$usd>', 'or: best quality within this cost (share of all-strong, or $ per prompt)')
+    .option('--second-model <model>', 'the agreement cascade\'s second cheap model (default: chosen on train)')
+    .option('--good-enough-margin <q>', 'weak answer is good enough when weak ≥ strong − margin (default per data)')
+    .option('--folds <k>', 'folds for the held-out train scores of combined policies', '5')
+    .option('--seed <n>', 'seed for the folds', '1')
+    .option('--prices <file>', 'prices file (US$ per 1M tokens)', DEFAULT_PRICES_FILE)
+    .option('--json', 'machine-readable output')
+    .action(async (options: EvalOptions) => {
+      const json = options.json === true;
+      try {
+        await runEval(options, json);
+      } catch (error) {
+        fail(error, json);
+      }
+    });
+}
+
+async function runTrain(options: TrainOptions, json: boolean): Promise<void> {
+  const data = required(options.data, '--data');
+  const strong = required(options.strong, '--strong');
+  const weak = required(options.weak, '--weak');
+  const out = required(options.out, '--out');
+  const variant = parseVariant(options.variant);
+  const criterion = parseCriterion(options);
+  const folds = integer('--folds', options.folds, 2);
+  const seed = integer('--seed', options.seed, 0);
+  const [dataset, prices] = await Promise.all([loadRoutingDataset(data), loadPriceList(options.prices)]);
+  const pair = { strong, weak };
+  const prompts = pairPrompts(dataset, rowsOfSplit(dataset, 'train'), prices, pair, defaultGoodEnoughRule(dataset, pair));
+  if (prompts.length < folds * 2) throw new InvalidRequestError(`${data}: ${prompts.length} train rows are too few for ${folds} folds`);
+  const trainedOn = { file: data, sha256: dataset.sha256, split: 'train', examples: prompts.length };
+  const trained = await withProgress(json, `training ${variant}`, (onProgress) => trainWithOutOfFoldScores(prompts, { variant, pair, trainedOn, seed, folds, onProgress }));
+  const calibration = calibrateThreshold(prompts, trained.outOfFoldScores, criterion);
+  const artifact = withCalibration(trained.artifact, calibration, criterion, folds);
+  await writeFile(out, `${JSON.stringify(artifact)}\n`);
+  const summary = {
+    ok: true,
+    out,
+    variant,
+    strong,
+    weak,
+    trainedOn,
+    threshold: artifact.threshold,
+    calibration: artifact.calibration,
+    heldOut: calibration.heldOut,
+    reached: calibration.reached,
+  };
+  printResult(json, summary, () =>
+    [
+      `Trained ${variant} router on ${prompts.length} train prompts of ${data}; wrote ${out}.`,
+      `Threshold ${artifact.threshold.toFixed(4)} (${artifact.calibration?.method}): held out, quality ${calibration.heldOut.quality.toFixed(3)}, ` +
+        `cost ${(calibration.heldOut.costShare * 100).toFixed(1)}% of all-strong, ${(calibration.heldOut.strongShare * 100).toFixed(1)}% to ${strong}, PGR ${calibration.heldOut.pgr.toFixed(3)}.`,
+      ...(calibration.reached ? [] : ['Warning: the calibration target was not reached on held-out data; the threshold is the nearest miss.']),
+    ].join('\n'),
+  );
+}
+
+async function runScore(options: ScoreOptions, json: boolean): Promise<void> {
+  const routerFile = required(options.router, '--router');
+  const data = required(options.data, '--data');
+  const out = required(options.out, '--out');
+  const split = parseSplit(options.split);
+  const [artifact, dataset] = await Promise.all([readRouterArtifact(routerFile), loadRoutingDataset(data)]);
+  const model = createLearnedRouterModel(artifact);
+  const rows = rowsOfSplit(dataset, split);
+  const lines = await withProgress(json, 'scoring', (onProgress) =>
+    rows.map((row, index) => {
+      const score = model.score(routerInputOf({ row }));
+      onProgress(index + 1, rows.length);
+      return JSON.stringify({ id: row.id, score });
+    }),
+  );
+  await writeFile(out, lines.length === 0 ? '' : `${lines.join('\n')}\n`);
+  printResult(json, { ok: true, out, prompts: rows.length, split, threshold: artifact.threshold }, () => `Scored ${rows.length} prompts (${split}) with ${routerFile}; wrote ${out}.`);
+}
+
+async function runEval(options: EvalOptions, json: boolean): Promise<void> {
+  const data = required(options.data, '--data');
+  const strong = required(options.strong, '--strong');
+  const weak = required(options.weak, '--weak');
+  const specs = required(options.router, '--router');
+  const split = parseSplit(options.split);
+  const criterion = parseCriterion(options);
+  const folds = integer('--folds', options.folds, 2);
+  const seed = integer('--seed', options.seed, 0);
+  const [dataset, prices] = await Promise.all([loadRoutingDataset(data), loadPriceList(options.prices)]);
+  const pair = { strong, weak };
+  const rule =
+    options.goodEnoughMargin === undefined ? defaultGoodEnoughRule(dataset, pair) : goodEnoughRule(number('--good-enough-margin', options.goodEnoughMargin, 0, 1));
+  const evaluation = await withProgress(json, 'evaluating', (onProgress) =>
+    evaluateRouterSpecs({ dataset, prices, pair, rule, split, criterion, specs, folds, seed, onProgress, ...(options.secondModel ? { secondModel: options.secondModel } : {}) }),
+  );
+  const { context, reports } = evaluation;
+  if (options.plot) {
+    const chart = costQualityChart(reports, context.evaluate, { title: `Cost vs quality, ${strong} / ${weak} (${split})`, columns: 101 });
+    await writeFile(options.plot, renderCostQualitySvg(chart));
+  }
+  const totals = evaluation.totals;
+  const body = {
+    ok: true,
+    data: { file: data, sha256: dataset.sha256, split, prompts: context.evaluate.length, trainPrompts: context.tune.length },
+    pair,
+    goodEnough: rule,
+    criterion,
+    reference: totals,
+    policies: reports.map((report) => reportToJson(report)),
+    ...(options.plot ? { plot: options.plot } : {}),
+  };
+  printResult(json, body, () => {
+    const chart = costQualityChart(reports, context.evaluate, { title: 'Cost vs quality', columns: 61 });
+    return [
+      `${data} (${split}, ${context.evaluate.length} prompts; settings chosen on ${context.tune.length} train prompts): strong ${strong}, weak ${weak}`,
+      `all-weak quality ${totals.weakQuality.toFixed(3)}, all-strong quality ${totals.strongQuality.toFixed(3)}, all-strong cost $${totals.strongCost.toFixed(4)}`,
+      `good enough: ${rule.description}; under-esc = not escalated though not good enough, over-esc = escalated though good enough`,
+      '',
+      table(POLICY_TABLE_HEADERS, policyTableRows(reports)),
+      '',
+      table(['POLICY', 'SETTING (CHOSEN ON TRAIN)', 'WHAT IT DOES'], settingRows(reports)),
+      '',
+      renderAsciiChart(chart.series, chart.options),
+      ...(options.plot ? ['', `Wrote ${options.plot}.`] : []),
+    ].join('\n');
+  });
+}
+
+/** A progress bar on stderr while `work` runs, only for a person at a terminal (not --json, not piped). */
+async function withProgress<T>(json: boolean, label: string, work: (onProgress: ProgressCallback) => T | Promise<T>): Promise<T> {
+  if (json || !process.stderr.isTTY) return work(() => undefined);
+  const bar = new cliProgress.SingleBar(
+    { stream: process.stderr, format: `${label} [{bar}] {percentage}% | {value}/{total}`, hideCursor: true, clearOnComplete: true },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false;
+  try {
+    return await work((done, total) => {
+      if (!started) {
+        bar.start(total, 0);
+        started = true;
+      }
+      bar.setTotal(total);
+      bar.update(done);
+    });
+  } finally {
+    if (started) bar.stop();
+  }
+}
+
+function required(value: string | undefined, option: string): string {
+  if (value === undefined || value.trim() === '') throw new InvalidRequestError(`${option} is required`);
+  return value;
+}
+
+function parseVariant(text: string): LearnedVariant {
+  if (text === 'baseline' || text === 'switchyard') return text;
+  throw new InvalidRequestError(`--variant: expected baseline or switchyard, got '${text}'`);
+}
+
+function parseSplit(text: string): SplitName | 'all' {
+  if (text === 'train' || text === 'test' || text === 'all') return text;
+  throw new InvalidRequestError(`--split: expected train, test or all, got '${text}'`);
+}
+
+function parseCriterion(options: { targetQuality?: string; maxCost?: string }): OperatingCriterion {
+  if (options.targetQuality !== undefined && options.maxCost !== undefined) throw new InvalidRequestError('give --target-quality or --max-cost, not both');
+  if (options.maxCost !== undefined) {
+    const text = options.maxCost.trim();
+    if (text.startsWith('$')) return { kind: 'max-cost-usd', usdPerPrompt: number('--max-cost', text.slice(1), 0) };
+    return { kind: 'max-cost-share', share: number('--max-cost', text, 0) };
+  }
+  return { kind: 'target-quality', share: options.targetQuality === undefined ? 0.95 : number('--target-quality', options.targetQuality, 0, 1) };
+}
+
+function number(option: string, text: string, min: number, max?: number): number {
+  const value = text.trim() === '' ? Number.NaN : Number(text);
+  if (!Number.isFinite(value) || value < min || (max !== undefined && value > max)) {
+    throw new InvalidRequestError(`${option}: expected a number ≥ ${min}${max === undefined ? '' : ` and ≤ ${max}`}, got '${text}'`);
+  }
+  return value;
+}
+
+function integer(option: string, text: string, min: number): number {
+  const value = number(option, text, min);
+  if (!Number.isInteger(value)) throw new InvalidRequestError(`${option}: expected a whole number, got '${text}'`);
+  return value;
+}
