@@ -39,6 +39,37 @@ function summary(overrides: Partial<RequestSummary> = {}): RequestSummary {
 }
 
 describe('GatewayMetrics.record', () => {
+  it('counts routing decisions and cascade escalations by the check that failed, not as fallbacks', async () => {
+    const metrics = new GatewayMetrics();
+    metrics.record(
+      summary({
+        workload: 'qa',
+        deployment: 'openai/gpt',
+        routing: {
+          router: 'cascade',
+          tiers: ['llama', 'gpt'],
+          tier: 1,
+          steps: [
+            { model: 'llama', outcome: 'escalated', check: 'judge', reason: 'score 4 < 7' },
+            { model: 'gpt', outcome: 'accepted' },
+          ],
+        },
+        attempts: [
+          { deployment: 'vllm/llama', provider: 'vllm', code: 'ok', latencyMs: 100, tier: 0 },
+          { deployment: 'openai/judge', provider: 'openai', code: 'ok', latencyMs: 50, tier: 0, purpose: 'check' },
+          { deployment: 'openai/gpt', provider: 'openai', code: 'ok', latencyMs: 300, tier: 1 },
+        ],
+      }),
+    );
+    metrics.record(summary({ workload: 'qa', routing: { router: 'learned', score: 0.2 } }));
+    expect(await linesOf(metrics, 'switchyard_routing_decisions_total')).toEqual([
+      'switchyard_routing_decisions_total{workload="qa",router="cascade"} 1',
+      'switchyard_routing_decisions_total{workload="qa",router="learned"} 1',
+    ]);
+    expect(await linesOf(metrics, 'switchyard_escalations_total')).toEqual(['switchyard_escalations_total{workload="qa",check="judge"} 1']);
+    expect(await linesOf(metrics, 'switchyard_fallbacks_total')).toEqual([]);
+  });
+
   it('counts a successful request: request, tokens, cost and its one attempt', async () => {
     const metrics = new GatewayMetrics();
     metrics.record(

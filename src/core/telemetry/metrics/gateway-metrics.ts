@@ -295,7 +295,8 @@ export class GatewayMetrics {
     if (routing) {
       this.routingDecisions.inc({ workload, router: routing.router });
       for (const step of routing.steps ?? []) {
-        if (step.outcome !== 'accepted') this.escalations.inc({ workload, check: step.outcome === 'failed' ? 'tier_failed' : codeLabel(step.check ?? 'unknown') });
+        // Check kinds are a fixed set from the config schema, so they are safe as label values.
+        if (step.outcome !== 'accepted') this.escalations.inc({ workload, check: step.outcome === 'failed' ? 'tier_failed' : (step.check ?? 'unknown') });
       }
     }
     // A deployment skipped for an open breaker counts as tried: its traffic went elsewhere. In a
