@@ -3,9 +3,10 @@ import { NoSuchModelError } from '../../spec/errors.js';
 import type { GatewayRuntime } from '../registry/gateway-runtime.js';
 import type { CascadeCheck } from './cascade/cascade-check.js';
 import { contextLengthError, fitGroups, fitRoutePlan, inputTokensByDeployment, type ContextMisfit } from './context-fit.js';
-import { inputTokensUpperBound } from './tokens/count-input-tokens.js';
 import { planForModels, type RoutePlan } from './resolve-route.js';
+import { restrictPlan, type PlanRestriction } from './restrict-plan.js';
 import type { RouteDecision, RoutingContext } from './router.js';
+import { inputTokensUpperBound } from './tokens/count-input-tokens.js';
 import { workloadRoutingsOf, type WorkloadRouting } from './workload-routing.js';
 
 /** A chat request's route: one plan, or a cascade of plans (one per tier) checked in turn. */
@@ -18,20 +19,30 @@ export interface ChatRoute {
   };
 }
 
+/** The request's data policy: the deployments it may reach, and the error when none is left. */
+export interface RoutePolicy {
+  restriction: PlanRestriction;
+  refusal: () => Error;
+}
+
 /**
  * Routes a chat request. A workload with `routing` asks its routers in order (rules, then learned);
  * the first decision wins, else its cascade runs, else its own route stands. Every plan is then
- * fitted to the context windows: deployments that cannot hold the input plus the max output are
- * dropped, and a request no candidate can hold is refused with a 400 naming the sizes.
+ * restricted to the deployments the data policy permits and fitted to the context windows
+ * (deployments that cannot hold the input plus the max output are dropped). A decision that leaves
+ * nothing permitted falls back to the workload's own route; a request nothing permitted can serve
+ * is refused with the policy's error, one nothing can hold with a 400 naming the sizes.
  */
 export function routeChat(
   runtime: GatewayRuntime,
   base: RoutePlan,
   call: ChatCall,
   createContext: (routing: WorkloadRouting) => RoutingContext,
+  policy?: RoutePolicy,
 ): ChatRoute {
   const routing = base.workload === undefined ? undefined : workloadRoutingsOf(runtime.config).get(base.workload);
-  if (!routing) return { plan: fitted(call, base) };
+  const fallback = () => ({ plan: fitted(call, permitted(base, policy) ?? refuse(policy)) });
+  if (!routing) return fallback();
   const context = createContext(routing);
   let decision: RouteDecision | undefined;
   for (const router of routing.routers) {
@@ -41,35 +52,58 @@ export function routeChat(
   if (!decision && routing.cascade) {
     decision = { kind: 'cascade', tiers: routing.cascade.tiers, router: 'cascade', reason: `cascade ${routing.cascade.tiers.join(' → ')}` };
   }
-  if (!decision) return { plan: fitted(call, { ...base, router: 'default' }) };
-  return fromDecision(runtime, base, call, decision, routing);
+  if (!decision) return { plan: fitted(call, permitted({ ...base, router: 'default' }, policy) ?? refuse(policy)) };
+  const routed = fromDecision(runtime, base, call, decision, routing, policy);
+  if (routed) return routed;
+  const plan = permitted({ ...base, router: 'default' }, policy) ?? refuse(policy);
+  return { plan: fitted(call, { ...plan, reason: `${decision.reason}; policy: not permitted, so ${plan.reason}` }) };
 }
 
-function fromDecision(runtime: GatewayRuntime, base: RoutePlan, call: ChatCall, decision: RouteDecision, routing: WorkloadRouting): ChatRoute {
+/** The route of a decision, or undefined when the policy permits none of its deployments. */
+function fromDecision(
+  runtime: GatewayRuntime,
+  base: RoutePlan,
+  call: ChatCall,
+  decision: RouteDecision,
+  routing: WorkloadRouting,
+  policy: RoutePolicy | undefined,
+): ChatRoute | undefined {
   const origin = { router: decision.router, ...(decision.score === undefined ? {} : { score: decision.score }) };
   if (decision.kind === 'models') {
-    const plan = { ...planForModels(runtime, decision.models, base.workload), reason: decision.reason, ...origin };
-    return { plan: fitted(call, plan) };
+    const plan = permitted({ ...planForModels(runtime, decision.models, base.workload), reason: decision.reason, ...origin }, policy);
+    return plan && { plan: fitted(call, plan) };
   }
   const checks = routing.cascade?.checks;
   if (!checks) throw new NoSuchModelError(`Workload '${base.workload}' routed a request to a cascade but has no routing.cascade.`);
-  // Tiers that cannot hold the request are skipped; the cascade runs on what is left.
+  // Tiers the policy forbids or that cannot hold the request are skipped; the cascade runs on what is left.
   const tiers: RoutePlan[] = [];
   const misfits: ContextMisfit[] = [];
   const inputTokensFor = inputTokensByDeployment(call);
   const upperBound = inputTokensUpperBound(call);
   for (const model of decision.tiers) {
-    const tier = { ...planForModels(runtime, [model], base.workload), reason: decision.reason, ...origin };
+    const tier = permitted({ ...planForModels(runtime, [model], base.workload), reason: decision.reason, ...origin }, policy);
+    if (!tier) continue;
     const fit = fitGroups(tier.groups, inputTokensFor, call.maxOutputTokens, { inputTokensUpperBound: upperBound });
     misfits.push(...fit.misfits);
     const [primary, ...rest] = fit.groups;
     if (primary) tiers.push({ ...tier, groups: [primary === tier.groups[0] ? primary : { model: primary.model, targets: primary.targets }, ...rest] });
   }
   const [first] = tiers;
-  if (!first) throw contextLengthError(misfits);
+  if (!first) {
+    if (misfits.length > 0) throw contextLengthError(misfits);
+    return undefined;
+  }
   const reason = misfits.length > 0 ? `${decision.reason}; context: skipped ${misfits.map((misfit) => misfit.deployment).join(', ')}` : decision.reason;
   if (tiers.length === 1) return { plan: { ...first, reason } };
   return { plan: { ...first, reason }, cascade: { tiers, checks } };
+}
+
+function permitted(plan: RoutePlan, policy: RoutePolicy | undefined): RoutePlan | undefined {
+  return policy ? restrictPlan(plan, policy.restriction) : plan;
+}
+
+function refuse(policy: RoutePolicy | undefined): never {
+  throw policy ? policy.refusal() : new Error('a plan with no deployments');
 }
 
 function fitted(call: ChatCall, plan: RoutePlan): RoutePlan {
