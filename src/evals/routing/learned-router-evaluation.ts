@@ -17,7 +17,13 @@ export function routerInputOf(prompt: Pick<PairedPrompt, 'row'>): RouterInput {
 }
 
 export function trainingExamples(prompts: readonly PairedPrompt[]): TrainingExample[] {
-  return prompts.map((prompt) => ({ id: prompt.row.id, input: routerInputOf(prompt), weakQuality: prompt.weakQuality, strongQuality: prompt.strongQuality }));
+  return prompts.map((prompt) => ({
+    id: prompt.row.id,
+    input: routerInputOf(prompt),
+    weakQuality: prompt.weakQuality,
+    strongQuality: prompt.strongQuality,
+    ...(prompt.row.questionId === undefined ? {} : { group: String(prompt.row.questionId) }),
+  }));
 }
 
 export function scorePrompts(model: LearnedRouterModel, prompts: readonly PairedPrompt[]): number[] {

@@ -43,6 +43,8 @@ export function fitBoostedStumps(rows: readonly Float64Array[], targets: Float64
   const orders = Array.from({ length: features }, (_value, feature) =>
     Int32Array.from({ length: count }, (_entry, index) => index).sort((left, right) => rows[left]![feature]! - rows[right]![feature]!),
   );
+  // Each feature's values in sorted order, so the split scan reads one flat array per feature.
+  const sortedValues = orders.map((order, feature) => Float64Array.from(order, (index) => rows[index]![feature]!));
   const logits = new Float64Array(count).fill(base);
   const gradients = new Float64Array(count);
   const hessians = new Float64Array(count);
@@ -62,14 +64,15 @@ export function fitBoostedStumps(rows: readonly Float64Array[], targets: Float64
     let best: { gain: number; stump: Stump } | undefined;
     for (let feature = 0; feature < features; feature += 1) {
       const order = orders[feature]!;
+      const values = sortedValues[feature]!;
       let leftGradient = 0;
       let leftHessian = 0;
       for (let position = 0; position < count - 1; position += 1) {
         const index = order[position]!;
         leftGradient += gradients[index]!;
         leftHessian += hessians[index]!;
-        const value = rows[index]![feature]!;
-        const nextValue = rows[order[position + 1]!]![feature]!;
+        const value = values[position]!;
+        const nextValue = values[position + 1]!;
         if (value === nextValue || position + 1 < minLeaf || count - position - 1 < minLeaf) continue;
         const rightGradient = gradientSum - leftGradient;
         const rightHessian = hessianSum - leftHessian;

@@ -10,17 +10,22 @@ export interface GramMatrix {
   values: Float64Array;
 }
 
-/** Computed column by column (each column's rows pair up), half of it then mirrored. */
+/**
+ * Computed column by column (each column's rows pair up), half of it then mirrored. Only columns
+ * below `dimension` count, so the n-gram part of a matrix with trailing dense columns can be taken.
+ */
 export function gramMatrix(rows: readonly SparseVector[], dimension: number): GramMatrix {
   const size = rows.length;
   const starts = new Int32Array(dimension + 1);
-  for (const row of rows) for (let entry = 0; entry < row.indices.length; entry += 1) starts[row.indices[entry]! + 1]! += 1;
+  for (const row of rows) {
+    for (let entry = 0; entry < row.indices.length && row.indices[entry]! < dimension; entry += 1) starts[row.indices[entry]! + 1]! += 1;
+  }
   for (let column = 0; column < dimension; column += 1) starts[column + 1]! += starts[column]!;
   const rowOf = new Int32Array(starts[dimension]!);
   const valueOf = new Float64Array(starts[dimension]!);
   const next = starts.slice(0, dimension);
   rows.forEach((row, index) => {
-    for (let entry = 0; entry < row.indices.length; entry += 1) {
+    for (let entry = 0; entry < row.indices.length && row.indices[entry]! < dimension; entry += 1) {
       const slot = next[row.indices[entry]!]!++;
       rowOf[slot] = index;
       valueOf[slot] = row.values[entry]!;
@@ -51,4 +56,21 @@ export function gramBlock(gram: GramMatrix, rows: ArrayLike<number>, columns: Ar
     for (let column = 0; column < columns.length; column += 1) block[out + column] = gram.values[base + columns[column]!]!;
   }
   return block;
+}
+
+/** `gram` plus the inner products of extra dense columns (each row's `dense` values times `scale`). */
+export function withDenseColumns(gram: GramMatrix, dense: readonly Float64Array[], scale: number): GramMatrix {
+  const { size } = gram;
+  const values = Float64Array.from(gram.values);
+  const squared = scale * scale;
+  for (let row = 0; row < size; row += 1) {
+    const left = dense[row]!;
+    for (let column = 0; column < size; column += 1) {
+      const right = dense[column]!;
+      let sum = 0;
+      for (let index = 0; index < left.length; index += 1) sum += left[index]! * right[index]!;
+      values[row * size + column]! += squared * sum;
+    }
+  }
+  return { size, values };
 }

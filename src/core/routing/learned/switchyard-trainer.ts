@@ -1,144 +1,85 @@
-import { averageGapRecovered } from './average-gap-recovered.js';
+import { BASELINE_HASHING, BASELINE_L2, baselineLabel } from './baseline-settings.js';
+import { fitBoostedStumps, type BoostedStumpsOptions } from './boosted-stumps.js';
 import { DENSE_FEATURE_NAMES } from './dense-features.js';
-import { boostedStumpsScore, fitBoostedStumps, type BoostedStumpsOptions } from './boosted-stumps.js';
-import { buildFeatureMatrix, round, selectRows, type FeatureMatrix } from './feature-matrix.js';
+import {
+  chooseEnsemble,
+  ensembleName,
+  linearScores,
+  logisticMixture,
+  MEMBER_FAMILY,
+  outOfFoldScores,
+  type CrossValidationData,
+  type EnsembleEvaluation,
+} from './ensemble-cross-validation.js';
+import { buildFeatureMatrix, round } from './feature-matrix.js';
+import { gramMatrix, withDenseColumns } from './gram-matrix.js';
 import type { HashingOptions } from './hashed-ngrams.js';
-import { fitLogistic } from './logistic-regression.js';
+import { fitKernelLogistic, primalCoefficients } from './kernel-logistic.js';
 import { logisticMember } from './logistic-member.js';
+import { quantilesOf } from './rank-average.js';
 import type { RouterArtifact, RouterModelSpec } from './router-artifact-schema.js';
 import type { TrainingExample, TrainRouterOptions } from './training-example.js';
 
 /**
- * Switchyard's router: a logistic regression over the same hashed n-grams plus dense structural
- * features, trained on a soft target (the expected strong−weak quality gap), optionally rank-averaged
- * with boosted stumps on the dense features. The penalty and whether the stumps join are chosen by
- * cross-validated APGR on the training data only.
+ * Switchyard's router: an ensemble whose members are the baseline's own logistic regression (same
+ * hashed n-grams, labels and penalty), logistic regressions on the soft target (the expected
+ * strong−weak gap) over n-grams plus dense structural features or over sublinear n-gram counts,
+ * and boosted stumps on the dense features. Which members join is chosen by repeated k-fold
+ * cross-validation on the training data only, with the baseline alone kept unless another ensemble
+ * is clearly better.
  */
 
 export interface SwitchyardSettings {
-  hashing: HashingOptions;
+  /** Multiplies the standardised dense columns, i.e. how strongly L2 shrinks them relative to n-grams. */
   denseColumnScale: number;
-  minDocumentFrequency: number;
-  /** Candidate L2 penalties, chosen by cross-validation. */
-  l2Grid: readonly number[];
-  /** Share of "weak failed" in the target; the rest is the strong−weak gap. */
-  failureShare: number;
+  softDenseL2: number;
+  softSublinearL2: number;
+  /** Hashing of the `soft-sublinear` member. */
+  sublinearHashing: HashingOptions;
+  /** N-grams in fewer training prompts get no column in the `soft-sublinear` member. */
+  sublinearMinDocumentFrequency: number;
   stumps: BoostedStumpsOptions;
   folds: number;
+  /** Repetitions of the k-fold split, each with its own shuffle, at most. */
+  repeats: number;
+  /**
+   * Fewer repetitions (down to 3) once repeats × examples exceeds this: a fold's fit costs O(n²)
+   * while the spread of the cross-validated APGR shrinks as n grows.
+   */
+  repeatBudgetRows: number;
+  /** Smallest mean APGR gain over the baseline alone for another ensemble to be chosen. */
+  minimumGain: number;
 }
 
 /** Order statistics kept per member for rank averaging. */
 const QUANTILES = 101;
 
 export const SWITCHYARD_SETTINGS: SwitchyardSettings = {
-  hashing: { hashBits: 18, wordNgramMax: 2, charNgramMin: 3, charNgramMax: 5, sublinearCounts: true },
   denseColumnScale: 0.3,
-  minDocumentFrequency: 2,
-  l2Grid: [1, 3],
-  failureShare: 0,
+  softDenseL2: 3,
+  softSublinearL2: 1,
+  sublinearHashing: { ...BASELINE_HASHING, sublinearCounts: true },
+  sublinearMinDocumentFrequency: 2,
   stumps: { rounds: 100, learningRate: 0.1, minLeaf: 20, leafPenalty: 1 },
   folds: 5,
+  repeats: 5,
+  repeatBudgetRows: 3000,
+  minimumGain: 0.005,
 };
 
-/** Target in [0,1]: a mix of "the weak answer failed" and the strong−weak gap mapped from [-1,1]. */
-export function switchyardTarget(example: TrainingExample, failureShare: number): number {
-  const gap = (example.strongQuality - example.weakQuality + 1) / 2;
-  return failureShare * (1 - example.weakQuality) + (1 - failureShare) * gap;
-}
-
-/** A deterministic shuffle (mulberry32), so folds depend only on the seed. */
-export function seededPermutation(count: number, seed: number): number[] {
-  let state = seed >>> 0;
-  const random = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = Math.imul(state ^ (state >>> 15), 1 | state);
-    value = (value + Math.imul(value ^ (value >>> 7), 61 | value)) ^ value;
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
-  const order = Array.from({ length: count }, (_value, index) => index);
-  for (let index = count - 1; index > 0; index -= 1) {
-    const other = Math.floor(random() * (index + 1));
-    [order[index], order[other]] = [order[other]!, order[index]!];
-  }
-  return order;
-}
-
-function logitOf(coefficients: Float64Array, bias: number, row: { indices: Int32Array; values: Float64Array }): number {
-  let logit = bias;
-  for (let entry = 0; entry < row.indices.length; entry += 1) logit += coefficients[row.indices[entry]!]! * row.values[entry]!;
-  return logit;
-}
-
-/** Rank of each score among all, in [0,1], ties sharing their mean rank. */
-function ranksOf(scores: Float64Array): Float64Array {
-  const order = Array.from(scores.keys()).sort((left, right) => scores[left]! - scores[right]!);
-  const ranks = new Float64Array(scores.length);
-  const last = Math.max(1, order.length - 1);
-  let start = 0;
-  while (start < order.length) {
-    let end = start;
-    while (end < order.length && scores[order[end]!] === scores[order[start]!]) end += 1;
-    for (let position = start; position < end; position += 1) ranks[order[position]!] = (start + end - 1) / 2 / last;
-    start = end;
-  }
-  return ranks;
-}
-
-/** At most `count` evenly spaced order statistics of the scores: enough to map a raw score to its rank. */
-function quantilesOf(scores: Float64Array, count: number): number[] {
-  const sorted = Float64Array.from(scores).sort();
-  const size = Math.min(count, sorted.length);
-  return Array.from({ length: size }, (_value, index) => round(sorted[Math.round((index * (sorted.length - 1)) / (size - 1))]!));
+/** Target in [0,1]: the strong−weak quality gap mapped from [-1,1]. */
+export function switchyardTarget(example: TrainingExample): number {
+  return (example.strongQuality - example.weakQuality + 1) / 2;
 }
 
 export interface SwitchyardChoice {
-  l2: number;
-  /** Whether the boosted stumps joined the logistic model (rank average). */
-  withStumps: boolean;
+  /** The chosen members, e.g. `baseline` or `baseline+soft-dense+stumps`. */
+  ensemble: string;
   crossValidatedApgr: number;
-}
-
-interface Folds {
-  count: number;
-  foldOf: Int32Array;
-}
-
-function foldPositions(folds: Folds, fold: number): { train: number[]; held: number[] } {
-  const train: number[] = [];
-  const held: number[] = [];
-  folds.foldOf.forEach((value, index) => (value === fold ? held : train).push(index));
-  return { train, held };
-}
-
-/** Out-of-fold raw scores: every training row scored by a model that did not see it. */
-function outOfFoldLogistic(matrix: FeatureMatrix, targets: Float64Array, l2: number, folds: Folds): Float64Array {
-  const scores = new Float64Array(targets.length);
-  for (let fold = 0; fold < folds.count; fold += 1) {
-    const { train, held } = foldPositions(folds, fold);
-    const fit = fitLogistic({
-      rows: selectRows(matrix.rows, train),
-      dimension: matrix.dimension,
-      targets: Float64Array.from(train, (index) => targets[index]!),
-      sampleWeights: new Float64Array(train.length).fill(1),
-      l2,
-    });
-    for (const index of held) scores[index] = logitOf(fit.coefficients, fit.bias, matrix.rows[index]!);
-  }
-  return scores;
-}
-
-function outOfFoldStumps(matrix: FeatureMatrix, targets: Float64Array, settings: SwitchyardSettings, folds: Folds): Float64Array {
-  const scores = new Float64Array(targets.length);
-  for (let fold = 0; fold < folds.count; fold += 1) {
-    const { train, held } = foldPositions(folds, fold);
-    const model = fitBoostedStumps(
-      train.map((index) => matrix.denseRows[index]!),
-      Float64Array.from(train, (index) => targets[index]!),
-      settings.stumps,
-    );
-    for (const index of held) scores[index] = boostedStumpsScore(model, matrix.denseRows[index]!);
-  }
-  return scores;
+  /** Every candidate's mean cross-validated APGR and gain over the baseline alone. */
+  candidates: EnsembleEvaluation[];
+  folds: number;
+  repeats: number;
 }
 
 export function trainSwitchyardModel(
@@ -146,83 +87,94 @@ export function trainSwitchyardModel(
   options: TrainRouterOptions,
   settings: SwitchyardSettings = SWITCHYARD_SETTINGS,
 ): Pick<RouterArtifact, 'features' | 'model'> & { choice: SwitchyardChoice } {
-  const total = examples.length + settings.l2Grid.length + 2;
+  const folds = Math.max(2, Math.min(settings.folds, examples.length));
+  const repeats = Math.min(settings.repeats, Math.max(3, Math.floor(settings.repeatBudgetRows / examples.length)));
+  const total = 2 * examples.length + folds * repeats + 1;
   let done = 0;
-  const matrix = buildFeatureMatrix(
-    examples.map((example) => example.input),
-    {
-      hashing: settings.hashing,
-      dense: [...DENSE_FEATURE_NAMES],
+  const progress = (): void => options.onProgress?.((done += 1), total);
+  const inputs = examples.map((example) => example.input);
+  const dense = [...DENSE_FEATURE_NAMES];
+  const matrices = {
+    raw: buildFeatureMatrix(inputs, { hashing: BASELINE_HASHING, dense, denseColumnScale: settings.denseColumnScale, onRow: progress }),
+    sublinear: buildFeatureMatrix(inputs, {
+      hashing: settings.sublinearHashing,
+      dense,
       denseColumnScale: settings.denseColumnScale,
-      minDocumentFrequency: settings.minDocumentFrequency,
-      onRow: () => options.onProgress?.((done += 1), total),
+      minDocumentFrequency: settings.sublinearMinDocumentFrequency,
+      onRow: progress,
+    }),
+  };
+  const hashings = { raw: BASELINE_HASHING, sublinear: settings.sublinearHashing };
+  const rawGram = gramMatrix(matrices.raw.rows, matrices.raw.bucketColumns);
+  const softTargets = Float64Array.from(examples, switchyardTarget);
+  const data: CrossValidationData = {
+    logistic: {
+      baseline: { gram: rawGram, targets: Float64Array.from(examples, baselineLabel), l2: BASELINE_L2 },
+      'soft-dense': { gram: withDenseColumns(rawGram, matrices.raw.denseRows, settings.denseColumnScale), targets: softTargets, l2: settings.softDenseL2 },
+      'soft-sublinear': { gram: gramMatrix(matrices.sublinear.rows, matrices.sublinear.bucketColumns), targets: softTargets, l2: settings.softSublinearL2 },
     },
-  );
-  const count = Math.max(2, Math.min(settings.folds, examples.length));
-  const foldOf = new Int32Array(examples.length);
-  seededPermutation(examples.length, options.seed ?? 1).forEach((index, position) => (foldOf[index] = position % count));
-  const folds: Folds = { count, foldOf };
-  const targets = Float64Array.from(examples, (example) => switchyardTarget(example, settings.failureShare));
-  const weak = examples.map((example) => example.weakQuality);
-  const strong = examples.map((example) => example.strongQuality);
-  const stumpScores = outOfFoldStumps(matrix, targets, settings, folds);
-  options.onProgress?.((done += 1), total);
-  const stumpRanks = ranksOf(stumpScores);
-  let best: (SwitchyardChoice & { logisticScores: Float64Array }) | undefined;
-  for (const l2 of settings.l2Grid) {
-    const logisticScores = outOfFoldLogistic(matrix, targets, l2, folds);
-    const logisticRanks = ranksOf(logisticScores);
-    const blended = logisticRanks.map((rank, index) => (rank + stumpRanks[index]!) / 2);
-    for (const [withStumps, scores] of [[false, logisticScores], [true, blended]] as const) {
-      const apgr = averageGapRecovered(scores, weak, strong);
-      // Strictly better only: on a tie the simpler, earlier candidate stays.
-      if (best === undefined || apgr > best.crossValidatedApgr) best = { l2, withStumps, crossValidatedApgr: apgr, logisticScores };
-    }
-    options.onProgress?.((done += 1), total);
+    denseRows: matrices.raw.denseRows,
+    stumpTargets: softTargets,
+    stumps: settings.stumps,
+    weakQuality: examples.map((example) => example.weakQuality),
+    strongQuality: examples.map((example) => example.strongQuality),
+  };
+  const grouped = examples.some((example) => example.group !== undefined);
+  const groups = grouped ? examples.map((example) => example.group ?? example.id) : undefined;
+  const repetitions = outOfFoldScores(data, { folds, repeats, seed: options.seed ?? 1, onFold: progress, ...(groups ? { groups } : {}) });
+  const { ensemble, evaluations } = chooseEnsemble(repetitions, data, settings.minimumGain);
+  const chosen = evaluations.find((evaluation) => evaluation.name === ensembleName(ensemble))!;
+  // The first repetition's out-of-fold scores set the mixing weights and each part's rank scale as
+  // they look on prompts the model did not see.
+  const reference = repetitions[0]!;
+  const family = MEMBER_FAMILY[ensemble.logistic[0]!];
+  const matrix = matrices[family];
+  const coefficients = new Float64Array(matrix.dimension);
+  let bias = 0;
+  for (const [name, weight] of logisticMixture(ensemble, reference)) {
+    const member = data.logistic[name];
+    const fit = fitKernelLogistic({ gram: member.gram.values, size: member.gram.size, targets: member.targets, sampleWeights: new Float64Array(examples.length).fill(1), l2: member.l2 });
+    // Only the dense member's fit spans the dense columns; the others weigh n-grams alone.
+    const primal = primalCoefficients(fit, matrix.rows, name === 'soft-dense' ? matrix.dimension : matrix.bucketColumns);
+    for (let column = 0; column < primal.length; column += 1) coefficients[column]! += weight * primal[column]!;
+    bias += weight * fit.bias;
   }
-  const { logisticScores, ...choice } = best!;
-  const fit = fitLogistic({
-    rows: matrix.rows,
-    dimension: matrix.dimension,
-    targets,
-    sampleWeights: new Float64Array(examples.length).fill(1),
-    l2: choice.l2,
-  });
-  const logistic = { weight: 1, member: logisticMember(fit, matrix, settings.denseColumnScale) };
-  let model: RouterModelSpec = { combine: 'single', members: [logistic] };
-  if (choice.withStumps) {
-    const stumps = fitBoostedStumps(matrix.denseRows, targets, settings.stumps);
-    // Out-of-fold scores give each member's rank scale as it will look on unseen prompts.
+  const logistic = { weight: ensemble.logistic.length, member: logisticMember({ coefficients, bias }, matrix, settings.denseColumnScale) };
+  let model: RouterModelSpec = { combine: 'single', members: [{ ...logistic, weight: 1 }] };
+  if (ensemble.stumps) {
+    const stumps = fitBoostedStumps(data.denseRows, softTargets, settings.stumps);
     model = {
       combine: 'mean-rank',
       members: [
-        { ...logistic, quantiles: quantilesOf(logisticScores, QUANTILES) },
+        { ...logistic, quantiles: quantilesOf(linearScores(ensemble, reference), QUANTILES) },
         {
           weight: 1,
-          quantiles: quantilesOf(stumpScores, QUANTILES),
+          quantiles: quantilesOf(reference.stumps, QUANTILES),
           member: {
             kind: 'stumps',
             base: round(stumps.base),
-            stumps: stumps.stumps.map((stump) => ({
-              feature: stump.feature,
-              threshold: round(stump.threshold),
-              left: round(stump.left),
-              right: round(stump.right),
-            })),
+            stumps: stumps.stumps.map((stump) => ({ feature: stump.feature, threshold: round(stump.threshold), left: round(stump.left), right: round(stump.right) })),
           },
         },
       ],
     };
   }
   options.onProgress?.(total, total);
+  const roundEvaluation = (evaluation: EnsembleEvaluation): EnsembleEvaluation => ({
+    name: evaluation.name,
+    apgr: round(evaluation.apgr),
+    gain: round(evaluation.gain),
+    gainStandardError: round(evaluation.gainStandardError),
+  });
   return {
-    choice: { ...choice, crossValidatedApgr: round(choice.crossValidatedApgr) },
-    features: {
-      hashing: { ...settings.hashing },
-      dense: [...matrix.dense],
-      denseMean: matrix.denseMean,
-      denseScale: matrix.denseScale,
+    choice: {
+      ensemble: chosen.name,
+      crossValidatedApgr: round(chosen.apgr),
+      candidates: evaluations.map(roundEvaluation),
+      folds,
+      repeats,
     },
+    features: { hashing: { ...hashings[family] }, dense: [...matrix.dense], denseMean: matrix.denseMean, denseScale: matrix.denseScale },
     model,
   };
 }

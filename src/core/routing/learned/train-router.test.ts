@@ -30,6 +30,34 @@ describe('trainLearnedRouter', () => {
     });
   }
 
+  it('switchyard keeps the baseline model itself when cross-validation shows no clear gain', () => {
+    const small = separableExamples(24);
+    const options = { strong: 'big', weak: 'small', trainedOn: TRAINED_ON };
+    const switchyard = trainLearnedRouter(small, { ...options, variant: 'switchyard' });
+    const baseline = createLearnedRouterModel(trainLearnedRouter(small, { ...options, variant: 'baseline' }));
+    expect(switchyard.trainedOn.extra?.crossValidation).toMatchObject({ ensemble: 'baseline', folds: 5, repeats: 5 });
+    const model = createLearnedRouterModel(switchyard);
+    for (const example of held) expect(model.score(example.input)).toBeCloseTo(baseline.score(example.input), 9);
+  });
+
+  it('switchyard adds dense members when the signal is in the prompt’s length, not its words', () => {
+    const words = ['alpha', 'beta', 'gamma', 'delta', 'omega', 'sigma', 'kappa', 'theta', 'zeta', 'iota'];
+    const lengthExamples = (count: number, offset: number): TrainingExample[] =>
+      Array.from({ length: count }, (_value, index) => {
+        const length = 3 + ((index + offset) * 7) % 40;
+        const prompt = Array.from({ length }, (_word, position) => words[(position * 3 + index) % words.length]!).join(' ');
+        return { id: `length-${index}`, input: { prompt }, weakQuality: length > 22 ? 0 : 1, strongQuality: 1 };
+      });
+    const artifact = trainLearnedRouter(lengthExamples(120, 0), { variant: 'switchyard', strong: 'big', weak: 'small', trainedOn: TRAINED_ON });
+    const choice = artifact.trainedOn.extra?.crossValidation as { ensemble: string };
+    expect(choice.ensemble).toMatch(/dense|stumps/);
+    const unseen = lengthExamples(40, 3);
+    const model = createLearnedRouterModel(artifact);
+    const scores = unseen.map((example) => model.score(example.input));
+    const apgr = averageGapRecovered(scores, unseen.map((example) => example.weakQuality), unseen.map((example) => example.strongQuality));
+    expect(apgr).toBeGreaterThan(0.7); // 0.75 is a perfect order here
+  });
+
   it('is deterministic for the same data and seed', () => {
     const options = { variant: 'switchyard' as const, strong: 'big', weak: 'small', trainedOn: TRAINED_ON, seed: 7 };
     const { createdAt: _first, ...first } = trainLearnedRouter(train, options);

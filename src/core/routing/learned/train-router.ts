@@ -1,6 +1,6 @@
+import { BASELINE_HASHING, BASELINE_L2, baselineLabel } from './baseline-settings.js';
 import type { DenseFeatureName } from './dense-features.js';
 import { buildFeatureMatrix } from './feature-matrix.js';
-import type { HashingOptions } from './hashed-ngrams.js';
 import { fitLogistic } from './logistic-regression.js';
 import { logisticMember } from './logistic-member.js';
 import type { RouterArtifact } from './router-artifact-schema.js';
@@ -10,22 +10,7 @@ import type { TrainingExample, TrainRouterOptions } from './training-example.js'
 export type { TrainedOn } from './router-artifact-schema.js';
 export type { TrainingExample, TrainRouterOptions } from './training-example.js';
 
-/** The reference's features: word 1–2-grams and character 3–5-grams hashed into 2^18 buckets. */
-export const BASELINE_HASHING: HashingOptions = {
-  hashBits: 18,
-  wordNgramMax: 2,
-  charNgramMin: 3,
-  charNgramMax: 5,
-  sublinearCounts: false,
-};
-
-/** Baseline penalty: scikit-learn's default C = 1, i.e. ½‖w‖² added to the summed log-loss. */
-const BASELINE_L2 = 1;
-
-/** "The weak answer is not good enough": the strong model's answer is judged better. */
-export function baselineLabel(example: TrainingExample): number {
-  return example.strongQuality > example.weakQuality ? 1 : 0;
-}
+export { BASELINE_HASHING, baselineLabel } from './baseline-settings.js';
 
 function trainBaselineModel(examples: readonly TrainingExample[], options: TrainRouterOptions): Pick<RouterArtifact, 'features' | 'model'> {
   const total = examples.length + 1;

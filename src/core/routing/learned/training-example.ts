@@ -7,6 +7,11 @@ export interface TrainingExample {
   input: RouterInput;
   weakQuality: number;
   strongQuality: number;
+  /**
+   * Examples sharing a group (the turns of one conversation) share text, so cross-validation keeps
+   * them in one fold; otherwise a turn would be scored by a model trained on its sibling.
+   */
+  group?: string;
 }
 
 export interface TrainRouterOptions {
