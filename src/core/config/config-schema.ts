@@ -5,6 +5,7 @@ import { deploymentCostFields } from '../cost/self-hosted.js';
 import { workloadCostFields } from '../cost/reference-cost.js';
 import { cacheStoreConfigField, workloadCacheFields } from '../cache/cache-config.js';
 import { workloadRoutingSchema } from '../routing/routing-config.js';
+import { policyConfigField, workloadPolicyFields } from '../governance/policy/policy-config.js';
 import { virtualKeysSchema } from '../keys/virtual-key-config.js';
 import { storageConfigSchema } from '../../store/storage-config.js';
 import { limitsSchema, limitsStoreSchema } from '../limits/limit-config.js';
@@ -150,6 +151,8 @@ export const workloadSchema = z
     ...workloadCacheFields,
     /** Static rules, a learned router and a cascade that choose the model per request (see routing-config.ts). */
     routing: workloadRoutingSchema.optional(),
+    /** Data class, requirements, declared use and sensitive-data detection (governance/policy/policy-config.ts). */
+    ...workloadPolicyFields,
   })
   .strict();
 
@@ -217,6 +220,8 @@ export const configSchema = z
     telemetry: telemetryConfigSchema.prefault({}),
     /** Where the response cache keeps answers of workloads with `cache` on: this process (default) or Redis. */
     cache_store: cacheStoreConfigField,
+    /** Data class minimums and which class each kind of sensitive data raises a request to. */
+    policy: policyConfigField,
   })
   .strict();
 

@@ -11,6 +11,7 @@ import { costConfigWarnings } from '../cost/resolve-pricing.js';
 import type { StorageConfig } from '../../store/storage-config.js';
 import { toFallbackRule, type FallbackRule } from '../routing/fallback-condition.js';
 import type { ResolvedWorkloadRouting } from '../routing/routing-config.js';
+import type { GlobalPolicyConfig, WorkloadPolicyConfig } from '../governance/policy/policy-config.js';
 import { resolveWorkloadRouting } from '../routing/resolve-workload-routing.js';
 import type { VirtualKeyConfig } from '../keys/virtual-key-config.js';
 import type { LimitsConfig, LimitsStoreConfig } from '../limits/limit-config.js';
@@ -53,6 +54,8 @@ export interface ResolvedWorkload {
   promptCache?: PromptCacheConfig;
   /** Rules, learned router and cascade, when the workload routes per request. */
   routing?: ResolvedWorkloadRouting;
+  /** Data policy; absent = data class internal, no own requirements, no detection. */
+  policy?: WorkloadPolicyConfig;
 }
 
 /** A validated, cross-checked, frozen configuration. Holds secrets: never print it; use `describeConfig`. */
@@ -73,6 +76,8 @@ export interface ResolvedConfig {
   requestLog: ParsedConfig['request_log'];
   /** Tracing export; absent only in configs built by hand (tests), where it is off. */
   telemetry?: TelemetryConfig;
+  /** Top-level data policy (class minimums, sensitive-data classes). */
+  policy?: GlobalPolicyConfig;
   /** Top-level resilience defaults (workloads layer their own on top). */
   resilience?: ResilienceConfig;
   /** Problems that do not stop the gateway, such as a hosted provider without an API key. */
@@ -171,6 +176,7 @@ export function resolveConfig(
       referenceModel: workload.reference_model,
       cache: workload.cache,
       promptCache: workload.prompt_cache,
+      policy: workload.policy,
     };
     if (workload.routing) {
       workloads[name].routing = resolveWorkloadRouting(workload.routing, parsed.models, ['workloads', name, 'routing'], file, issue);
@@ -203,6 +209,7 @@ export function resolveConfig(
     storage: parsed.storage ?? { type: 'sqlite' },
     requestLog: parsed.request_log,
     telemetry: parsed.telemetry,
+    policy: parsed.policy,
     warnings,
   });
 }
