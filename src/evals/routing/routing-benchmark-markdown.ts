@@ -70,7 +70,7 @@ export function writeRoutingBenchmarkMarkdown(results: readonly PairResult[], se
     '## Targets (issue 5, item 7)',
     '',
     markdownTable(
-      ['pair', 'baseline APGR (issue ref.)', 'baseline APGR (ours)', 'Switchyard APGR', 'oracle APGR', 'Switchyard beats baseline?'],
+      ['pair', 'baseline APGR (issue ref.)', 'baseline APGR (ours)', 'Switchyard APGR', 'oracle APGR', 'Switchyard beats both baselines (ours and the issue’s)?'],
       results.map((result) => {
         const baseline = find(result, 'learned baseline')?.apgr;
         const switchyard = find(result, 'learned switchyard')?.apgr;
