@@ -8,6 +8,7 @@ import { registerModelsCommand } from './models-command.js';
 import { registerServeCommand } from './serve-command.js';
 import { registerUsageCommand } from './usage-command.js';
 import { registerRouterCommands } from './router-command.js';
+import { registerRegistryCommands } from './registry-command.js';
 
 /** The `switchyard` command line. */
 export function createProgram(): Command {
@@ -21,6 +22,7 @@ export function createProgram(): Command {
   registerCostCommands(program);
   registerUsageCommand(program);
   registerRouterCommands(program);
+  registerRegistryCommands(program);
   return program;
 }
 

@@ -6,6 +6,7 @@ import { workloadCostFields } from '../cost/reference-cost.js';
 import { cacheStoreConfigField, workloadCacheFields } from '../cache/cache-config.js';
 import { workloadRoutingSchema } from '../routing/routing-config.js';
 import { policyConfigField, workloadPolicyFields } from '../governance/policy/policy-config.js';
+import { dataHandlingSchema, modelRegistrySchema, registryConfigSchema } from '../governance/registry/registry-config.js';
 import { virtualKeysSchema } from '../keys/virtual-key-config.js';
 import { storageConfigSchema } from '../../store/storage-config.js';
 import { limitsSchema, limitsStoreSchema } from '../limits/limit-config.js';
@@ -37,6 +38,8 @@ const providerCommon = {
   headers: z.record(z.string(), z.string()).optional(),
   timeouts: timeoutsSchema.optional(),
   description: z.string().optional(),
+  /** Retention, training use, regions and certifications of this provider (over its type's defaults). */
+  data_handling: dataHandlingSchema.optional(),
 };
 
 /** Capabilities of an OpenAI-compatible server that the config may override. */
@@ -80,6 +83,7 @@ const geminiProviderSchema = z.object({ type: z.literal('gemini'), ...providerCo
 const simulatedProviderSchema = simulatedProviderOptionsSchema.extend({
   type: z.literal('simulated'),
   description: z.string().optional(),
+  data_handling: dataHandlingSchema.optional(),
 });
 
 export const providerSchema = z.discriminatedUnion('type', [
@@ -111,6 +115,8 @@ export const deploymentSchema = z
     max_output_tokens: positiveInt.optional(),
     pricing: pricingSchema.optional(),
     weight: nonNegative.optional(),
+    /** Data-handling terms of this deployment, over its provider's (a region, a zero-retention agreement). */
+    data_handling: dataHandlingSchema.optional(),
     ...deploymentCostFields,
   })
   .strict();
@@ -124,6 +130,8 @@ export const modelSchema = z
     fallbacks: z.array(fallbackRuleSchema).default([]),
     /** How requests spread over the deployments (default: the top-level `resilience.load_balancing`). */
     load_balancing: loadBalancingConfigSchema.optional(),
+    /** Owner, openness, licence, lifecycle, deprecation dates, pinned version and lineage (see governance/registry). */
+    registry: modelRegistrySchema.optional(),
   })
   .strict();
 
@@ -222,6 +230,8 @@ export const configSchema = z
     cache_store: cacheStoreConfigField,
     /** Data class minimums and which class each kind of sensitive data raises a request to. */
     policy: policyConfigField,
+    /** Licence terms added to or overriding the shipped catalogue (`registry.licenses.<key>`). */
+    registry: registryConfigSchema.optional(),
   })
   .strict();
 

@@ -18,6 +18,8 @@ import type { LimitsConfig, LimitsStoreConfig } from '../limits/limit-config.js'
 import type { CacheStoreConfig, PromptCacheConfig, WorkloadCacheConfig } from '../cache/cache-config.js';
 import type { LoadBalancingConfig, ResilienceConfig, WorkloadResilienceConfig } from '../resilience/resilience-config.js';
 import type { TelemetryConfig } from '../telemetry/tracing/tracing-config.js';
+import type { ModelRegistryConfig } from '../governance/registry/registry-config.js';
+import { resolveRegistry, type Registry } from '../governance/registry/resolve-registry.js';
 
 /** One deployment of a logical model, with its provider resolved. */
 export interface ResolvedDeployment extends DeploymentConfig {
@@ -36,6 +38,8 @@ export interface ResolvedModel {
   /** Models tried after this one's deployments, each with the failures that lead to it. */
   fallbacks: FallbackRule[];
   loadBalancing?: LoadBalancingConfig;
+  /** The model's `registry:` block as written (the resolved view is `ResolvedConfig.registry`). */
+  registry?: ModelRegistryConfig;
 }
 
 export interface ResolvedWorkload {
@@ -78,6 +82,8 @@ export interface ResolvedConfig {
   telemetry?: TelemetryConfig;
   /** Top-level data policy (class minimums, sensitive-data classes). */
   policy?: GlobalPolicyConfig;
+  /** Licences, lifecycle, data terms and lineage of every model and deployment; `registry.factsFor(id)` feeds policy. */
+  registry: Registry;
   /** Top-level resilience defaults (workloads layer their own on top). */
   resilience?: ResilienceConfig;
   /** Problems that do not stop the gateway, such as a hosted provider without an API key. */
@@ -141,8 +147,12 @@ export function resolveConfig(
       deployments: resolved,
       fallbacks: model.fallbacks.map(toFallbackRule),
       loadBalancing: model.load_balancing,
+      ...(model.registry === undefined ? {} : { registry: model.registry }),
     };
   }
+
+  const registry = resolveRegistry({ providers: parsed.providers, models: parsed.models, licenses: parsed.registry?.licenses });
+  for (const problem of registry.issues) issue(problem.path, problem.message);
 
   const checkRouteModel = (modelName: string, path: Array<string | number>, kind: 'chat' | 'embedding') => {
     const model = parsed.models[modelName];
@@ -210,6 +220,7 @@ export function resolveConfig(
     requestLog: parsed.request_log,
     telemetry: parsed.telemetry,
     policy: parsed.policy,
+    registry,
     warnings,
   });
 }

@@ -2,6 +2,7 @@ import type { ChatCall } from '../../spec/chat-call.js';
 import type { ChatResult } from '../../spec/chat-result.js';
 import type { AttemptRecord } from '../../spec/errors.js';
 import type { Usage } from '../../spec/usage.js';
+import type { PolicyDecision } from '../governance/policy/policy-decision.js';
 
 /** What the gateway records about one finished request. Built on the request path, consumed off it. */
 export interface RequestSummary {
@@ -19,6 +20,8 @@ export interface RequestSummary {
   routeReason?: string;
   /** Which router decided and, for cascades, how the tiers went. */
   routing?: RoutingOutcome;
+  /** The data policy's decision: class, findings by kind (never values), denied deployments, refusal. */
+  policy?: PolicyDecision;
   deployment?: string;
   upstreamModel?: string;
   status: number;

@@ -102,6 +102,7 @@ export function toRequestLogRecord(
   if (summary.workload !== undefined) record.workload = summary.workload;
   if (summary.routeModel !== undefined) record.routeModel = summary.routeModel;
   if (summary.routeReason !== undefined) record.routeReason = summary.routeReason;
+  if (summary.policy !== undefined) record.policy = { ...summary.policy };
   const routing = summary.routing;
   if (routing) {
     record.router = routing.router;

@@ -5,6 +5,7 @@ import type { GatewayDependencies, GatewayEnv } from '../../gateway-context.js';
 import { authenticateAdmin } from '../../middleware/auth.js';
 import { registerRequestLogRoutes } from './request-log-routes.js';
 import { registerUsageRoutes } from './usage-routes.js';
+import { registerRegistryRoutes } from './registry-routes.js';
 
 /** /admin: config reload and inspection. */
 export function adminRoutes(dependencies: GatewayDependencies): Hono<GatewayEnv> {
@@ -33,6 +34,7 @@ export function adminRoutes(dependencies: GatewayDependencies): Hono<GatewayEnv>
   });
   registerRequestLogRoutes(admin, dependencies.requestLog);
   registerUsageRoutes(admin, dependencies.requestLog);
+  registerRegistryRoutes(admin, () => dependencies.holder.current.config);
   admin.get('/health', (context) => {
     const runtime = dependencies.holder.current;
     return context.json({
