@@ -23,7 +23,8 @@ export async function generateChatRoute(runtime: GatewayRuntime, route: ChatRout
   if (!route.cascade) {
     return { execution: await executeGenerate(runtime, route.plan, call), plan: route.plan, routing: routingOf(route.plan) };
   }
-  return fromCascade(route, await runCascade(runtime, route.cascade.tiers, call, route.cascade.checks));
+  const { tiers, checks, planFor } = route.cascade;
+  return fromCascade(route, await runCascade(runtime, tiers, call, checks, planFor ? { planFor } : {}));
 }
 
 /** Streams a chat route. A cascade buffers and checks each tier but the last, then streams the accepted answer. */
@@ -36,7 +37,8 @@ export async function streamChatRoute(
   if (!route.cascade) {
     return { execution: await executeStream(runtime, route.plan, call, observer), plan: route.plan, routing: routingOf(route.plan) };
   }
-  return fromCascade(route, await runCascade(runtime, route.cascade.tiers, call, route.cascade.checks, { stream: { observer } }));
+  const { tiers, checks, planFor } = route.cascade;
+  return fromCascade(route, await runCascade(runtime, tiers, call, checks, { stream: { observer }, ...(planFor ? { planFor } : {}) }));
 }
 
 /** How routing went for a request that failed: for a cascade, every tier's outcome. */

@@ -16,6 +16,8 @@ import { estimateCallTokens, estimateEmbeddingTokens } from './estimate-tokens.j
 import { routeChat, type ChatRoute } from '../routing/route-chat.js';
 import { createRoutingContext, type RoutingHints } from '../routing/rules/routing-context.js';
 import { failedRouting, generateChatRoute, streamChatRoute, type RoutedExecution } from './execute-chat-route.js';
+import { policyStageFor, type PolicyStage } from './policy-stage.js';
+import { restrictPlan } from '../routing/restrict-plan.js';
 import { attemptsOfFailure, executeEmbed, type Execution, type StreamExecution } from './execute.js';
 import type { StreamEventReader } from './observe-stream.js';
 import type { CapturedRequest, CapturedResponse, RequestObserver, RequestSummary, RoutingOutcome } from './request-summary.js';
@@ -51,6 +53,9 @@ export interface PipelineResult<T> {
  * streams, when the stream ends), never on the way to the client.
  */
 export class RequestPipeline {
+  /** Each request's policy stage, for its record (requests are short-lived keys). */
+  private readonly policies = new WeakMap<PipelineRequest<unknown>, PolicyStage>();
+
   constructor(private readonly observer?: RequestObserver) {}
 
   async generate(request: PipelineRequest): Promise<PipelineResult<ChatResult>> {
@@ -167,6 +172,8 @@ export class RequestPipeline {
     let permit: LimitPermit | undefined;
     try {
       plan = this.route(request, 'embedding');
+      const policy = this.policyStage(request, plan.workload);
+      if (policy) plan = restrictPlan(plan, policy.route.restriction) ?? throwError(policy.route.refusal());
       permit = await this.admit(request, plan, estimateEmbeddingTokens(request.call));
       const execution = await executeEmbed(request.runtime, plan, request.call);
       void permit.release(execution.result.usage.inputTokens);
@@ -193,6 +200,7 @@ export class RequestPipeline {
   private routeChat(request: PipelineRequest): ChatRoute {
     const base = this.route(request, 'chat');
     const { call } = request;
+    const policy = this.policyStage(request, base.workload, call);
     return routeChat(request.runtime, base, call, (routing) => {
       const hints = request.hints?.();
       return createRoutingContext(call, {
@@ -201,7 +209,16 @@ export class RequestPipeline {
         ...(hints?.metadata === undefined ? {} : { metadata: hints.metadata }),
         tokenizerForModel: routing.tokenizerForModel,
       });
-    });
+    }, policy?.route);
+  }
+
+  /** The request's data policy, kept for its record; throws when the workload refuses what the request carries. */
+  private policyStage(request: PipelineRequest<unknown>, workload: string | undefined, call?: ChatCall): PolicyStage | undefined {
+    const stage = policyStageFor(request.runtime.config, workload, call);
+    if (!stage) return undefined;
+    this.policies.set(request, stage);
+    if (stage.refusedForSensitiveData) throw stage.refusedForSensitiveData;
+    return stage;
   }
 
   /** Checks the client may use this route, then takes its place under every applicable limit. */
@@ -251,10 +268,11 @@ export class RequestPipeline {
       endpoint: request.endpoint,
       stream,
       requestedModel: request.model,
-      workload: plan?.workload,
+      workload: plan?.workload ?? this.policies.get(request)?.workload,
       routeModel: plan?.model,
       routeReason: plan?.reason,
       apiKey: request.client?.name,
+      policy: this.policies.get(request)?.decision(),
       ...outcome,
     });
   }
@@ -338,4 +356,8 @@ function totalTokens(usage: Usage): number | undefined {
 
 function errorCode(error: unknown): string {
   return GatewayError.isInstance(error) ? error.code : 'internal_error';
+}
+
+function throwError(error: Error): never {
+  throw error;
 }

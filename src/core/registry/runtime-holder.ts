@@ -2,6 +2,7 @@ import { loadConfigFile } from '../config/load-config.js';
 import { createRateLimitStore } from '../limits/create-rate-limit-store.js';
 import { createCacheBackend } from '../cache/create-cache-backend.js';
 import { workloadRoutingsOf } from '../routing/workload-routing.js';
+import { workloadPoliciesOf } from '../governance/workload-policies.js';
 import { buildGatewayRuntime, type GatewayRuntime } from './gateway-runtime.js';
 
 /**
@@ -22,6 +23,7 @@ export class RuntimeHolder {
     this.runtime = runtime;
     // Routers (compiled rules, loaded router models, cascade checks) are built now, not on the first request.
     workloadRoutingsOf(runtime.config);
+    workloadPoliciesOf(runtime.config);
   }
 
   /** Releases what the live runtime holds open (the Redis connections of the limit store and the cache). */
@@ -50,6 +52,7 @@ export class RuntimeHolder {
       let runtime: GatewayRuntime;
       try {
         workloadRoutingsOf(config);
+        workloadPoliciesOf(config);
         runtime = buildGatewayRuntime(config, {
           generation: previous.generation + 1,
           limitStore,

@@ -3,7 +3,7 @@ import { NoSuchModelError } from '../../spec/errors.js';
 import type { GatewayRuntime } from '../registry/gateway-runtime.js';
 import type { CascadeCheck } from './cascade/cascade-check.js';
 import { contextLengthError, fitGroups, fitRoutePlan, inputTokensByDeployment, type ContextMisfit } from './context-fit.js';
-import { planForModels, type RoutePlan } from './resolve-route.js';
+import { planForModels, resolveRoute, type RoutePlan } from './resolve-route.js';
 import { restrictPlan, type PlanRestriction } from './restrict-plan.js';
 import type { RouteDecision, RoutingContext } from './router.js';
 import { inputTokensUpperBound } from './tokens/count-input-tokens.js';
@@ -16,6 +16,8 @@ export interface ChatRoute {
   cascade?: {
     tiers: RoutePlan[];
     checks: readonly CascadeCheck[];
+    /** The plan for a model a check calls (agreement sample, judge), under the same data policy. */
+    planFor?: (model: string) => RoutePlan;
   };
 }
 
@@ -95,7 +97,11 @@ function fromDecision(
   }
   const reason = misfits.length > 0 ? `${decision.reason}; context: skipped ${misfits.map((misfit) => misfit.deployment).join(', ')}` : decision.reason;
   if (tiers.length === 1) return { plan: { ...first, reason } };
-  return { plan: { ...first, reason }, cascade: { tiers, checks } };
+  if (!policy) return { plan: { ...first, reason }, cascade: { tiers, checks } };
+  // A judge or a second sample sees the request too: it may only go where the request may.
+  const planFor = (model: string): RoutePlan =>
+    permitted({ ...resolveRoute(runtime, { model, kind: 'chat' }), ...(base.workload === undefined ? {} : { workload: base.workload }) }, policy) ?? refuse(policy);
+  return { plan: { ...first, reason }, cascade: { tiers, checks, planFor } };
 }
 
 function permitted(plan: RoutePlan, policy: RoutePolicy | undefined): RoutePlan | undefined {
