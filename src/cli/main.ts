@@ -9,6 +9,8 @@ import { registerServeCommand } from './serve-command.js';
 import { registerUsageCommand } from './usage-command.js';
 import { registerRouterCommands } from './router-command.js';
 import { registerRegistryCommands } from './registry-command.js';
+import { registerExposureCommand } from './exposure-command.js';
+import { exposureCatalogueOf } from '../core/governance/exposure/exposure-catalogue.js';
 
 /** The `switchyard` command line. */
 export function createProgram(): Command {
@@ -22,7 +24,7 @@ export function createProgram(): Command {
   registerCostCommands(program);
   registerUsageCommand(program);
   registerRouterCommands(program);
-  registerRegistryCommands(program);
+  registerRegistryCommands(program, [(registry) => registerExposureCommand(registry, { catalogueOf: exposureCatalogueOf })]);
   return program;
 }
 

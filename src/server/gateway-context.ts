@@ -1,3 +1,6 @@
+import type { GovernanceStore } from '../store/governance/kysely-governance-store.js';
+import type { DriftTracker } from '../core/governance/drift/drift-tracker.js';
+import type { AuditRecorder } from '../core/governance/audit/audit-recorder.js';
 import type { HttpBindings } from '@hono/node-server';
 import type { Logger } from 'pino';
 import type { RequestPipeline } from '../core/pipeline/request-pipeline.js';
@@ -24,6 +27,12 @@ export interface GatewayDependencies {
   metrics?: GatewayMetrics;
   /** The request log, for the admin query endpoints; absent when recording is off. */
   requestLog?: RequestLogStore;
+  /** Audit log, version sightings and exposure reads (with the request log). */
+  governance?: GovernanceStore;
+  /** Which model versions answer each deployment, and drift from the pins. */
+  driftTracker?: DriftTracker;
+  /** Records config reloads and admin changes in the audit log. */
+  audit?: AuditRecorder;
 }
 
 /** What route handlers use: the dependencies plus the pipeline built from them. */

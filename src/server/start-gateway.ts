@@ -13,6 +13,10 @@ import { RequestRecorder, type RequestSink } from '../core/telemetry/request-rec
 import { GatewayMetrics } from '../core/telemetry/metrics/gateway-metrics.js';
 import { runtimeMetricsSnapshot } from '../core/telemetry/metrics/runtime-metrics-snapshot.js';
 import { startRequestLog } from './start-request-log.js';
+import { DriftTracker, versionPins } from '../core/governance/drift/drift-tracker.js';
+import { DriftMetrics } from '../core/governance/drift/drift-metrics.js';
+import { AuditRecorder } from '../core/governance/audit/audit-recorder.js';
+import { recordReload } from './record-reload.js';
 import { startRequestTracing } from '../core/telemetry/tracing/start-request-tracing.js';
 
 export interface StartGatewayOptions {
@@ -66,10 +70,23 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         },
       })
     : undefined;
+  // Which model versions answer each deployment: sightings persisted with the request log, drift logged and counted.
+  const driftTracker = requestLog
+    ? new DriftTracker({
+        pins: versionPins(options.config),
+        sink: requestLog.governance,
+        metrics: new DriftMetrics(metrics.registry),
+        onDrift: (event) => options.logger.warn({ drift: event }, 'model version drift'),
+        onError: (error) => options.logger.warn({ err: error }, 'drift tracking: could not persist sightings'),
+      })
+    : undefined;
+  if (requestLog && driftTracker) driftTracker.load(await requestLog.governance.listSightings({ limit: 1000 }));
+  const audit = requestLog ? new AuditRecorder(requestLog.governance) : undefined;
   const metricsSink: RequestSink = {
     record: (summary, _record, cost) => metrics.record(summary, { costUsd: cost.costUsd, referenceCostUsd: cost.referenceCostUsd }),
   };
-  const recorder = new RequestRecorder(() => holder.current, [metricsSink, ...(requestLog ? [requestLog.sink] : []), ...(tracing ? [tracing.sink] : [])], (error) =>
+  const driftSink: RequestSink[] = driftTracker ? [{ record: (summary) => driftTracker.onRequestEnd(summary) }] : [];
+  const recorder = new RequestRecorder(() => holder.current, [metricsSink, ...(requestLog ? [requestLog.sink] : []), ...(tracing ? [tracing.sink] : []), ...driftSink], (error) =>
     options.logger.warn({ err: error }, 'request recording failed'),
   );
   const extra = options.observer;
@@ -84,7 +101,15 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       }
     },
   };
-  const app = createGatewayApp({ holder, logger: options.logger, observer, metrics, ...(requestLog ? { requestLog: requestLog.store } : {}) });
+  const app = createGatewayApp({
+    holder,
+    logger: options.logger,
+    observer,
+    metrics,
+    ...(requestLog ? { requestLog: requestLog.store, governance: requestLog.governance } : {}),
+    ...(driftTracker ? { driftTracker } : {}),
+    ...(audit ? { audit } : {}),
+  });
   const host = options.host ?? options.config.server.host ?? '127.0.0.1';
   const port = options.port ?? options.config.server.port ?? 4000;
   const server = await new Promise<ServerType>((resolve, reject) => {
@@ -99,8 +124,12 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
 
   const onHangup = () => {
+    const previous = holder.current.config;
     holder.reload().then(
-      (runtime) => options.logger.info({ generation: runtime.generation }, 'config reloaded on SIGHUP'),
+      (runtime) => {
+        options.logger.info({ generation: runtime.generation }, 'config reloaded on SIGHUP');
+        void recordReload({ audit, driftTracker, logger: options.logger }, previous, runtime, 'signal');
+      },
       (error: unknown) => options.logger.warn({ err: error }, 'config reload on SIGHUP rejected; the previous config keeps serving'),
     );
   };
@@ -125,6 +154,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       });
       await closeSharedDispatcher();
       recorder.drain();
+      await driftTracker?.close();
       await requestLog?.close();
       await tracing?.shutdown().catch((error: unknown) => options.logger.warn({ err: error }, 'trace export failed at shutdown'));
       await holder.close();

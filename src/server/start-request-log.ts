@@ -4,10 +4,13 @@ import type { RequestSink } from '../core/telemetry/request-recorder.js';
 import { RequestLogWriter } from '../core/telemetry/request-log-writer.js';
 import { createRequestLogStore } from '../store/create-request-log-store.js';
 import type { RequestLogStore } from '../store/request-log-store.js';
+import type { GovernanceStore } from '../store/governance/kysely-governance-store.js';
 
 /** The request log of a running gateway: the store (for queries) and the sink that feeds it. */
 export interface RunningRequestLog {
   store: RequestLogStore;
+  /** Audit log, model-version sightings and exposure reads, in the same database. */
+  governance: GovernanceStore;
   sink: RequestSink;
   stats(): ReturnType<RequestLogWriter['stats']>;
   close(): Promise<void>;
@@ -32,6 +35,7 @@ export async function startRequestLog(config: ResolvedConfig, logger: Logger): P
   await writer.start();
   return {
     store,
+    governance: store.governance,
     sink: { record: (_summary, record) => writer.enqueue(record) },
     stats: () => writer.stats(),
     async close() {

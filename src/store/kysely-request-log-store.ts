@@ -74,7 +74,7 @@ export class KyselyRequestLogStore implements RequestLogStore {
     // A spill file may hold the same record twice (a batch spilled after a timeout that did commit).
     const unique = [...new Map(records.map((record) => [record.id, record])).values()];
     const requestRows = unique.map(toRequestRow);
-    const attemptRows = unique.flatMap((record) => record.attempts.map((attempt, index) => toAttemptRow(record.id, index, attempt)));
+    const attemptRows = unique.flatMap((record) => record.attempts.map((attempt, index) => toAttemptRow(record.id, index, attempt, record)));
     await this.#db.transaction().execute(async (transaction) => {
       // Attempts are written only for requests this batch inserted, so a replayed record that
       // differs from the stored one (more attempts) cannot graft rows onto it.

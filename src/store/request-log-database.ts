@@ -47,6 +47,9 @@ export interface RequestRow {
 export interface RequestAttemptRow {
   request_id: string;
   attempt_index: number;
+  /** The request's time and workload (migration 0004), for exposure queries without a join. */
+  time_ms: number | null;
+  workload: string | null;
   deployment: string;
   provider: string;
   code: string;

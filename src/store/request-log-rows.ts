@@ -43,10 +43,18 @@ export function toRequestRow(record: RequestLogRecord): RequestRow {
   };
 }
 
-export function toAttemptRow(requestId: string, attemptIndex: number, attempt: AttemptLogRecord): RequestAttemptRow {
+export function toAttemptRow(
+  requestId: string,
+  attemptIndex: number,
+  attempt: AttemptLogRecord,
+  request: Pick<RequestLogRecord, 'time' | 'workload'>,
+): RequestAttemptRow {
   return {
     request_id: text(requestId),
     attempt_index: attemptIndex,
+    // Copied from the request so exposure queries read attempts by time and workload without a join.
+    time_ms: Math.trunc(requiredNumber(request.time)),
+    workload: optionalText(request.workload),
     deployment: text(attempt.deployment),
     provider: text(attempt.provider),
     code: text(attempt.code),

@@ -1,6 +1,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { GatewayError } from '../spec/errors.js';
-import type { RequestLogStore } from './request-log-store.js';
+import { KyselyGovernanceStore } from './governance/kysely-governance-store.js';
+import { callGovernanceStore, isGovernanceStoreMethod, type GovernanceStoreMethod } from './governance/threaded-governance-store.js';
+import type { KyselyRequestLogStore } from './kysely-request-log-store.js';
 import type { StorageConfig } from './storage-config.js';
 
 /**
@@ -8,7 +10,7 @@ import type { StorageConfig } from './storage-config.js';
  * the main thread would stall every request), and with PostgreSQL the query building and protocol
  * encoding of every batch would otherwise take CPU from request handling; so every call runs here.
  */
-type Method = 'migrate' | 'insertBatch' | 'getRequest' | 'listRequests' | 'aggregate' | 'close';
+type Method = 'migrate' | 'insertBatch' | 'getRequest' | 'listRequests' | 'aggregate' | 'close' | GovernanceStoreMethod;
 
 export interface StoreCall {
   id: number;
@@ -20,12 +22,16 @@ export type StoreReply =
   | { id: number; ok: true; value: unknown }
   | { id: number; ok: false; error: { name: string; message: string; code?: string; param?: string } };
 
-const store: RequestLogStore = await openStore(workerData as StorageConfig);
+const store: KyselyRequestLogStore = await openStore(workerData as StorageConfig);
+// Governance tables (audit log, version sightings, exposure reads) share the connection.
+const governance = new KyselyGovernanceStore(store.database);
 const port = parentPort!;
 
 port.on('message', (call: StoreCall) => {
-  const method = store[call.method] as (...args: unknown[]) => Promise<unknown>;
-  method.apply(store, call.args).then(
+  const run = isGovernanceStoreMethod(call.method)
+    ? callGovernanceStore(governance, call.method, call.args)
+    : (store[call.method] as (...args: unknown[]) => Promise<unknown>).apply(store, call.args);
+  run.then(
     (value) => port.postMessage({ id: call.id, ok: true, value } satisfies StoreReply),
     (error: unknown) => {
       const typed = GatewayError.isInstance(error) ? { code: error.code, ...(error.param === undefined ? {} : { param: error.param }) } : {};
@@ -35,7 +41,7 @@ port.on('message', (call: StoreCall) => {
   );
 });
 
-async function openStore(config: StorageConfig): Promise<RequestLogStore> {
+async function openStore(config: StorageConfig): Promise<KyselyRequestLogStore> {
   if (config.type === 'postgres') {
     const { openPostgresRequestLogStore } = await import('./postgres/open-postgres-request-log-store.js');
     return openPostgresRequestLogStore({ url: config.url });

@@ -91,6 +91,7 @@ export class RequestPipeline {
         routing: routed.routing,
         deployment: execution.target.deployment.id,
         upstreamModel: result.response.modelId,
+        ...(result.response.systemFingerprint === undefined ? {} : { systemFingerprint: result.response.systemFingerprint }),
         attempts: execution.attempts,
         usage: result.usage,
         ...(requestPayload && { requestPayload, responsePayload: capturedResponse(result) }),

@@ -24,6 +24,8 @@ export interface RequestSummary {
   policy?: PolicyDecision;
   deployment?: string;
   upstreamModel?: string;
+  /** OpenAI's `system_fingerprint` of the answer, where the provider sends one (version-drift tracking). */
+  systemFingerprint?: string;
   status: number;
   errorCode?: string;
   attempts: AttemptRecord[];

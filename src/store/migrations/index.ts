@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import { requestLogMigration } from './0001-request-log.js';
 import { usageQueriesMigration } from './0002-usage-queries.js';
 import { routingMigration } from './0003-routing.js';
+import { governanceMigration } from './0004-governance.js';
 
 /**
  * Every migration, by name. Kysely applies them in name order and records each in
@@ -12,6 +13,7 @@ export const requestLogMigrations: Readonly<Record<string, Migration>> = {
   '0001-request-log': requestLogMigration,
   '0002-usage-queries': usageQueriesMigration,
   '0003-routing': routingMigration,
+  '0004-governance': governanceMigration,
 };
 
 /** Migrations are defined in code (not read from a folder) so they ship inside the bundle. */

@@ -6,6 +6,9 @@ import { authenticateAdmin } from '../../middleware/auth.js';
 import { registerRequestLogRoutes } from './request-log-routes.js';
 import { registerUsageRoutes } from './usage-routes.js';
 import { registerRegistryRoutes } from './registry-routes.js';
+import { adminActor, registerGovernanceRoutes } from './governance-routes.js';
+import { exposureCatalogueOf } from '../../../core/governance/exposure/exposure-catalogue.js';
+import { recordReload } from '../../record-reload.js';
 
 /** /admin: config reload and inspection. */
 export function adminRoutes(dependencies: GatewayDependencies): Hono<GatewayEnv> {
@@ -16,8 +19,10 @@ export function adminRoutes(dependencies: GatewayDependencies): Hono<GatewayEnv>
   });
   admin.post('/reload', async (context) => {
     try {
+      const previous = dependencies.holder.current.config;
       const runtime = await dependencies.holder.reload();
       dependencies.logger.info({ generation: runtime.generation, file: runtime.config.file }, 'config reloaded');
+      await recordReload(dependencies, previous, runtime, adminActor(previous.server.admin_key));
       return context.json({ reloaded: true, generation: runtime.generation, warnings: runtime.config.warnings });
     } catch (error) {
       const issues = error instanceof ConfigError ? error.issues : [{ message: error instanceof Error ? error.message : String(error) }];
@@ -35,6 +40,12 @@ export function adminRoutes(dependencies: GatewayDependencies): Hono<GatewayEnv>
   registerRequestLogRoutes(admin, dependencies.requestLog);
   registerUsageRoutes(admin, dependencies.requestLog);
   registerRegistryRoutes(admin, () => dependencies.holder.current.config);
+  registerGovernanceRoutes(admin, {
+    store: dependencies.governance,
+    currentConfig: () => dependencies.holder.current.config,
+    catalogueOf: exposureCatalogueOf,
+    ...(dependencies.driftTracker ? { driftTracker: dependencies.driftTracker } : {}),
+  });
   admin.get('/health', (context) => {
     const runtime = dependencies.holder.current;
     return context.json({
