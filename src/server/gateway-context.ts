@@ -1,3 +1,4 @@
+import type { RegistryOverlay } from '../core/governance/registry-state/registry-overlay.js';
 import type { GovernanceStore } from '../store/governance/kysely-governance-store.js';
 import type { DriftTracker } from '../core/governance/drift/drift-tracker.js';
 import type { AuditRecorder } from '../core/governance/audit/audit-recorder.js';
@@ -33,6 +34,8 @@ export interface GatewayDependencies {
   driftTracker?: DriftTracker;
   /** Records config reloads and admin changes in the audit log. */
   audit?: AuditRecorder;
+  /** Live registry state (lifecycle overrides set through the admin API), laid over config's registry. */
+  registryOverlay?: RegistryOverlay;
 }
 
 /** What route handlers use: the dependencies plus the pipeline built from them. */

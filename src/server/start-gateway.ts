@@ -17,6 +17,7 @@ import { DriftTracker, versionPins } from '../core/governance/drift/drift-tracke
 import { DriftMetrics } from '../core/governance/drift/drift-metrics.js';
 import { AuditRecorder } from '../core/governance/audit/audit-recorder.js';
 import { recordReload } from './record-reload.js';
+import { loadRegistryOverlay, RegistryOverlay } from '../core/governance/registry-state/registry-overlay.js';
 import { startRequestTracing } from '../core/telemetry/tracing/start-request-tracing.js';
 
 export interface StartGatewayOptions {
@@ -48,14 +49,16 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const limitStore = await createRateLimitStore(options.config.limitsStore);
   const onCacheError = (error: unknown) => options.logger.warn({ err: error }, 'response cache store failed; answering without it');
   const responseCache = await createCacheBackend(options.config.cacheStore, { onError: onCacheError });
+  const requestLog =
+    options.recordRequests ?? options.config.requestLog.enabled ? await startRequestLog(options.config, options.logger) : undefined;
+  // Live registry state (lifecycle changes made through the admin API) from the database.
+  const registryOverlay = requestLog ? await loadRegistryOverlay(requestLog.governance) : new RegistryOverlay();
   const holder = new RuntimeHolder(
-    buildGatewayRuntime(options.config, { limitStore, onLimiterError, responseCache }),
+    buildGatewayRuntime(options.config, { limitStore, onLimiterError, responseCache, registryOverlay }),
     options.configFile,
     onLimiterError,
     onCacheError,
   );
-  const requestLog =
-    options.recordRequests ?? options.config.requestLog.enabled ? await startRequestLog(options.config, options.logger) : undefined;
   const metrics = new GatewayMetrics({
     snapshot: () => runtimeMetricsSnapshot(holder.current, requestLog ? () => requestLog.stats() : undefined),
     onError: (error) => options.logger.warn({ err: error }, 'metrics snapshot failed'),
@@ -109,6 +112,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     ...(requestLog ? { requestLog: requestLog.store, governance: requestLog.governance } : {}),
     ...(driftTracker ? { driftTracker } : {}),
     ...(audit ? { audit } : {}),
+    registryOverlay,
   });
   const host = options.host ?? options.config.server.host ?? '127.0.0.1';
   const port = options.port ?? options.config.server.port ?? 4000;

@@ -127,6 +127,22 @@ describe('governance end to end', () => {
     expect(support.uses.map((use) => use.role)).toContain('primary');
   });
 
+  it('retires a model live through the admin API: traffic leaves it at once, and the change is audited', async () => {
+    const before = await client.chat.completions.create({ model: 'workload/support', messages: [{ role: 'user', content: 'hi' }] }).withResponse();
+    expect(before.response.headers.get('x-switchyard-deployment')).toBe('cloud/gpt-4o-2024-05-13');
+    await admin('/registry/models/gpt/lifecycle', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ lifecycle: 'retired', reason: 'provider shut it down' }),
+    });
+    const after = await client.chat.completions.create({ model: 'workload/support', messages: [{ role: 'user', content: 'hi' }] }).withResponse();
+    expect(after.response.headers.get('x-switchyard-deployment')).toBe('local/llama-3-8b');
+    const registry = await admin<{ models: Array<{ name: string; lifecycle: string }> }>('/registry');
+    expect(registry.models.find((model) => model.name === 'gpt')?.lifecycle).toBe('retired');
+    const { entries } = await admin<{ entries: Array<{ action: string; target: string }> }>('/audit?action=registry.change');
+    expect(entries[0]).toMatchObject({ action: 'registry.change', target: 'models.gpt' });
+  });
+
   it('writes a reload to the audit log with what changed', async () => {
     await writeFile(configFile, config(localUpstream.url, cloudUpstream.url, directory, '  batch:\n    route: { model: llama }\n'));
     await admin('/reload', { method: 'POST' });

@@ -1,24 +1,27 @@
 import type { ResolvedConfig } from '../config/resolve-config.js';
 import { compileWorkloadPolicy, type CompiledPolicy } from './policy/compile-workload-policy.js';
+import { applyOverlay } from './registry-state/apply-registry-overlay.js';
+import type { RegistryOverlaySnapshot } from './registry-state/registry-overlay.js';
 
-const built = new WeakMap<ResolvedConfig, ReadonlyMap<string, CompiledPolicy>>();
+const built = new WeakMap<ResolvedConfig, { overlayVersion: number; policies: ReadonlyMap<string, CompiledPolicy> }>();
 
 /**
- * Every workload's data policy, compiled once per config against the registry's facts about every
- * deployment (kept beside the runtime, like the routers; a reload brings a new config and new
- * policies). A workload without a `policy` block gets the defaults: class `internal`, and no
- * retired or unknown deployment.
+ * Every workload's data policy, compiled against the registry's facts about every deployment —
+ * config's registry with the live state (lifecycle changes made through the admin API) laid over
+ * it. Compiled once per config and overlay version, beside the runtime like the routers: a reload
+ * or a lifecycle change brings new policies, every other request reuses them. A workload without a
+ * `policy` block gets the defaults: class `internal`, and no retired or unknown deployment.
  */
-export function workloadPoliciesOf(config: ResolvedConfig): ReadonlyMap<string, CompiledPolicy> {
-  let policies = built.get(config);
-  if (!policies) {
-    const fleet = Object.keys(config.deployments).map((id) => config.registry.factsFor(id));
-    const compiled = new Map<string, CompiledPolicy>();
-    for (const workload of Object.values(config.workloads)) {
-      compiled.set(workload.name, compileWorkloadPolicy(workload.policy, config.policy, { workload: workload.name, deployments: fleet }));
-    }
-    policies = compiled;
-    built.set(config, policies);
+export function workloadPoliciesOf(config: ResolvedConfig, overlay?: RegistryOverlaySnapshot): ReadonlyMap<string, CompiledPolicy> {
+  const overlayVersion = overlay?.version ?? -1;
+  const cached = built.get(config);
+  if (cached && cached.overlayVersion === overlayVersion) return cached.policies;
+  const registry = overlay ? applyOverlay(config.registry, overlay) : config.registry;
+  const fleet = Object.keys(config.deployments).map((id) => registry.factsFor(id));
+  const policies = new Map<string, CompiledPolicy>();
+  for (const workload of Object.values(config.workloads)) {
+    policies.set(workload.name, compileWorkloadPolicy(workload.policy, config.policy, { workload: workload.name, deployments: fleet }));
   }
+  built.set(config, { overlayVersion, policies });
   return policies;
 }

@@ -1,5 +1,5 @@
 import type { ChatCall } from '../../spec/chat-call.js';
-import type { ResolvedConfig } from '../config/resolve-config.js';
+import type { GatewayRuntime } from '../registry/gateway-runtime.js';
 import type { PolicyDecision } from '../governance/policy/policy-decision.js';
 import type { PolicyRefusedError } from '../governance/policy/policy-refused-error.js';
 import { workloadPoliciesOf } from '../governance/workload-policies.js';
@@ -22,9 +22,9 @@ export interface PolicyStage {
  * it to the deployments that class permits. A request without a workload (a model named directly)
  * has no workload policy.
  */
-export function policyStageFor(config: ResolvedConfig, workload: string | undefined, call?: ChatCall): PolicyStage | undefined {
+export function policyStageFor(runtime: GatewayRuntime, workload: string | undefined, call?: ChatCall): PolicyStage | undefined {
   if (workload === undefined) return undefined;
-  const policy = workloadPoliciesOf(config).get(workload);
+  const policy = workloadPoliciesOf(runtime.config, runtime.registryOverlay?.current()).get(workload);
   if (!policy) return undefined;
   const classification = call ? policy.inspect(call) : policy.classify([]);
   const denied = new Set<string>();

@@ -215,7 +215,7 @@ export class RequestPipeline {
 
   /** The request's data policy, kept for its record; throws when the workload refuses what the request carries. */
   private policyStage(request: PipelineRequest<unknown>, workload: string | undefined, call?: ChatCall): PolicyStage | undefined {
-    const stage = policyStageFor(request.runtime.config, workload, call);
+    const stage = policyStageFor(request.runtime, workload, call);
     if (!stage) return undefined;
     this.policies.set(request, stage);
     if (stage.refusedForSensitiveData) throw stage.refusedForSensitiveData;

@@ -1,4 +1,5 @@
 import type { EmbeddingModelAdapter, LanguageModelAdapter } from '../../spec/language-model-adapter.js';
+import type { RegistryOverlay } from '../governance/registry-state/registry-overlay.js';
 import type { ResolvedConfig, ResolvedDeployment } from '../config/resolve-config.js';
 import { createProviderFactory } from './create-provider-factory.js';
 import { VirtualKeyRegistry } from '../keys/virtual-key-registry.js';
@@ -40,6 +41,8 @@ export interface GatewayRuntime {
   readonly resilience: ResilienceState;
   /** Resolved resilience settings of a workload (or of direct model traffic for undefined). */
   resilienceFor(workload: string | undefined): ResilienceSettings;
+  /** Live registry state (admin lifecycle changes) over config's registry; carried across reloads. */
+  registryOverlay?: RegistryOverlay;
   /** Prices of every deployment and of each workload's reference model, resolved once per config. */
   readonly pricing: RuntimePricing;
   /** Where workloads with `cache` on keep their answers; kept across reloads while `cache_store` is unchanged. */
@@ -76,6 +79,8 @@ export interface BuildRuntimeOptions {
   resilience?: ResilienceState;
   /** Required when `cache_store` is not `memory` (creating a Redis backend is asynchronous). */
   responseCache?: CacheBackend;
+  /** Live registry state, loaded from the database by the host. */
+  registryOverlay?: RegistryOverlay;
 }
 
 export function buildGatewayRuntime(config: ResolvedConfig, options: BuildRuntimeOptions = {}): GatewayRuntime {
@@ -123,5 +128,6 @@ export function buildGatewayRuntime(config: ResolvedConfig, options: BuildRuntim
     pricing: buildRuntimePricing(config),
     responseCache,
     resilienceFor: (workload) => (workload === undefined ? defaults : (perWorkload.get(workload) ?? defaults)),
+    ...(options.registryOverlay ? { registryOverlay: options.registryOverlay } : {}),
   };
 }

@@ -23,7 +23,7 @@ export class RuntimeHolder {
     this.runtime = runtime;
     // Routers (compiled rules, loaded router models, cascade checks) are built now, not on the first request.
     workloadRoutingsOf(runtime.config);
-    workloadPoliciesOf(runtime.config);
+    workloadPoliciesOf(runtime.config, runtime.registryOverlay?.current());
   }
 
   /** Releases what the live runtime holds open (the Redis connections of the limit store and the cache). */
@@ -52,12 +52,13 @@ export class RuntimeHolder {
       let runtime: GatewayRuntime;
       try {
         workloadRoutingsOf(config);
-        workloadPoliciesOf(config);
+        workloadPoliciesOf(config, previous.registryOverlay?.current());
         runtime = buildGatewayRuntime(config, {
           generation: previous.generation + 1,
           limitStore,
           onLimiterError: this.onLimiterError,
           resilience: previous.resilience,
+          ...(previous.registryOverlay ? { registryOverlay: previous.registryOverlay } : {}),
           responseCache,
         });
       } catch (error) {

@@ -7,6 +7,7 @@ export interface GovernanceDatabase extends Omit<RequestLogDatabase, 'request_at
   request_attempts: RequestAttemptRow & { time_ms: number | null; workload: string | null };
   audit_log: AuditLogRow;
   model_version_sightings: ModelVersionSightingRow;
+  registry_state: RegistryStateRow;
 }
 
 export interface AuditLogRow {
@@ -32,4 +33,16 @@ export interface ModelVersionSightingRow {
   resolved_version: string | null;
   drift_kind: string | null;
   drift_reason: string | null;
+}
+
+/** A model's live registry state (migration 0005): one row per model, replaced on every change. */
+export interface RegistryStateRow {
+  model: string;
+  /** One of LIFECYCLES (a check constraint holds it to them). */
+  lifecycle: string;
+  /** ISO date; required (by a check constraint) when `lifecycle` is `deprecated`. */
+  deprecation_date: string | null;
+  reason: string;
+  actor: string;
+  updated_at_ms: number;
 }

@@ -8,11 +8,13 @@ import {
   type SightingLog,
 } from '../../core/governance/drift/model-version-sighting.js';
 import type { ExposureTraffic, ExposureTrafficQuery, ExposureTrafficSource } from '../../core/governance/exposure/exposure-traffic.js';
+import { LIFECYCLES, type Lifecycle } from '../../core/governance/registry/registry-config.js';
+import type { RegistryStateEntry, RegistryStateStore } from '../../core/governance/registry-state/registry-state-entry.js';
 import type { RequestLogDatabase } from '../request-log-database.js';
-import type { AuditLogRow, GovernanceDatabase, ModelVersionSightingRow } from './governance-database.js';
+import type { AuditLogRow, GovernanceDatabase, ModelVersionSightingRow, RegistryStateRow } from './governance-database.js';
 
 /** Everything governance keeps in the database. There is deliberately no way to change or remove an audit entry. */
-export interface GovernanceStore extends AuditLog, SightingLog, ExposureTrafficSource {}
+export interface GovernanceStore extends AuditLog, SightingLog, ExposureTrafficSource, RegistryStateStore {}
 
 const DEFAULT_PAGE_SIZE = 100;
 const MAX_PAGE_SIZE = 1000;
@@ -25,7 +27,7 @@ export class KyselyGovernanceStore implements GovernanceStore {
 
   /** Shares the request log's connection (its tables are joined by the exposure query). */
   constructor(db: Kysely<RequestLogDatabase>) {
-    this.#db = db.withTables<Pick<GovernanceDatabase, 'audit_log' | 'model_version_sightings' | 'request_attempts'>>();
+    this.#db = db.withTables<Pick<GovernanceDatabase, 'audit_log' | 'model_version_sightings' | 'registry_state' | 'request_attempts'>>();
   }
 
   async appendAudit(entries: readonly AuditEntryInput[]): Promise<void> {
@@ -81,6 +83,21 @@ export class KyselyGovernanceStore implements GovernanceStore {
       .limit(pageSize(filter.limit))
       .execute();
     return rows.map(toSighting);
+  }
+
+  async setRegistryState(entry: RegistryStateEntry): Promise<void> {
+    const row = toRegistryStateRow(entry);
+    const { model: _model, ...changes } = row;
+    await this.#db
+      .insertInto('registry_state')
+      .values(row)
+      .onConflict((conflict) => conflict.column('model').doUpdateSet(changes))
+      .execute();
+  }
+
+  async listRegistryState(): Promise<RegistryStateEntry[]> {
+    const rows = await this.#db.selectFrom('registry_state').selectAll().orderBy('model').execute();
+    return rows.map(toRegistryStateEntry);
   }
 
   /**
@@ -169,5 +186,30 @@ function toSighting(row: ModelVersionSightingRow): ModelVersionSighting {
     firstSeen: Number(row.first_seen_ms),
     ...(row.resolved_version === null ? {} : { resolvedVersion: row.resolved_version }),
     ...(kind === undefined ? {} : { drift: { kind, reason: row.drift_reason ?? '' } }),
+  };
+}
+
+function toRegistryStateRow(entry: RegistryStateEntry): RegistryStateRow {
+  return {
+    model: entry.model,
+    lifecycle: entry.lifecycle,
+    deprecation_date: entry.deprecationDate ?? null,
+    reason: entry.reason,
+    actor: entry.actor,
+    updated_at_ms: entry.updatedAt,
+  };
+}
+
+function toRegistryStateEntry(row: RegistryStateRow): RegistryStateEntry {
+  const lifecycle = LIFECYCLES.find((candidate): candidate is Lifecycle => candidate === row.lifecycle);
+  // The table's check constraint makes this unreachable unless the constraint was dropped.
+  if (lifecycle === undefined) throw new Error(`registry_state row for model '${row.model}' has an unknown lifecycle '${row.lifecycle}'`);
+  return {
+    model: row.model,
+    lifecycle,
+    ...(row.deprecation_date === null ? {} : { deprecationDate: row.deprecation_date }),
+    reason: row.reason,
+    actor: row.actor,
+    updatedAt: Number(row.updated_at_ms),
   };
 }

@@ -1,10 +1,19 @@
 import type { AuditEntry, AuditEntryInput, ListAuditFilter } from '../../core/governance/audit/audit-entry.js';
 import type { ListSightingsFilter, ModelVersionSighting } from '../../core/governance/drift/model-version-sighting.js';
 import type { ExposureTraffic, ExposureTrafficQuery } from '../../core/governance/exposure/exposure-traffic.js';
+import type { RegistryStateEntry } from '../../core/governance/registry-state/registry-state-entry.js';
 import type { GovernanceStore } from './kysely-governance-store.js';
 
 /** The store's methods as messages to the request log's worker (which owns the database connection). */
-export const GOVERNANCE_STORE_METHODS = ['appendAudit', 'listAudit', 'recordSightings', 'listSightings', 'exposureTraffic'] as const;
+export const GOVERNANCE_STORE_METHODS = [
+  'appendAudit',
+  'listAudit',
+  'recordSightings',
+  'listSightings',
+  'exposureTraffic',
+  'setRegistryState',
+  'listRegistryState',
+] as const;
 export type GovernanceStoreMethod = (typeof GOVERNANCE_STORE_METHODS)[number];
 
 export function isGovernanceStoreMethod(method: string): method is GovernanceStoreMethod {
@@ -43,5 +52,11 @@ export class ThreadedGovernanceStore implements GovernanceStore {
   }
   exposureTraffic(query: ExposureTrafficQuery): Promise<ExposureTraffic> {
     return this.#call('exposureTraffic', [query]) as Promise<ExposureTraffic>;
+  }
+  setRegistryState(entry: RegistryStateEntry): Promise<void> {
+    return this.#call('setRegistryState', [entry]) as Promise<void>;
+  }
+  listRegistryState(): Promise<RegistryStateEntry[]> {
+    return this.#call('listRegistryState', []) as Promise<RegistryStateEntry[]>;
   }
 }

@@ -3,6 +3,7 @@ import { requestLogMigration } from './0001-request-log.js';
 import { usageQueriesMigration } from './0002-usage-queries.js';
 import { routingMigration } from './0003-routing.js';
 import { governanceMigration } from './0004-governance.js';
+import { registryStateMigration } from './0005-registry-state.js';
 
 /**
  * Every migration, by name. Kysely applies them in name order and records each in
@@ -14,6 +15,7 @@ export const requestLogMigrations: Readonly<Record<string, Migration>> = {
   '0002-usage-queries': usageQueriesMigration,
   '0003-routing': routingMigration,
   '0004-governance': governanceMigration,
+  '0005-registry-state': registryStateMigration,
 };
 
 /** Migrations are defined in code (not read from a folder) so they ship inside the bundle. */

@@ -6,6 +6,10 @@ import { authenticateAdmin } from '../../middleware/auth.js';
 import { registerRequestLogRoutes } from './request-log-routes.js';
 import { registerUsageRoutes } from './usage-routes.js';
 import { registerRegistryRoutes } from './registry-routes.js';
+import { registerRegistryStateRoutes } from './registry-state-routes.js';
+import { RegistryOverlay } from '../../../core/governance/registry-state/registry-overlay.js';
+import { applyOverlay } from '../../../core/governance/registry-state/apply-registry-overlay.js';
+import { registryOf } from '../../../core/governance/registry/registry-listing.js';
 import { adminActor, registerGovernanceRoutes } from './governance-routes.js';
 import { exposureCatalogueOf } from '../../../core/governance/exposure/exposure-catalogue.js';
 import { recordReload } from '../../record-reload.js';
@@ -39,12 +43,20 @@ export function adminRoutes(dependencies: GatewayDependencies): Hono<GatewayEnv>
   });
   registerRequestLogRoutes(admin, dependencies.requestLog);
   registerUsageRoutes(admin, dependencies.requestLog);
-  registerRegistryRoutes(admin, () => dependencies.holder.current.config);
+  const overlay = dependencies.registryOverlay ?? new RegistryOverlay();
+  registerRegistryRoutes(admin, () => dependencies.holder.current.config, (config) => applyOverlay(registryOf(config), overlay.current()));
   registerGovernanceRoutes(admin, {
     store: dependencies.governance,
     currentConfig: () => dependencies.holder.current.config,
     catalogueOf: exposureCatalogueOf,
     ...(dependencies.driftTracker ? { driftTracker: dependencies.driftTracker } : {}),
+  });
+  registerRegistryStateRoutes(admin, {
+    store: dependencies.governance,
+    overlay,
+    currentConfig: () => dependencies.holder.current.config,
+    ...(dependencies.audit ? { audit: dependencies.audit } : {}),
+    generation: () => dependencies.holder.current.generation,
   });
   admin.get('/health', (context) => {
     const runtime = dependencies.holder.current;

@@ -134,7 +134,7 @@ export function describeGovernanceStore(name: string, createLocation: () => Prom
 
     it('has no way to change or remove an audit entry: no such functions, and the table refuses UPDATE and DELETE', async () => {
       const methods = Object.getOwnPropertyNames(Object.getPrototypeOf(store)).filter((method) => method !== 'constructor');
-      expect(methods.sort()).toEqual(['appendAudit', 'exposureTraffic', 'listAudit', 'listSightings', 'recordSightings']);
+      expect(methods.sort()).toEqual(['appendAudit', 'exposureTraffic', 'listAudit', 'listRegistryState', 'listSightings', 'recordSightings', 'setRegistryState']);
 
       await store.appendAudit([{ time: NOW, actor: 'ops', action: 'policy.change', target: 'workloads.support' }]);
       const db = requestLog.database;
@@ -180,6 +180,31 @@ export function describeGovernanceStore(name: string, createLocation: () => Prom
       ]);
       expect((await store.listSightings({ deployment: 'local/llama' })).length).toBe(1);
       expect((await store.listSightings({ since: NOW - 1500 })).length).toBe(2);
+    });
+
+    it('keeps one live registry state per model: set inserts, setting again replaces, listed by model', async () => {
+      expect(await store.listRegistryState()).toEqual([]);
+      await store.setRegistryState({ model: 'gpt-4o', lifecycle: 'deprecated', deprecationDate: '2025-09-01', reason: 'provider notice', actor: 'admin', updatedAt: NOW - 1000 });
+      await store.setRegistryState({ model: 'llama', lifecycle: 'candidate', reason: 'trial', actor: 'local', updatedAt: NOW - 500 });
+      expect(await store.listRegistryState()).toEqual([
+        { model: 'gpt-4o', lifecycle: 'deprecated', deprecationDate: '2025-09-01', reason: 'provider notice', actor: 'admin', updatedAt: NOW - 1000 },
+        { model: 'llama', lifecycle: 'candidate', reason: 'trial', actor: 'local', updatedAt: NOW - 500 },
+      ]);
+
+      await store.setRegistryState({ model: 'gpt-4o', lifecycle: 'retired', reason: 'incident 42', actor: 'ops', updatedAt: NOW });
+      const after = await store.listRegistryState();
+      expect(after).toHaveLength(2);
+      // The date is cleared, not kept from the row it replaced.
+      expect(after[0]).toEqual({ model: 'gpt-4o', lifecycle: 'retired', reason: 'incident 42', actor: 'ops', updatedAt: NOW });
+    });
+
+    it('refuses registry state rows the policy engine could not read: unknown lifecycle, deprecated without a date', async () => {
+      const db = requestLog.database;
+      await expect(
+        sql`insert into registry_state (model, lifecycle, reason, actor, updated_at_ms) values ('x', 'sunset', 'r', 'a', 1)`.execute(db),
+      ).rejects.toThrow(/check/i);
+      await expect(store.setRegistryState({ model: 'x', lifecycle: 'deprecated', reason: 'r', actor: 'a', updatedAt: 1 })).rejects.toThrow(/check/i);
+      expect(await store.listRegistryState()).toEqual([]);
     });
 
     it('reads exposure traffic: workload totals, requests answered and attempt cost on the target deployments', async () => {
