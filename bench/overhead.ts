@@ -78,8 +78,12 @@ function checkPrerequisites(): void {
   if (!existsSync('/proc/self/stat')) throw new Error('needs /proc (Linux) for CPU accounting');
 }
 
-function gatewayConfig(upstreamPort: number): string {
+function gatewayConfig(upstreamPort: number, directory: string): string {
+  // A fresh request log per run: a database grown by earlier runs would make inserts (and so the
+  // figures) depend on history.
   return `# Written by bench/overhead.ts: one OpenAI provider pointed at the zero-latency upstream.
+storage: { type: sqlite, path: ${JSON.stringify(join(directory, 'log.db'))} }
+request_log: { spill_directory: ${JSON.stringify(join(directory, 'spill'))} }
 keys:
   - { name: bench, key: bench-client-key-0000001 }
 providers:
@@ -208,7 +212,7 @@ async function main(): Promise<number> {
   const upstream = await startUpstream();
   const upstreamUrl = `http://127.0.0.1:${upstream.port}`;
   const configFile = join(temporary, 'switchyard.yaml');
-  writeFileSync(configFile, gatewayConfig(upstream.port));
+  writeFileSync(configFile, gatewayConfig(upstream.port, temporary));
   progress(options, `zero-latency upstream on ${upstreamUrl} (core ${LOAD_CORE}); wrk on core ${LOAD_CORE}; gateway on core ${GATEWAY_CORE}`);
 
   if (options.cpuProfile) {
