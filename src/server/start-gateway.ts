@@ -17,7 +17,10 @@ import { DriftTracker, versionPins } from '../core/governance/drift/drift-tracke
 import { DriftMetrics } from '../core/governance/drift/drift-metrics.js';
 import { AuditRecorder } from '../core/governance/audit/audit-recorder.js';
 import { recordReload } from './record-reload.js';
-import { loadRegistryOverlay, RegistryOverlay } from '../core/governance/registry-state/registry-overlay.js';
+import { loadRegistryOverlay, refreshRegistryOverlay, RegistryOverlay } from '../core/governance/registry-state/registry-overlay.js';
+
+/** How often live registry state is re-read, so every replica applies a lifecycle change. */
+const REGISTRY_STATE_REFRESH_MS = 10_000;
 import { startRequestTracing } from '../core/telemetry/tracing/start-request-tracing.js';
 
 export interface StartGatewayOptions {
@@ -53,6 +56,15 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     options.recordRequests ?? options.config.requestLog.enabled ? await startRequestLog(options.config, options.logger) : undefined;
   // Live registry state (lifecycle changes made through the admin API) from the database.
   const registryOverlay = requestLog ? await loadRegistryOverlay(requestLog.governance) : new RegistryOverlay();
+  // Replicas sharing a database see each other's lifecycle changes within this interval.
+  const overlayRefresh = requestLog
+    ? setInterval(() => {
+        refreshRegistryOverlay(registryOverlay, requestLog.governance).catch((error: unknown) =>
+          options.logger.warn({ err: error }, 'registry state: refresh from the database failed; the last known state stays in force'),
+        );
+      }, REGISTRY_STATE_REFRESH_MS)
+    : undefined;
+  overlayRefresh?.unref();
   const holder = new RuntimeHolder(
     buildGatewayRuntime(options.config, { limitStore, onLimiterError, responseCache, registryOverlay }),
     options.configFile,
@@ -157,6 +169,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         nodeServer.closeIdleConnections();
       });
       await closeSharedDispatcher();
+      clearInterval(overlayRefresh);
       recorder.drain();
       await driftTracker?.close();
       await requestLog?.close();
