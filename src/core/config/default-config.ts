@@ -12,6 +12,8 @@ providers:
   sim-closed:
     type: simulated
     description: Simulated closed frontier API
+    # Terms as a closed API would have them, so data policies treat it like one.
+    data_handling: { self_hosted: false, retention_days: 30, used_for_training: false, regions: [us] }
     latency: { distribution: lognormal, median_ms: 400, p99_ms: 2000 }
     tokens_per_second: 60
 models:
@@ -40,6 +42,10 @@ workloads:
     description: Classify and route support tickets
     route: { model: open-small, fallbacks: [frontier] }
     reference_model: frontier
+    routing:
+      rules:
+        - { name: tools, when: { has: [tools] }, model: frontier }
+      cascade: { tiers: [open-small, frontier], checks: [refusal] }
   contract-review:
     description: Careful reading of legal text
     route: { model: frontier }

@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../spec/errors.js';
 import { loadConfigFile, loadConfigText } from './load-config.js';
 import { describeConfig } from './resolve-config.js';
+import { DEFAULT_CONFIG_YAML } from './default-config.js';
+import { buildGatewayRuntime } from '../registry/gateway-runtime.js';
 
 const MINIMAL = `providers:
   local:
@@ -29,6 +31,14 @@ function configError(run: () => unknown): ConfigError {
 }
 
 describe('loadConfigText', () => {
+  it('the embedded default builds a runtime: simulated providers with data-handling terms, a routed workload', () => {
+    const config = loadConfigText(DEFAULT_CONFIG_YAML, '(embedded default config)', { env: {} });
+    const runtime = buildGatewayRuntime(config);
+    expect(runtime.targets.get('sim-closed/frontier-large')?.chat).toBeDefined();
+    expect(config.registry.factsFor('sim-closed/frontier-large')).toMatchObject({ selfHosted: false, retentionDays: 30 });
+    expect(config.workloads['support-triage']?.routing?.cascade?.tiers).toEqual(['open-small', 'frontier']);
+  });
+
   it('accepts the minimal config exactly as written, with defaults filled in', () => {
     const config = loadConfigText(MINIMAL, 'switchyard.yaml', { env: {} });
     expect(config.providers.local).toMatchObject({ type: 'openai', base_url: 'http://127.0.0.1:9100/v1', api_key: 'none' });

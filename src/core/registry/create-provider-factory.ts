@@ -15,7 +15,8 @@ export interface ProviderFactoryOptions {
 /** The one place that switches on provider type: config in, adapter factory out. */
 export function createProviderFactory(name: string, config: ProviderConfig, options: ProviderFactoryOptions): ProviderFactory {
   if (config.type === 'simulated') {
-    const { type: _type, description: _description, ...options } = config;
+    // Governance fields (data handling) describe the provider; they are not simulator options.
+    const { type: _type, description: _description, data_handling: _dataHandling, ...options } = config;
     return createSimulated({ name, options });
   }
   const common = {
