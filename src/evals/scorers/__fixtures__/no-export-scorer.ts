@@ -1,0 +1,2 @@
+/** Has no scorer export; tests check the loader names the problem. */
+export const somethingElse = 1;
