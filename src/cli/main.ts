@@ -8,6 +8,7 @@ import { registerModelsCommand } from './models-command.js';
 import { registerServeCommand } from './serve-command.js';
 import { registerUsageCommand } from './usage-command.js';
 import { registerRouterCommands } from './router-command.js';
+import { registerEvalCommands } from './eval-command.js';
 import { registerRegistryCommands } from './registry-command.js';
 import { registerExposureCommand } from './exposure-command.js';
 import { exposureCatalogueOf } from '../core/governance/exposure/exposure-catalogue.js';
@@ -24,6 +25,7 @@ export function createProgram(): Command {
   registerCostCommands(program);
   registerUsageCommand(program);
   registerRouterCommands(program);
+  registerEvalCommands(program);
   registerRegistryCommands(program, [(registry) => registerExposureCommand(registry, { catalogueOf: exposureCatalogueOf })]);
   return program;
 }
