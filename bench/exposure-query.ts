@@ -11,6 +11,7 @@
  * Options: --requests <n> (1000000)  --batch <n> (5000)  --runs <n> (5)  --postgres (also PostgreSQL,
  * started from the installed binaries)  --json
  */
+import { createSeededRandom } from '../src/provider-utils/seeded-random.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,17 +64,8 @@ function parseOptions(argv: string[]): Options {
   };
 }
 
-/** A deterministic generator (mulberry32), so every run measures the same data. */
-function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** A deterministic generator, so every run measures the same data. */
+const createRandom = createSeededRandom;
 
 function syntheticRecord(index: number, total: number, now: number, random: () => number): RequestLogRecord {
   const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;

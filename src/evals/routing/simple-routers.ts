@@ -1,3 +1,4 @@
+import { createSeededRandom } from '../../provider-utils/seeded-random.js';
 import type { PairedPrompt } from './routing-pair.js';
 
 /**
@@ -36,14 +37,5 @@ export const SIMPLE_ROUTERS: Readonly<Record<SimpleRouterName, { description: st
   'all-strong': { description: 'every prompt to the strong model', scores: (prompts) => prompts.map(() => 1) },
 };
 
-/** A deterministic generator (mulberry32), so every run of the benchmark sees the same random router. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** A deterministic generator, so every run of the benchmark sees the same random router. */
+export const seededRandom = createSeededRandom;

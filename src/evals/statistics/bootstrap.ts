@@ -1,5 +1,5 @@
 import { InvalidRequestError } from '../../spec/errors.js';
-import { createSeededRandom } from './seeded-random.js';
+import { createSeededRandom } from '../../provider-utils/seeded-random.js';
 
 export interface BootstrapOptions {
   /** Number of resamples (default 2,000). */

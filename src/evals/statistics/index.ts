@@ -10,5 +10,4 @@ export {
 } from './bootstrap.js';
 export { gate, type GateDecision, type GateInput } from './gate.js';
 export { comparePaired, pairScores, signFlipPValue, type PairedComparison, type PairedComparisonOptions, type ScoreSample } from './paired-comparison.js';
-export { createSeededRandom } from './seeded-random.js';
 export { ALL_TAG, breakdownByTag, UNTAGGED, type TagSummary } from './tag-breakdown.js';

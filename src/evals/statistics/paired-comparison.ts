@@ -1,6 +1,6 @@
 import { InvalidRequestError } from '../../spec/errors.js';
 import { bootstrapMeans, mean, quantileOfSorted, validateOptions, type BootstrapOptions } from './bootstrap.js';
-import { createSeededRandom } from './seeded-random.js';
+import { createSeededRandom } from '../../provider-utils/seeded-random.js';
 
 /** One case's score for one candidate. Unscored cases are left out by the caller. */
 export interface ScoreSample {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { bootstrapMeanInterval, quantileOfSorted } from './bootstrap.js';
 import { gate } from './gate.js';
 import { comparePaired, signFlipPValue, type ScoreSample } from './paired-comparison.js';
-import { createSeededRandom } from './seeded-random.js';
+import { createSeededRandom } from '../../provider-utils/seeded-random.js';
 import { breakdownByTag } from './tag-breakdown.js';
 
 const samples = (scores: readonly number[], prefix = 'case'): ScoreSample[] => scores.map((score, index) => ({ id: `${prefix}-${index}`, score }));

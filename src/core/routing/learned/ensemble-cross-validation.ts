@@ -1,3 +1,4 @@
+import { createSeededRandom } from '../../../provider-utils/seeded-random.js';
 import { averageGapRecovered } from './average-gap-recovered.js';
 import { boostedStumpsScore, fitBoostedStumps, type BoostedStumpsOptions } from './boosted-stumps.js';
 import { gramBlock, type GramMatrix } from './gram-matrix.js';
@@ -70,13 +71,7 @@ export function ensembleName(ensemble: Ensemble): string {
 
 /** A deterministic shuffle (mulberry32), so folds depend only on the seed. */
 export function seededPermutation(count: number, seed: number): number[] {
-  let state = seed >>> 0;
-  const random = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = Math.imul(state ^ (state >>> 15), 1 | state);
-    value = (value + Math.imul(value ^ (value >>> 7), 61 | value)) ^ value;
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = createSeededRandom(seed);
   const order = Array.from({ length: count }, (_value, index) => index);
   for (let index = count - 1; index > 0; index -= 1) {
     const other = Math.floor(random() * (index + 1));
