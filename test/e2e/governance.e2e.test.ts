@@ -8,6 +8,7 @@ import { createLogger } from '../../src/core/telemetry/create-logger.js';
 import { startGateway, type RunningGateway } from '../../src/server/start-gateway.js';
 import { createFakeOpenAIUpstream } from '../fakes/fake-openai-upstream.js';
 import type { TestServer } from '../support/create-test-server.js';
+import { loggedRequest } from '../support/logged-request.js';
 
 /**
  * Governance through a real gateway: a restricted workload never reaches the closed API and is
@@ -70,17 +71,7 @@ async function admin<T>(path: string, init?: RequestInit): Promise<T> {
   return (await response.json()) as T;
 }
 
-async function logged(requestId: string): Promise<Record<string, unknown>> {
-  let record: Record<string, unknown> | undefined;
-  await expect
-    .poll(async () => {
-      const response = await fetch(`${gateway.url}/admin/requests/${requestId}`);
-      record = response.status === 200 ? ((await response.json()) as Record<string, unknown>) : undefined;
-      return record !== undefined;
-    }, { timeout: 5000 })
-    .toBe(true);
-  return record!;
-}
+const logged = (requestId: string) => loggedRequest(gateway.url, requestId);
 
 describe('governance end to end', () => {
   it('keeps restricted data on the self-hosted model, and refuses with the policy named when none may serve it', async () => {

@@ -7,6 +7,7 @@ import { createFakeAnthropicUpstream } from '../fakes/fake-anthropic-upstream.js
 import { createFakeOpenAIUpstream } from '../fakes/fake-openai-upstream.js';
 import type { TestServer } from '../support/create-test-server.js';
 import { startTestGateway, type TestGateway } from '../support/start-test-gateway.js';
+import { loggedRequest } from '../support/logged-request.js';
 
 /**
  * The response cache and Anthropic prompt caching through a real gateway: hits skip the upstream,
@@ -92,17 +93,7 @@ async function askStreaming(model: string, content: string) {
   return { text, usage, finishReason, cache: response.headers.get('x-switchyard-cache') };
 }
 
-async function logged(requestId: string): Promise<Record<string, unknown>> {
-  let record: Record<string, unknown> | undefined;
-  await expect
-    .poll(async () => {
-      const response = await fetch(`${gateway.url}/admin/requests/${requestId}`);
-      record = response.status === 200 ? ((await response.json()) as Record<string, unknown>) : undefined;
-      return record !== undefined;
-    }, { timeout: 5000 })
-    .toBe(true);
-  return record!;
-}
+const logged = (requestId: string) => loggedRequest(gateway.url, requestId);
 
 describe('response cache', () => {
   it('answers the second identical request from the cache without calling the upstream', async () => {

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createFakeOpenAIUpstream } from '../fakes/fake-openai-upstream.js';
 import type { TestServer } from '../support/create-test-server.js';
 import { startTestGateway, type TestGateway } from '../support/start-test-gateway.js';
+import { loggedRequest } from '../support/logged-request.js';
 
 /**
  * Hybrid routing through a real gateway with the official OpenAI SDK: a rule sends tool calls to
@@ -77,17 +78,7 @@ beforeEach(() => {
 
 const chatCalls = (server: TestServer) => server.requests.filter((request) => request.path === '/v1/chat/completions').length;
 
-async function logged(requestId: string): Promise<Record<string, unknown>> {
-  let record: Record<string, unknown> | undefined;
-  await expect
-    .poll(async () => {
-      const response = await fetch(`${gateway.url}/admin/requests/${requestId}`);
-      record = response.status === 200 ? ((await response.json()) as Record<string, unknown>) : undefined;
-      return record !== undefined;
-    }, { timeout: 5000 })
-    .toBe(true);
-  return record!;
-}
+const logged = (requestId: string) => loggedRequest(gateway.url, requestId);
 
 describe('hybrid routing end to end', () => {
   it('answers with the open model when its answer passes the checks', async () => {
