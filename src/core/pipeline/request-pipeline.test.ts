@@ -143,6 +143,7 @@ describe('RequestPipeline summaries', () => {
       deployment: 'b/m2',
       upstreamModel: 'b/m2',
       usage: { inputTokens: 10, outputTokens: 5 },
+      finishReason: 'stop',
     });
     expect(summaries[0]?.attempts.map((attempt) => [attempt.deployment, attempt.code, attempt.upstreamStatus])).toEqual([
       ['a/m1', 'provider_http_error', 503],

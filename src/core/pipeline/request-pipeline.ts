@@ -94,6 +94,7 @@ export class RequestPipeline {
         ...(result.response.systemFingerprint === undefined ? {} : { systemFingerprint: result.response.systemFingerprint }),
         attempts: execution.attempts,
         usage: result.usage,
+        finishReason: result.finishReason.unified,
         ...(requestPayload && { requestPayload, responsePayload: capturedResponse(result) }),
       });
       return { plan, execution };
@@ -147,6 +148,7 @@ export class RequestPipeline {
             upstreamModel: answered?.execution.result.response?.modelId,
             attempts: answered?.execution.attempts ?? [],
             usage: outcome.usage,
+            finishReason: outcome.finishReason,
             timeToFirstTokenMs: outcome.timeToFirstTokenMs,
             errorCode: outcome.error !== undefined ? errorCode(outcome.error) : outcome.cancelled ? 'client_disconnected' : undefined,
             ...(requestPayload && streamed && { requestPayload, responsePayload: streamed.captured(outcome.finishReason) }),
@@ -286,6 +288,7 @@ function hitSummary(hit: ResponseCacheHit): Pick<RequestSummary, 'attempts'> & P
     upstreamModel: hit.result.response.modelId,
     attempts: [],
     usage: hit.result.usage,
+    finishReason: hit.result.finishReason.unified,
     cacheHit: true,
   };
 }

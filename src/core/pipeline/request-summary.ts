@@ -30,6 +30,8 @@ export interface RequestSummary {
   errorCode?: string;
   attempts: AttemptRecord[];
   usage?: Usage;
+  /** Why the answer ended (`stop`, `length`, `tool-calls`, …), for traces. */
+  finishReason?: string;
   timeToFirstTokenMs?: number;
   /** Answered from the response cache: no upstream was called, so no attempt was made or billed. */
   cacheHit?: boolean;

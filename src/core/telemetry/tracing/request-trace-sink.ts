@@ -11,9 +11,8 @@ export type RequestTraceLookups = Omit<BuildRequestSpansOptions, 'finishReasons'
  */
 export function createRequestTraceSink(tracer: Tracer, lookups: RequestTraceLookups = {}): RequestSink {
   return {
-    // The request summary does not carry finish reasons yet, so gen_ai.response.finish_reasons is left out.
-    record(_summary, record) {
-      const planned = buildRequestSpans(record, lookups);
+    record(summary, record) {
+      const planned = buildRequestSpans(record, summary.finishReason === undefined ? lookups : { ...lookups, finishReasons: [summary.finishReason] });
       const parent = startSpan(tracer, planned.request, undefined);
       const parentContext = trace.setSpan(ROOT_CONTEXT, parent);
       for (const attempt of planned.attempts) startSpan(tracer, attempt, parentContext).end(toHrTime(attempt.endMs));

@@ -32,7 +32,7 @@ const record: RequestLogRecord = {
   ],
 };
 // The sink reads the record; the summary and cost are what the recorder passes alongside it.
-const summary = { requestId: record.id } as RequestSummary;
+const summary = { requestId: record.id, finishReason: 'stop' } as RequestSummary;
 const cost = { costUsd: 0.002, perAttempt: [] } as unknown as RequestCost;
 const lookups = {
   providerTypeOf: (name: string) => ({ local: 'vllm', claude: 'anthropic' })[name],
@@ -72,6 +72,7 @@ describe('startRequestTracing', () => {
       'switchyard.cost_usd': 0.002,
       'switchyard.cache_hit': false,
       'switchyard.fallback': true,
+      'gen_ai.response.finish_reasons': ['stop'],
     });
     expect(root.status.code).toBe(SpanStatusCode.UNSET);
     for (const child of [failed!, answered!]) {
