@@ -11,6 +11,7 @@
  * Options: --requests <n> (1000000)  --batch <n> (5000)  --runs <n> (5)  --postgres (also PostgreSQL,
  * started from the installed binaries)  --json
  */
+import { positiveIntegerOption } from './positive-integer-option.js';
 import { createSeededRandom } from '../src/provider-utils/seeded-random.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -48,13 +49,7 @@ interface Options {
 }
 
 function parseOptions(argv: string[]): Options {
-  const value = (name: string, fallback: number) => {
-    const index = argv.indexOf(name);
-    if (index < 0) return fallback;
-    const number = Number(argv[index + 1]);
-    if (!Number.isInteger(number) || number <= 0) throw new Error(`${name}: expected a positive integer, got '${argv[index + 1]}'`);
-    return number;
-  };
+  const value = (name: string, fallback: number) => positiveIntegerOption(argv, name, fallback);
   return {
     requests: value('--requests', 1_000_000),
     batch: value('--batch', 5000),

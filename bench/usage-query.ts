@@ -8,6 +8,7 @@
  *
  * Options: --requests <n> (1000000)  --batch <n> (5000)  --runs <n> (5)  --keep (leave the database)  --json
  */
+import { positiveIntegerOption } from './positive-integer-option.js';
 import { createSeededRandom } from '../src/provider-utils/seeded-random.js';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,13 +32,7 @@ const MODELS = ['gpt-4o', 'gpt-4o-mini', 'claude-sonnet', 'claude-haiku', 'llama
 const API_KEYS = Array.from({ length: 20 }, (_unused, index) => `team-${index}`);
 
 function parseOptions(argv: string[]): Options {
-  const value = (name: string, fallback: number) => {
-    const index = argv.indexOf(name);
-    if (index < 0) return fallback;
-    const number = Number(argv[index + 1]);
-    if (!Number.isInteger(number) || number <= 0) throw new Error(`${name}: expected a positive integer, got '${argv[index + 1]}'`);
-    return number;
-  };
+  const value = (name: string, fallback: number) => positiveIntegerOption(argv, name, fallback);
   return {
     requests: value('--requests', 1_000_000),
     batch: value('--batch', 5000),
