@@ -1,24 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPostgresServer, type PostgresServerHandle } from '../../test/support/start-postgres-server.js';
+import { describe, expect, it } from 'vitest';
+import { useThrowawayPostgres } from '../../test/support/start-postgres-server.js';
 import { describeRequestLogStore, makeRecord } from './__fixtures__/request-log-store-behaviour.js';
 import { createRequestLogStore } from './create-request-log-store.js';
 import { openPostgresRequestLogStore } from './postgres/open-postgres-request-log-store.js';
 
-let server: PostgresServerHandle;
-let databases = 0;
+const freshDatabase = useThrowawayPostgres('request_log');
 
-beforeAll(async () => {
-  server = await startPostgresServer();
-});
-
-afterAll(async () => {
-  await server?.stop();
-});
-
-// Each test gets its own database, so migrations start from nothing every time.
 describeRequestLogStore('PostgreSQL request log', async () => {
-  databases += 1;
-  const url = await server.createDatabase(`request_log_${databases}`);
+  const url = await freshDatabase();
   return { open: () => openPostgresRequestLogStore({ url, maxConnections: 4 }) };
 });
 

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chown, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
@@ -163,4 +164,24 @@ async function stopChild(child: ChildProcess): Promise<void> {
   const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
   await closed;
   clearTimeout(timer);
+}
+
+/**
+ * One throwaway PostgreSQL server for a test file (started before its tests, stopped after), and a
+ * function that creates a fresh, empty database on it for each test, so migrations start from nothing.
+ */
+export function useThrowawayPostgres(databasePrefix: string): () => Promise<string> {
+  let server: PostgresServerHandle | undefined;
+  let databases = 0;
+  beforeAll(async () => {
+    server = await startPostgresServer();
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+  return async () => {
+    if (!server) throw new Error('the PostgreSQL server has not started');
+    databases += 1;
+    return server.createDatabase(`${databasePrefix}_${databases}`);
+  };
 }
