@@ -5,6 +5,7 @@ import { deploymentCostFields } from '../cost/self-hosted.js';
 import { workloadCostFields } from '../cost/reference-cost.js';
 import { cacheStoreConfigField, workloadCacheFields } from '../cache/cache-config.js';
 import { workloadRoutingSchema } from '../routing/routing-config.js';
+import { evaluationConfigSchema, workloadEvaluationSchema } from '../evaluation/evaluation-config.js';
 import { policyConfigField, workloadPolicyFields } from '../governance/policy/policy-config.js';
 import { dataHandlingSchema, modelRegistrySchema, registryConfigSchema } from '../governance/registry/registry-config.js';
 import { virtualKeysSchema } from '../keys/virtual-key-config.js';
@@ -161,6 +162,8 @@ export const workloadSchema = z
     routing: workloadRoutingSchema.optional(),
     /** Data class, requirements, declared use and sensitive-data detection (governance/policy/policy-config.ts). */
     ...workloadPolicyFields,
+    /** Eval set and gate, online judging and shadow runs (see evaluation/evaluation-config.ts). */
+    evaluation: workloadEvaluationSchema.optional(),
   })
   .strict();
 
@@ -232,6 +235,8 @@ export const configSchema = z
     policy: policyConfigField,
     /** Licence terms added to or overriding the shipped catalogue (`registry.licenses.<key>`). */
     registry: registryConfigSchema.optional(),
+    /** Background judging: concurrency, queue bound, rolling-quality alerts and their webhook. */
+    evaluation: evaluationConfigSchema.prefault({}),
   })
   .strict();
 

@@ -13,6 +13,7 @@ import { toFallbackRule, type FallbackRule } from '../routing/fallback-condition
 import type { ResolvedWorkloadRouting } from '../routing/routing-config.js';
 import type { GlobalPolicyConfig, WorkloadPolicyConfig } from '../governance/policy/policy-config.js';
 import { resolveWorkloadRouting } from '../routing/resolve-workload-routing.js';
+import type { EvaluationConfig, WorkloadEvaluationConfig } from '../evaluation/evaluation-config.js';
 import type { VirtualKeyConfig } from '../keys/virtual-key-config.js';
 import type { LimitsConfig, LimitsStoreConfig } from '../limits/limit-config.js';
 import type { CacheStoreConfig, PromptCacheConfig, WorkloadCacheConfig } from '../cache/cache-config.js';
@@ -60,6 +61,8 @@ export interface ResolvedWorkload {
   routing?: ResolvedWorkloadRouting;
   /** Data policy; absent = data class internal, no own requirements, no detection. */
   policy?: WorkloadPolicyConfig;
+  /** Eval set and gate, online judging, shadow runs; absent = none of them. */
+  evaluation?: WorkloadEvaluationConfig;
 }
 
 /** A validated, cross-checked, frozen configuration. Holds secrets: never print it; use `describeConfig`. */
@@ -86,6 +89,8 @@ export interface ResolvedConfig {
   registry: Registry;
   /** Top-level resilience defaults (workloads layer their own on top). */
   resilience?: ResilienceConfig;
+  /** Background evaluation settings; absent only in configs built by hand (tests), where defaults apply. */
+  evaluation?: EvaluationConfig;
   /** Problems that do not stop the gateway, such as a hosted provider without an API key. */
   warnings: string[];
 }
@@ -187,7 +192,14 @@ export function resolveConfig(
       cache: workload.cache,
       promptCache: workload.prompt_cache,
       policy: workload.policy,
+      evaluation: workload.evaluation,
     };
+    const evaluation = workload.evaluation;
+    if (evaluation?.online) checkRouteModel(evaluation.online.judge.model, ['workloads', name, 'evaluation', 'online', 'judge', 'model'], 'chat');
+    if (evaluation?.shadow) checkRouteModel(evaluation.shadow.judge.model, ['workloads', name, 'evaluation', 'shadow', 'judge', 'model'], 'chat');
+    if (evaluation?.eval_set?.judge_model !== undefined) {
+      checkRouteModel(evaluation.eval_set.judge_model, ['workloads', name, 'evaluation', 'eval_set', 'judge_model'], 'chat');
+    }
     if (workload.routing) {
       workloads[name].routing = resolveWorkloadRouting(workload.routing, parsed.models, ['workloads', name, 'routing'], file, issue);
     }
@@ -221,6 +233,7 @@ export function resolveConfig(
     telemetry: parsed.telemetry,
     policy: parsed.policy,
     registry,
+    evaluation: parsed.evaluation,
     warnings,
   });
 }

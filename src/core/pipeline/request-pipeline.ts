@@ -20,6 +20,7 @@ import { policyStageFor, type PolicyStage } from './policy-stage.js';
 import { restrictPlan } from '../routing/restrict-plan.js';
 import { attemptsOfFailure, executeEmbed, type Execution, type StreamExecution } from './execute.js';
 import type { StreamEventReader } from './observe-stream.js';
+import { drawEvaluationSample } from '../evaluation/evaluation-sampling.js';
 import type { CapturedRequest, CapturedResponse, RequestObserver, RequestSummary, RoutingOutcome } from './request-summary.js';
 
 /** One request, already converted from its wire format. */
@@ -86,6 +87,7 @@ export class RequestPipeline {
       cache?.store(result, execution.target);
       void permit.release(totalTokens(result.usage));
       const requestPayload = capturedRequest(request);
+      const sampled = drawEvaluationSample(request.runtime.config, plan.workload);
       this.record(request, plan, false, {
         status: 200,
         routing: routed.routing,
@@ -96,6 +98,7 @@ export class RequestPipeline {
         usage: result.usage,
         finishReason: result.finishReason.unified,
         ...(requestPayload && { requestPayload, responsePayload: capturedResponse(result) }),
+        ...(sampled && { evaluationSample: { ...sampled, call: request.call, response: capturedResponse(result) } }),
       });
       return { plan, execution };
     } catch (error) {
@@ -135,8 +138,9 @@ export class RequestPipeline {
       }
       // The deployment is known only once the stream opens; the observer reads it from there.
       let answered: RoutedExecution<StreamExecution> | undefined;
-      // Only with payload capture on are the streamed parts gathered (on their way to the client).
-      const streamed = requestPayload ? new StreamedContent() : undefined;
+      // Only with payload capture on, or for a request drawn for evaluation, are the streamed parts gathered (on their way to the client).
+      const sampled = drawEvaluationSample(request.runtime.config, plan.workload);
+      const streamed = requestPayload || sampled ? new StreamedContent() : undefined;
       const routedExecution = await streamChatRoute(request.runtime, route, withPromptCacheForRoute(request.runtime, plan, request.call), {
         startedAt: request.startedAt,
         onEnd: (outcome) => {
@@ -152,6 +156,10 @@ export class RequestPipeline {
             timeToFirstTokenMs: outcome.timeToFirstTokenMs,
             errorCode: outcome.error !== undefined ? errorCode(outcome.error) : outcome.cancelled ? 'client_disconnected' : undefined,
             ...(requestPayload && streamed && { requestPayload, responsePayload: streamed.captured(outcome.finishReason) }),
+            // Only a stream that finished normally has an answer worth judging.
+            ...(sampled && streamed && outcome.error === undefined && !outcome.cancelled && {
+              evaluationSample: { ...sampled, call: request.call, response: streamed.captured(outcome.finishReason) },
+            }),
           });
         },
       });

@@ -3,6 +3,7 @@ import type { ChatResult } from '../../spec/chat-result.js';
 import type { AttemptRecord } from '../../spec/errors.js';
 import type { Usage } from '../../spec/usage.js';
 import type { PolicyDecision } from '../governance/policy/policy-decision.js';
+import type { EvaluationSample } from '../evaluation/evaluation-sampling.js';
 
 /** What the gateway records about one finished request. Built on the request path, consumed off it. */
 export interface RequestSummary {
@@ -42,6 +43,12 @@ export interface RequestSummary {
   requestPayload?: CapturedRequest;
   /** The answer (its content parts; for streams, what was streamed), under the same condition. */
   responsePayload?: CapturedResponse;
+  /**
+   * Present when the request was drawn for online judging or a shadow run (its workload's
+   * `evaluation` sample rates): the call and the answer, for the background evaluators only (never
+   * logged as a payload).
+   */
+  evaluationSample?: EvaluationSample;
 }
 
 export interface RoutingOutcome {
