@@ -4,6 +4,7 @@ import type { RequestSink } from '../core/telemetry/request-recorder.js';
 import { RequestLogWriter } from '../core/telemetry/request-log-writer.js';
 import { createRequestLogStore } from '../store/create-request-log-store.js';
 import type { RequestLogStore } from '../store/request-log-store.js';
+import type { EvaluationStore } from '../core/evaluation/evaluation-records.js';
 import type { GovernanceStore } from '../store/governance/kysely-governance-store.js';
 
 /** The request log of a running gateway: the store (for queries) and the sink that feeds it. */
@@ -11,6 +12,8 @@ export interface RunningRequestLog {
   store: RequestLogStore;
   /** Audit log, model-version sightings and exposure reads, in the same database. */
   governance: GovernanceStore;
+  /** Online scores, shadow pairs, eval runs and gates, in the same database (through the worker). */
+  evaluation: EvaluationStore;
   sink: RequestSink;
   stats(): ReturnType<RequestLogWriter['stats']>;
   close(): Promise<void>;
@@ -36,6 +39,7 @@ export async function startRequestLog(config: ResolvedConfig, logger: Logger): P
   return {
     store,
     governance: store.governance,
+    evaluation: store.evaluation,
     sink: { record: (_summary, record) => writer.enqueue(record) },
     stats: () => writer.stats(),
     async close() {

@@ -1,3 +1,4 @@
+import type { EvaluationStore } from '../core/evaluation/evaluation-records.js';
 import type { GovernanceStore } from './governance/kysely-governance-store.js';
 import type { RequestLogStore } from './request-log-store.js';
 import type { StorageConfig } from './storage-config.js';
@@ -9,7 +10,7 @@ export { storageConfigSchema, type RawStorageConfig, type StorageConfig } from '
  * `migrate()` once at start. Each driver is imported lazily, so a SQLite gateway never loads `pg`
  * and a PostgreSQL one never loads the native SQLite module.
  */
-export async function createRequestLogStore(config: StorageConfig = { type: 'sqlite' }): Promise<RequestLogStore & { governance: GovernanceStore }> {
+export async function createRequestLogStore(config: StorageConfig = { type: 'sqlite' }): Promise<RequestLogStore & { governance: GovernanceStore; evaluation: EvaluationStore }> {
   // In a worker thread either way: SQLite's driver is synchronous, and PostgreSQL batches cost
   // query-building CPU; neither may take time from request handling.
   const { ThreadedRequestLogStore } = await import('./threaded-request-log-store.js');

@@ -1,5 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { GatewayError } from '../spec/errors.js';
+import { KyselyEvaluationStore } from './evaluation/kysely-evaluation-store.js';
+import { callEvaluationStore, isEvaluationStoreMethod, type EvaluationStoreMethod } from './evaluation/threaded-evaluation-store.js';
 import { KyselyGovernanceStore } from './governance/kysely-governance-store.js';
 import { callGovernanceStore, isGovernanceStoreMethod, type GovernanceStoreMethod } from './governance/threaded-governance-store.js';
 import type { KyselyRequestLogStore } from './kysely-request-log-store.js';
@@ -10,7 +12,7 @@ import type { StorageConfig } from './storage-config.js';
  * the main thread would stall every request), and with PostgreSQL the query building and protocol
  * encoding of every batch would otherwise take CPU from request handling; so every call runs here.
  */
-type Method = 'migrate' | 'insertBatch' | 'getRequest' | 'listRequests' | 'aggregate' | 'close' | GovernanceStoreMethod;
+type Method = 'migrate' | 'insertBatch' | 'getRequest' | 'listRequests' | 'aggregate' | 'close' | GovernanceStoreMethod | EvaluationStoreMethod;
 
 export interface StoreCall {
   id: number;
@@ -25,12 +27,16 @@ export type StoreReply =
 const store: KyselyRequestLogStore = await openStore(workerData as StorageConfig);
 // Governance tables (audit log, version sightings, exposure reads) share the connection.
 const governance = new KyselyGovernanceStore(store.database);
+// So do the evaluation tables (online scores, shadow pairs, eval runs and gates).
+const evaluation = new KyselyEvaluationStore(store.database);
 const port = parentPort!;
 
 port.on('message', (call: StoreCall) => {
   const run = isGovernanceStoreMethod(call.method)
     ? callGovernanceStore(governance, call.method, call.args)
-    : (store[call.method] as (...args: unknown[]) => Promise<unknown>).apply(store, call.args);
+    : isEvaluationStoreMethod(call.method)
+      ? callEvaluationStore(evaluation, call.method, call.args)
+      : (store[call.method] as (...args: unknown[]) => Promise<unknown>).apply(store, call.args);
   run.then(
     (value) => port.postMessage({ id: call.id, ok: true, value } satisfies StoreReply),
     (error: unknown) => {

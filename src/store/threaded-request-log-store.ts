@@ -5,6 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { InvalidRequestError } from '../spec/errors.js';
 import type { RequestLogRecord } from '../core/telemetry/request-log-record.js';
 import type { AggregateFilter, AggregateRow, ListRequestsFilter, ListRequestsPage, RequestLogStore } from './request-log-store.js';
+import { ThreadedEvaluationStore } from './evaluation/threaded-evaluation-store.js';
 import { ThreadedGovernanceStore } from './governance/threaded-governance-store.js';
 import type { StoreCall, StoreReply } from './request-log-store-worker.js';
 import type { StorageConfig } from './storage-config.js';
@@ -17,6 +18,8 @@ import type { StorageConfig } from './storage-config.js';
 export class ThreadedRequestLogStore implements RequestLogStore {
   /** The governance tables, served by the same worker and connection. */
   readonly governance = new ThreadedGovernanceStore((method, args) => this.call(method, args));
+  /** The evaluation tables (migration 0006), served by the same worker and connection. */
+  readonly evaluation = new ThreadedEvaluationStore((method, args) => this.call(method, args));
   private readonly worker: Worker;
   private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: unknown) => void }>();
   private nextId = 1;

@@ -1,6 +1,6 @@
 import type { ChatCall } from '../../spec/chat-call.js';
 import type { ResolvedConfig } from '../config/resolve-config.js';
-import type { CapturedResponse } from '../pipeline/request-summary.js';
+import type { ChatResult } from '../../spec/chat-result.js';
 
 /** Which background evaluations a request was sampled for. */
 export interface SampledFor {
@@ -16,7 +16,8 @@ export interface SampledFor {
  */
 export interface EvaluationSample extends SampledFor {
   call: ChatCall;
-  response: CapturedResponse;
+  /** The answer's content parts (for streams, what was streamed): the pipeline's CapturedResponse. */
+  response: { content: ChatResult['content']; finishReason?: string };
 }
 
 interface Rates {

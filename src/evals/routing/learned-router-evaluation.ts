@@ -1,6 +1,6 @@
 import { createLearnedRouterModel, type LearnedRouterModel, type RouterArtifact } from '../../core/routing/learned/router-artifact.js';
 import type { RouterInput } from '../../core/routing/learned/router-input.js';
-import { trainLearnedRouter, type TrainedOn, type TrainingExample } from '../../core/routing/learned/train-router.js';
+import { calibrationCurve, trainLearnedRouter, type CalibrationCurvePoint, type TrainedOn, type TrainingExample } from '../../core/routing/learned/train-router.js';
 import { chooseOperatingPoint, pairTotals, routeByThreshold, summarise, type OperatingCriterion, type RoutingSummary } from './routing-metrics.js';
 import type { ModelPair, PairedPrompt } from './routing-pair.js';
 import { seededRandom } from './simple-routers.js';
@@ -110,6 +110,8 @@ export interface Calibration {
   readonly reached: boolean;
   /** The held-out (out-of-fold) result at that threshold. */
   readonly heldOut: RoutingSummary;
+  /** The cost–quality sweep the threshold was chosen from (≤ 50 points, the chosen threshold among them). */
+  readonly curve: CalibrationCurvePoint[];
 }
 
 /**
@@ -124,7 +126,8 @@ export function calibrateThreshold(prompts: readonly PairedPrompt[], scores: rea
     summary: summarise(prompts, routeByThreshold(prompts, scores, threshold)),
   }));
   const { chosen, reached } = chooseOperatingPoint(candidates, criterion, pairTotals(prompts));
-  return { threshold: chosen.setting, reached, heldOut: chosen.summary };
+  const curve = calibrationCurve(prompts, scores, { chosenThreshold: chosen.setting });
+  return { threshold: chosen.setting, reached, heldOut: chosen.summary, curve };
 }
 
 /** The artifact with its calibrated threshold and how it was found. */
@@ -143,6 +146,7 @@ export function withCalibration(artifact: RouterArtifact, calibration: Calibrati
         `${calibration.reached ? '' : 'target not reached; nearest: '}quality ${heldOut.quality.toFixed(4)}, ` +
         `cost share ${heldOut.costShare.toFixed(4)}, strong share ${heldOut.strongShare.toFixed(4)}, PGR ${heldOut.pgr.toFixed(4)}` +
         (criterion.kind === 'max-cost-usd' ? ' (maxCost in US$ per prompt)' : ''),
+      curve: calibration.curve,
     },
   };
 }

@@ -72,6 +72,9 @@ describe('learned-router calibration helpers', () => {
     const calibration = calibrateThreshold(TUNE, [0.1, 0.2, 0.8, 0.9], CRITERION);
     expect(calibration.threshold).toBeCloseTo(0.5, 12);
     expect(calibration).toMatchObject({ reached: true, heldOut: { quality: 1, strongShare: 0.5 } });
+    // The curve it was chosen from: every threshold considered, the chosen one with the held-out figures.
+    expect(calibration.curve.map((point) => point.strongShare)).toEqual([0, 0.25, 0.5, 0.75, 1]);
+    expect(calibration.curve.find((point) => point.threshold === calibration.threshold)).toMatchObject({ strongShare: 0.5, quality: 1 });
   });
 });
 

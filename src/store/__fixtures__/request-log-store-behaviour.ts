@@ -115,7 +115,7 @@ export function describeRequestLogStore(name: string, createLocation: () => Prom
       it('records each migration once and is idempotent', async () => {
         await store.migrate();
         await open().migrate();
-        expect(await migrationNames(store)).toEqual(['0001-request-log', '0002-usage-queries', '0003-routing', '0004-governance', '0005-registry-state']);
+        expect(await migrationNames(store)).toEqual(['0001-request-log', '0002-usage-queries', '0003-routing', '0004-governance', '0005-registry-state', '0006-evaluation']);
         await store.insertBatch([makeRecord('after-remigrate')]);
         expect(await store.getRequest('after-remigrate')).toBeDefined();
       });
@@ -125,7 +125,7 @@ export function describeRequestLogStore(name: string, createLocation: () => Prom
         const first = open();
         const second = open();
         await Promise.all([first.migrate(), second.migrate(), first.migrate()]);
-        expect(await migrationNames(second)).toEqual(['0001-request-log', '0002-usage-queries', '0003-routing', '0004-governance', '0005-registry-state']);
+        expect(await migrationNames(second)).toEqual(['0001-request-log', '0002-usage-queries', '0003-routing', '0004-governance', '0005-registry-state', '0006-evaluation']);
         await first.insertBatch([makeRecord('concurrent')]);
         expect((await second.getRequest('concurrent'))?.id).toBe('concurrent');
       });

@@ -4,6 +4,7 @@ import { usageQueriesMigration } from './0002-usage-queries.js';
 import { routingMigration } from './0003-routing.js';
 import { governanceMigration } from './0004-governance.js';
 import { registryStateMigration } from './0005-registry-state.js';
+import { evaluationMigration } from './0006-evaluation.js';
 
 /**
  * Every migration, by name. Kysely applies them in name order and records each in
@@ -16,6 +17,7 @@ export const requestLogMigrations: Readonly<Record<string, Migration>> = {
   '0003-routing': routingMigration,
   '0004-governance': governanceMigration,
   '0005-registry-state': registryStateMigration,
+  '0006-evaluation': evaluationMigration,
 };
 
 /** Migrations are defined in code (not read from a folder) so they ship inside the bundle. */

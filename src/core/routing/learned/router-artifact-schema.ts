@@ -24,6 +24,31 @@ const trainedOnSchema = z
   })
   .strict();
 
+const share = z.number().min(0).max(1);
+
+/**
+ * One operating point of the threshold sweep the calibration chose from, on its held-out
+ * (out-of-fold train) scores — never the test split.
+ */
+const calibrationCurvePointSchema = z
+  .object({
+    /** Score above it → strong. */
+    threshold: share,
+    /** Share of prompts sent to the strong model. */
+    strongShare: share,
+    /** Cost / all-strong cost when prices are known, else the strong share (so it can exceed 1 only with prices). */
+    relativeCost: z.number().nonnegative().refine(Number.isFinite, 'expected a finite number'),
+    /**
+     * Mean answer quality in [0,1] (correctness, judge score / 10, or win rate): the scale the
+     * calibration's `targetQuality` is a share of (a share of the all-strong mean quality).
+     */
+    quality: share,
+  })
+  .strict();
+
+/** Room above what training writes (50 points), so a newer trainer's longer curve still loads. */
+const CURVE_POINT_LIMIT = 500;
+
 const calibrationSchema = z
   .object({
     method: z.string(),
@@ -31,6 +56,19 @@ const calibrationSchema = z
     maxCost: z.number().optional(),
     strongShare: z.number().optional(),
     heldOut: z.string().optional(),
+    /**
+     * The cost–quality curve the threshold was chosen from, ordered by threshold, highest first
+     * (strong share rises along it); the artifact's calibrated `threshold` is one of its points.
+     * Absent in artifacts trained before it was recorded.
+     */
+    curve: z
+      .array(calibrationCurvePointSchema)
+      .max(CURVE_POINT_LIMIT)
+      .refine(
+        (points) => points.every((point, index) => index === 0 || point.threshold <= points[index - 1]!.threshold),
+        'expected points ordered by threshold, highest first',
+      )
+      .optional(),
   })
   .strict();
 
@@ -150,6 +188,7 @@ export type TrainedOn = RouterArtifact['trainedOn'];
 export type RouterFeatures = RouterArtifact['features'];
 export type RouterModelSpec = RouterArtifact['model'];
 export type RouterModelMember = RouterModelSpec['members'][number]['member'];
+export type RouterCalibration = NonNullable<RouterArtifact['calibration']>;
 
 /** Validates a parsed JSON value as a router artifact; errors name `source` and the field at fault. */
 export function parseRouterArtifact(json: unknown, source: string): RouterArtifact {

@@ -11,6 +11,8 @@ export type { TrainedOn } from './router-artifact-schema.js';
 export type { TrainingExample, TrainRouterOptions } from './training-example.js';
 
 export { BASELINE_HASHING, baselineLabel } from './baseline-settings.js';
+// Calibration (choosing the threshold) runs after training, on held-out scores; its curve is kept in the artifact.
+export { CALIBRATION_CURVE_MAX_POINTS, calibrationCurve, type CalibrationCurvePoint, type CalibrationOutcome } from './calibration-curve.js';
 
 function trainBaselineModel(examples: readonly TrainingExample[], options: TrainRouterOptions): Pick<RouterArtifact, 'features' | 'model'> {
   const total = examples.length + 1;

@@ -7,6 +7,7 @@ import { registerRequestLogRoutes } from './request-log-routes.js';
 import { registerUsageRoutes } from './usage-routes.js';
 import { registerRegistryRoutes } from './registry-routes.js';
 import { registerRegistryStateRoutes } from './registry-state-routes.js';
+import { registerRouterRoutes } from './router-routes.js';
 import { RegistryOverlay } from '../../../core/governance/registry-state/registry-overlay.js';
 import { applyOverlay } from '../../../core/governance/registry-state/apply-registry-overlay.js';
 import { registryOf } from '../../../core/governance/registry/registry-listing.js';
@@ -58,6 +59,7 @@ export function adminRoutes(dependencies: GatewayDependencies): Hono<GatewayEnv>
     ...(dependencies.audit ? { audit: dependencies.audit } : {}),
     generation: () => dependencies.holder.current.generation,
   });
+  registerRouterRoutes(admin, { currentConfig: () => dependencies.holder.current.config });
   admin.get('/health', (context) => {
     const runtime = dependencies.holder.current;
     return context.json({
