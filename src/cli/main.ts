@@ -11,6 +11,7 @@ import { registerRouterCommands } from './router-command.js';
 import { registerEvalCommands } from './eval-command.js';
 import { registerRegistryCommands } from './registry-command.js';
 import { registerExposureCommand } from './exposure-command.js';
+import { registerExportCommands } from './export-command.js';
 import { exposureCatalogueOf } from '../core/governance/exposure/exposure-catalogue.js';
 
 /** The `switchyard` command line. */
@@ -27,6 +28,7 @@ export function createProgram(): Command {
   registerRouterCommands(program);
   registerEvalCommands(program);
   registerRegistryCommands(program, [(registry) => registerExposureCommand(registry, { catalogueOf: exposureCatalogueOf })]);
+  registerExportCommands(program);
   return program;
 }
 
