@@ -17,7 +17,18 @@ import type { OperatingCriterion } from '../evals/routing/routing-metrics.js';
 import { defaultGoodEnoughRule, goodEnoughRule, pairPrompts } from '../evals/routing/routing-pair.js';
 import { costQualityChart, renderCostQualitySvg, policyTableRows, POLICY_TABLE_HEADERS, reportToJson, settingRows } from '../evals/routing/routing-report.js';
 import { evaluateRouterSpecs } from '../evals/routing/router-specs.js';
+import type { ShadowPair } from '../core/evaluation/evaluation-records.js';
+import { shadowTrainedOn, shadowTrainingSet } from '../evals/shadow/shadow-training.js';
+import { openEvaluationStore, type OpenedEvaluationStore } from '../store/evaluation/open-evaluation-store.js';
+import type { StorageConfig } from '../store/storage-config.js';
 import { fail, printResult, table } from './cli-output.js';
+import { loadConfigForCli } from './resolve-config-source.js';
+
+export interface RouterCommandDependencies {
+  /** Where `router train --from-shadow` reads pairs; default: the configured storage, opened on this thread. */
+  openEvaluationStore?: (storage: StorageConfig) => Promise<OpenedEvaluationStore>;
+  now?: () => number;
+}
 
 interface CommonOptions {
   data?: string;
@@ -26,6 +37,10 @@ interface CommonOptions {
 }
 
 interface TrainOptions extends CommonOptions {
+  fromShadow?: boolean;
+  workload?: string;
+  since?: string;
+  config?: string;
   strong?: string;
   weak?: string;
   out?: string;
@@ -59,12 +74,16 @@ interface EvalOptions extends CommonOptions {
 }
 
 /** `switchyard router train | score | eval`: the learned router, offline, on the shared data format. */
-export function registerRouterCommands(program: Command): void {
+export function registerRouterCommands(program: Command, dependencies: RouterCommandDependencies = {}): void {
   const router = program.command('router').description('train, score and evaluate routers offline on recorded model outputs');
   router
     .command('train')
-    .description('train a learned router on the train split and calibrate its threshold on held-out folds')
+    .description('train a learned router on the train split (or on production shadow pairs) and calibrate its threshold on held-out folds')
     .option('--data <jsonl>', 'data file in the shared routing format')
+    .option('--from-shadow', "train on the shadow pairs in the config's evaluation store instead of --data")
+    .option('--workload <name>', 'with --from-shadow: only this workload\'s pairs (its routing.learned names --weak/--strong)')
+    .option('--since <days|iso>', 'with --from-shadow: only pairs from the last N days (30, 30d) or since an ISO date')
+    .option('--config <file>', 'with --from-shadow: config whose storage to read (default: SWITCHYARD_CONFIG or ./switchyard.yaml)')
     .option('--strong <model>', 'the strong (expensive) model')
     .option('--weak <model>', 'the weak (cheap) model')
     .option('--out <router.json>', 'where to write the router artifact')
@@ -78,7 +97,8 @@ export function registerRouterCommands(program: Command): void {
     .action(async (options: TrainOptions) => {
       const json = options.json === true;
       try {
-        await runTrain(options, json);
+        if (options.fromShadow === true) await runTrainFromShadow(options, json, dependencies);
+        else await runTrain(options, json);
       } catch (error) {
         fail(error, json);
       }
@@ -167,6 +187,59 @@ async function runTrain(options: TrainOptions, json: boolean): Promise<void> {
       ...(calibration.reached ? [] : ['Warning: the calibration target was not reached on held-out data; the threshold is the nearest miss.']),
     ].join('\n'),
   );
+}
+
+async function runTrainFromShadow(options: TrainOptions, json: boolean, dependencies: RouterCommandDependencies): Promise<void> {
+  if (options.data !== undefined) throw new InvalidRequestError('give --data or --from-shadow, not both');
+  const out = required(options.out, '--out');
+  const variant = parseVariant(options.variant);
+  const criterion = parseCriterion(options);
+  // Pairs hold no token counts, so cost is the strong share: a dollar cap has no meaning here.
+  if (criterion.kind === 'max-cost-usd') throw new InvalidRequestError('--from-shadow: --max-cost takes a share of traffic to the strong model (0.3), not US$');
+  const folds = integer('--folds', options.folds, 2);
+  const seed = integer('--seed', options.seed, 0);
+  if ((options.weak === undefined) !== (options.strong === undefined)) throw new InvalidRequestError('give --weak and --strong together');
+  const since = options.since === undefined ? undefined : parseSinceDays(options.since, (dependencies.now ?? Date.now)());
+  const { config } = await loadConfigForCli(options.config);
+  const learned = options.workload === undefined ? undefined : config.workloads[options.workload]?.routing?.learned;
+  const models = options.weak !== undefined && options.strong !== undefined ? { weak: options.weak, strong: options.strong } : learned && { weak: learned.weak, strong: learned.strong };
+  const opened = await (dependencies.openEvaluationStore ?? openEvaluationStore)(config.storage);
+  let pairs: ShadowPair[];
+  try {
+    pairs = await opened.store.listShadowPairs({ limit: 100_000, ...(since === undefined ? {} : { since }), ...(options.workload === undefined ? {} : { workload: options.workload }) });
+  } finally {
+    await opened.close();
+  }
+  const set = shadowTrainingSet(pairs, models, Math.max(folds * 2, 20));
+  const source = { ...(options.workload === undefined ? {} : { workload: options.workload }), ...(since === undefined ? {} : { since }) };
+  const trainedOn = shadowTrainedOn(set, source);
+  const pair = set.models;
+  const trained = await withProgress(json, `training ${variant}`, (onProgress) => trainWithOutOfFoldScores(set.prompts, { variant, pair, trainedOn, seed, folds, onProgress }));
+  const calibration = calibrateThreshold(set.prompts, trained.outOfFoldScores, criterion);
+  const artifact = withCalibration(trained.artifact, calibration, criterion, folds);
+  await writeFile(out, `${JSON.stringify(artifact)}\n`);
+  const { counts } = set;
+  const summary = { ok: true, out, variant, strong: pair.strong, weak: pair.weak, trainedOn, counts, threshold: artifact.threshold, calibration: artifact.calibration, heldOut: calibration.heldOut, reached: calibration.reached };
+  printResult(json, summary, () =>
+    [
+      `Trained ${variant} router on ${counts.used} shadow pairs${options.workload === undefined ? '' : ` of ${options.workload}`} (${pair.weak} → ${pair.strong}: ` +
+        `${counts.needsStrong} needed the strong model, ${counts.cheapEnough} did not); wrote ${out}.`,
+      `Skipped ${counts.unjudged} unjudged and ${counts.otherModels} of other models, of ${counts.pairs} read.`,
+      `Threshold ${artifact.threshold.toFixed(4)} (${artifact.calibration?.method}): held out, quality ${calibration.heldOut.quality.toFixed(3)}, ` +
+        `${(calibration.heldOut.strongShare * 100).toFixed(1)}% to ${pair.strong}.`,
+      ...(calibration.reached ? [] : ['Warning: the calibration target was not reached on held-out data; the threshold is the nearest miss.']),
+    ].join('\n'),
+  );
+}
+
+/** `--since`: a number of days before now (`30`, `30d`) or an ISO date. */
+function parseSinceDays(text: string, now: number): number {
+  const value = text.trim();
+  const days = /^(\d+(?:\.\d+)?)d?$/.exec(value);
+  if (days) return now - Number(days[1]) * 86_400_000;
+  const time = /^\d{4}-\d{2}-\d{2}/.test(value) ? Date.parse(value) : Number.NaN;
+  if (Number.isNaN(time)) throw new InvalidRequestError(`--since: expected a number of days (30, 30d) or an ISO date, got '${text}'`);
+  return time;
 }
 
 async function runScore(options: ScoreOptions, json: boolean): Promise<void> {

@@ -64,8 +64,16 @@ function fromCascade<T>(route: ChatRoute, cascade: CascadeExecution<T>): RoutedE
       tiers: tiers.map((tier) => tier.model),
       tier: cascade.tier,
       steps: cascade.steps.map(stepSummary),
+      ...rejectedCheapAnswer(cascade),
     },
   };
+}
+
+/** The first tier's answer if a check turned it down (for shadow evaluation; a reference, nothing copied). */
+function rejectedCheapAnswer(cascade: CascadeExecution<unknown>): Pick<RoutingOutcome, 'rejectedCheapAnswer'> {
+  const first = cascade.rejected[0];
+  if (first?.tier !== 0) return {};
+  return { rejectedCheapAnswer: { content: first.result.content, finishReason: first.result.finishReason.unified } };
 }
 
 function routingOf(plan: RoutePlan): RoutingOutcome | undefined {

@@ -61,6 +61,12 @@ export interface RoutingOutcome {
   tier?: number;
   /** Each cascade tier's outcome, in order. */
   steps?: readonly CascadeStepSummary[];
+  /**
+   * The first tier's answer when a check rejected it and the cascade escalated: a reference to what
+   * the request already paid for, so shadow evaluation compares the answer the cascade really
+   * turned down instead of asking again. Never logged.
+   */
+  rejectedCheapAnswer?: CapturedResponse;
 }
 
 export interface CascadeStepSummary {

@@ -42,8 +42,17 @@ export interface CascadeExecution<T> {
   /** Every attempt of every tier and check, in order, tagged with its tier (and check). */
   attempts: CascadeAttemptRecord[];
   steps: CascadeStep[];
+  /** Answers of checked tiers that a check turned down, in tier order (references; read by shadow evaluation). */
+  rejected: RejectedAnswer[];
   /** Tokens per tier; call it after a streamed answer has ended to include the last tier's usage. */
   usageByTier(): CascadeTierUsage[];
+}
+
+/** A checked tier's answer that failed a check. */
+export interface RejectedAnswer {
+  tier: number;
+  model: string;
+  result: ChatResult;
 }
 
 /**
@@ -79,6 +88,7 @@ export async function runCascade(
   const signal = call.abortSignal;
   const attempts: CascadeAttemptRecord[] = [];
   const steps: CascadeStep[] = [];
+  const rejected: RejectedAnswer[] = [];
   const models = tiers.map((plan) => plan.model);
   const planFor = options.planFor ?? ((model: string) => ({ ...resolveRoute(runtime, { model, kind: 'chat' }), workload: first.workload }));
   const addedLogprobs = checks.some((check) => check.needsLogprobs) && call.logprobs !== true && call.unsupportedSettings !== 'error';
@@ -91,6 +101,7 @@ export async function runCascade(
     model: models[tier]!,
     attempts,
     steps,
+    rejected,
     usageByTier: () => usageByTier(models, attempts),
   });
 
@@ -119,6 +130,7 @@ export async function runCascade(
     }), signal);
     const step: CascadeStep = { tier, model: plan.model, outcome: failed ? 'escalated' : 'accepted', usage: execution.result.usage, latencyMs: performance.now() - startedAt };
     if (failed) {
+      rejected.push({ tier, model: plan.model, result: execution.result });
       steps.push({ ...step, check: failed.check, reason: failed.verdict.reason, ...(failed.verdict.unavailable ? { unavailable: true } : {}) });
       continue;
     }
