@@ -9,6 +9,8 @@ import type { RequestObserver } from '../core/pipeline/request-summary.js';
 import type { RuntimeHolder } from '../core/registry/runtime-holder.js';
 import type { RequestLogStore } from '../store/request-log-store.js';
 import type { GatewayMetrics } from '../core/telemetry/metrics/gateway-metrics.js';
+import type { EvaluationStore } from '../core/evaluation/evaluation-records.js';
+import type { QualitySource } from '../evals/online/index.js';
 
 /** Hono environment of the gateway app: node bindings plus per-request variables. */
 export interface GatewayEnv {
@@ -36,6 +38,10 @@ export interface GatewayDependencies {
   audit?: AuditRecorder;
   /** Live registry state (lifecycle overrides set through the admin API), laid over config's registry. */
   registryOverlay?: RegistryOverlay;
+  /** Judge scores, shadow pairs, eval runs and gates (with the request log). */
+  evaluation?: EvaluationStore;
+  /** Online evaluation's rolling quality, recent alerts and background queue, for GET /admin/quality. */
+  quality?: QualitySource;
 }
 
 /** What route handlers use: the dependencies plus the pipeline built from them. */

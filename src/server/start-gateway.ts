@@ -22,6 +22,10 @@ import { loadRegistryOverlay, refreshRegistryOverlay, RegistryOverlay } from '..
 /** How often live registry state is re-read, so every replica applies a lifecycle change. */
 const REGISTRY_STATE_REFRESH_MS = 10_000;
 import { startRequestTracing } from '../core/telemetry/tracing/start-request-tracing.js';
+import { BackgroundQueue } from '../core/evaluation/background-queue.js';
+import { DEFAULT_EVALUATION_CONFIG } from '../core/evaluation/evaluation-config.js';
+import { startOnlineEvaluation } from '../evals/online/index.js';
+import { ShadowRunner } from '../evals/shadow/shadow-runner.js';
 
 export interface StartGatewayOptions {
   config: ResolvedConfig;
@@ -97,11 +101,37 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     : undefined;
   if (requestLog && driftTracker) driftTracker.load(await requestLog.governance.listSightings({ limit: 1000 }));
   const audit = requestLog ? new AuditRecorder(requestLog.governance) : undefined;
+  // Judge and shadow calls share one bounded queue: evaluation falls behind (and drops samples) before it can slow a request.
+  const evaluationSettings = options.config.evaluation ?? DEFAULT_EVALUATION_CONFIG;
+  const evaluationQueue = new BackgroundQueue({
+    concurrency: evaluationSettings.concurrency,
+    maxQueued: evaluationSettings.max_queue,
+    onError: (error) => options.logger.warn({ err: error }, 'background evaluation job failed'),
+  });
+  const onlineEvaluation = await startOnlineEvaluation({
+    runtime: () => holder.current,
+    queue: evaluationQueue,
+    registry: metrics.registry,
+    logger: options.logger,
+    ...(requestLog ? { store: requestLog.evaluation } : {}),
+  });
+  // Router quality: the other tier answers sampled cascade / learned-router requests off the request path; a judge compares the pair.
+  const shadowSink: RequestSink[] = requestLog
+    ? [
+        new ShadowRunner({
+          runtime: () => holder.current,
+          queue: evaluationQueue,
+          store: requestLog.evaluation,
+          registry: metrics.registry,
+          onError: (error, message) => options.logger.warn({ err: error }, `shadow evaluation: ${message}`),
+        }),
+      ]
+    : [];
   const metricsSink: RequestSink = {
     record: (summary, _record, cost) => metrics.record(summary, { costUsd: cost.costUsd, referenceCostUsd: cost.referenceCostUsd }),
   };
   const driftSink: RequestSink[] = driftTracker ? [{ record: (summary) => driftTracker.onRequestEnd(summary) }] : [];
-  const recorder = new RequestRecorder(() => holder.current, [metricsSink, ...(requestLog ? [requestLog.sink] : []), ...(tracing ? [tracing.sink] : []), ...driftSink], (error) =>
+  const recorder = new RequestRecorder(() => holder.current, [metricsSink, ...(requestLog ? [requestLog.sink] : []), ...(tracing ? [tracing.sink] : []), ...driftSink, onlineEvaluation.evaluator, ...shadowSink], (error) =>
     options.logger.warn({ err: error }, 'request recording failed'),
   );
   const extra = options.observer;
@@ -121,7 +151,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     logger: options.logger,
     observer,
     metrics,
-    ...(requestLog ? { requestLog: requestLog.store, governance: requestLog.governance } : {}),
+    ...(requestLog ? { requestLog: requestLog.store, governance: requestLog.governance, evaluation: requestLog.evaluation } : {}),
+    quality: onlineEvaluation,
     ...(driftTracker ? { driftTracker } : {}),
     ...(audit ? { audit } : {}),
     registryOverlay,
@@ -168,9 +199,12 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         });
         nodeServer.closeIdleConnections();
       });
+      recorder.drain();
+      // Running judgements get the grace period, then are aborted; their scores are written before the store closes.
+      await onlineEvaluation.close({ drainMs: grace });
+      await evaluationQueue.close();
       await closeSharedDispatcher();
       clearInterval(overlayRefresh);
-      recorder.drain();
       await driftTracker?.close();
       await requestLog?.close();
       await tracing?.shutdown().catch((error: unknown) => options.logger.warn({ err: error }, 'trace export failed at shutdown'));

@@ -5,6 +5,8 @@ import type { GatewayDependencies, GatewayEnv } from '../../gateway-context.js';
 import { authenticateAdmin } from '../../middleware/auth.js';
 import { registerRequestLogRoutes } from './request-log-routes.js';
 import { registerUsageRoutes } from './usage-routes.js';
+import { registerQualityRoutes } from './quality-routes.js';
+import { registerRoutingQualityRoutes } from './routing-quality-routes.js';
 import { registerRegistryRoutes } from './registry-routes.js';
 import { registerRegistryStateRoutes } from './registry-state-routes.js';
 import { registerRouterRoutes } from './router-routes.js';
@@ -44,6 +46,8 @@ export function adminRoutes(dependencies: GatewayDependencies): Hono<GatewayEnv>
   });
   registerRequestLogRoutes(admin, dependencies.requestLog);
   registerUsageRoutes(admin, dependencies.requestLog);
+  registerQualityRoutes(admin, { store: dependencies.evaluation, quality: dependencies.quality });
+  registerRoutingQualityRoutes(admin, { store: dependencies.evaluation });
   const overlay = dependencies.registryOverlay ?? new RegistryOverlay();
   registerRegistryRoutes(admin, () => dependencies.holder.current.config, (config) => applyOverlay(registryOf(config), overlay.current()));
   registerGovernanceRoutes(admin, {
