@@ -29,6 +29,8 @@ export interface OnlineScore {
    */
   messages?: unknown[];
   answer?: unknown;
+  /** The request's tool definitions (OpenAI `tools` format), kept with the conversation when it had any. */
+  tools?: unknown[];
 }
 
 export type ShadowOutcome = 'strong_better' | 'tie' | 'cheap_better' | 'unjudged';

@@ -15,7 +15,7 @@ import { toFinetuneConversation, type FinetuneMessage, type FinetuneTool } from 
  */
 
 /** A stored sample, plus the request's tools when the store keeps them. */
-export type FinetuneSource = OnlineScore & { tools?: unknown };
+export type FinetuneSource = OnlineScore;
 
 export const SKIP_REASONS = [
   'no_conversation',

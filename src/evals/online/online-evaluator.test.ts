@@ -63,8 +63,9 @@ function setup(options: SetupOptions = {}) {
   const recorder = new RequestRecorder(() => runtime, [evaluator], (error) => errors.push(error));
   const pipeline = new RequestPipeline(recorder);
   let counter = 0;
-  const ask = (messages: ChatMessage[] | string, workload = 'triage') => {
+  const ask = (messages: ChatMessage[] | string, workload = 'triage', tools?: ChatCall['tools']) => {
     const call: ChatCall = { messages: typeof messages === 'string' ? [{ role: 'user', content: [{ type: 'text', text: messages }] }] : messages };
+    if (tools) call.tools = tools;
     return pipeline.generate({ runtime, requestId: `req-${++counter}`, startedAt: performance.now(), endpoint: 'chat', model: `workload/${workload}`, call });
   };
   /** Runs everything the requests so far set off: recording, judging, writing. */
@@ -153,6 +154,24 @@ describe('OnlineEvaluator', () => {
     expect(store.scores[0]).toMatchObject({ rubricScore: 8 });
     expect(store.scores[0]).not.toHaveProperty('messages');
     expect(store.scores[0]).not.toHaveProperty('answer');
+  });
+
+  it('keeps the request’s tool definitions with the conversation, in OpenAI format', async () => {
+    const { store, ask, settle } = setup();
+    await ask('Where is order 42?', 'triage', [{ type: 'function', name: 'find_order', description: 'Look an order up', parameters: { type: 'object', properties: { id: { type: 'integer' } } } }]);
+    await settle();
+    expect(store.scores[0]!.tools).toEqual([
+      { type: 'function', function: { name: 'find_order', description: 'Look an order up', parameters: { type: 'object', properties: { id: { type: 'integer' } } } } },
+    ]);
+  });
+
+  it('keeps no conversation for a workload whose data policy forbids exporting it, even with finetune_export on', async () => {
+    // Confidential data requires no-training and zero-retention by default: export would refuse it.
+    const { store, ask, settle } = setup({ evaluation: `${JUDGED}\n    policy: { data_class: confidential }`.replace('\n    policy', '\n      finetune_export: true\n    policy') });
+    await ask('question');
+    await settle();
+    expect(store.scores[0]).toMatchObject({ rubricScore: 8 });
+    expect(store.scores[0]).not.toHaveProperty('messages');
   });
 
   it('shows the judge tool traffic as text and keeps it in OpenAI format', async () => {

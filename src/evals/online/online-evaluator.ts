@@ -8,7 +8,8 @@ import { redactValue } from '../../core/redaction/index.js';
 import type { GatewayRuntime } from '../../core/registry/gateway-runtime.js';
 import type { RequestLogRecord } from '../../core/telemetry/request-log-record.js';
 import type { RequestSink } from '../../core/telemetry/request-recorder.js';
-import type { ChatMessage } from '../../spec/chat-call.js';
+import type { ChatMessage, ToolDefinition } from '../../spec/chat-call.js';
+import { finetuneExportPolicy } from '../finetune-export/finetune-export-policy.js';
 import { GatewayError } from '../../spec/errors.js';
 import { createPointwiseJudge, type AskModel } from '../judges/index.js';
 import type { EvaluationMetrics } from './evaluation-metrics.js';
@@ -48,7 +49,31 @@ interface JudgeJob {
   judge: JudgeConfig;
   keepConversation: boolean;
   messages: ChatMessage[];
+  tools?: readonly ToolDefinition[];
   response: CapturedResponse;
+}
+
+/** Per config: may each workload's conversations ever be exported? Computed once per config. */
+const exportableByConfig = new WeakMap<ResolvedConfig, Map<string, boolean>>();
+
+/**
+ * Conversations are kept only for workloads whose answers `export finetune` could ever write:
+ * `finetune_export` on and no data-policy rule (restricted class, no-training, zero-retention,
+ * self-hosted) forbidding it — storing what can never be exported would only widen exposure.
+ */
+function conversationsKept(config: ResolvedConfig, workload: string): boolean {
+  let byWorkload = exportableByConfig.get(config);
+  if (!byWorkload) {
+    byWorkload = new Map();
+    exportableByConfig.set(config, byWorkload);
+  }
+  let kept = byWorkload.get(workload);
+  if (kept === undefined) {
+    const resolved = config.workloads[workload];
+    kept = resolved?.evaluation?.finetune_export === true && finetuneExportPolicy(config, resolved).refusal === undefined;
+    byWorkload.set(workload, kept);
+  }
+  return kept;
 }
 
 /**
@@ -91,11 +116,12 @@ export class OnlineEvaluator implements RequestSink {
       model: answeringModel(summary, config),
       route: routeOf(summary),
       judge: evaluation.online.judge,
-      keepConversation: evaluation.finetune_export,
+      keepConversation: conversationsKept(config, summary.workload),
       messages: sample.call.messages,
       response: sample.response,
     };
     if (summary.deployment !== undefined) job.deployment = summary.deployment;
+    if (sample.call.tools !== undefined && sample.call.tools.length > 0) job.tools = sample.call.tools;
     this.options.queue.offer(() => this.#track(this.#judge(job)));
   }
 
@@ -185,7 +211,7 @@ export class OnlineEvaluator implements RequestSink {
       const rubricScore = result.detail?.['rubricScore'];
       if (typeof rubricScore === 'number') score.rubricScore = rubricScore;
       // Only a scored answer can ever be exported, so only a scored one keeps its conversation.
-      if (job.keepConversation) Object.assign(score, keptConversation(job.messages, job.response));
+      if (job.keepConversation) Object.assign(score, keptConversation(job.messages, job.response, job.tools));
     } else {
       score.unscoredReason = refusal === undefined ? result.reason : `the workload's data policy left no judge deployment: ${refusal}`;
     }
@@ -221,9 +247,28 @@ export function routeOf(summary: RequestSummary): string {
 }
 
 /** The conversation and answer in OpenAI chat format, redacted, or nothing when it cannot be kept whole. */
-function keptConversation(messages: readonly ChatMessage[], response: CapturedResponse): Pick<OnlineScore, 'messages' | 'answer'> {
+function keptConversation(
+  messages: readonly ChatMessage[],
+  response: CapturedResponse,
+  tools: readonly ToolDefinition[] | undefined,
+): Pick<OnlineScore, 'messages' | 'answer' | 'tools'> {
   const conversation = openAIMessages(messages);
   if (!conversation) return {};
-  const kept = { messages: redactValue(conversation).value, answer: redactValue(openAIAssistantMessage(response.content)).value };
+  const kept: Pick<OnlineScore, 'messages' | 'answer' | 'tools'> = {
+    messages: redactValue(conversation).value,
+    answer: redactValue(openAIAssistantMessage(response.content)).value,
+  };
+  // Tool definitions are the application's schema, not user data; kept as OpenAI's `tools` for the export.
+  if (tools) {
+    kept.tools = tools.map((tool) => ({
+      type: 'function',
+      function: {
+        name: tool.name,
+        ...(tool.description === undefined ? {} : { description: tool.description }),
+        parameters: tool.parameters,
+        ...(tool.strict === undefined ? {} : { strict: tool.strict }),
+      },
+    }));
+  }
   return Buffer.byteLength(JSON.stringify(kept)) > MAX_KEPT_CONVERSATION_BYTES ? {} : kept;
 }

@@ -24,6 +24,7 @@ export interface OnlineScoreRow {
   /** The redacted conversation (OpenAI chat messages) as JSON, when fine-tuning export is allowed. */
   messages_json: string | null;
   answer_json: string | null;
+  tools_json: string | null;
 }
 
 export interface ShadowPairRow {

@@ -26,6 +26,7 @@ export function toOnlineScoreRow(score: OnlineScore): OnlineScoreRow {
     judge_cost_usd: score.judgeCostUsd ?? null,
     messages_json: score.messages === undefined ? null : JSON.stringify(score.messages),
     answer_json: score.answer === undefined ? null : JSON.stringify(score.answer),
+    tools_json: score.tools === undefined ? null : JSON.stringify(score.tools),
   };
 }
 
@@ -44,6 +45,7 @@ export function toOnlineScore(row: OnlineScoreRow): OnlineScore {
     ...(row.judge_cost_usd === null ? {} : { judgeCostUsd: Number(row.judge_cost_usd) }),
     ...(row.messages_json === null ? {} : { messages: JSON.parse(row.messages_json) as unknown[] }),
     ...(row.answer_json === null ? {} : { answer: JSON.parse(row.answer_json) as unknown }),
+    ...(row.tools_json === null ? {} : { tools: JSON.parse(row.tools_json) as unknown[] }),
   };
 }
 

@@ -30,6 +30,7 @@ export const evaluationMigration: Migration = {
       .addColumn('judge_cost_usd', 'double precision')
       .addColumn('messages_json', 'text')
       .addColumn('answer_json', 'text')
+      .addColumn('tools_json', 'text')
       .execute();
     await db.schema.createIndex('online_scores_time_index').on('online_scores').columns(['time_ms']).execute();
     await db.schema.createIndex('online_scores_workload_time_index').on('online_scores').columns(['workload', 'time_ms']).execute();
