@@ -1,10 +1,20 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCommandInProcess } from '../../test/support/run-cli.js';
 import { EVAL_TEST_CONFIG_YAML } from '../evals/runner/__fixtures__/eval-test-config.js';
+import type { EvalRunRecord, GateRecord } from '../core/evaluation/evaluation-records.js';
+import { Hono } from 'hono';
+import { loadConfigFile } from '../core/config/load-config.js';
+import { RegistryOverlay } from '../core/governance/registry-state/registry-overlay.js';
+import type { GatewayEnv } from '../server/gateway-context.js';
+import { toOpenAIErrorResponse } from '../server/openai-wire/openai-error-body.js';
+import { registerRegistryStateRoutes } from '../server/routes/admin/registry-state-routes.js';
+import { openEvaluationStore } from '../store/evaluation/open-evaluation-store.js';
+import { openGovernanceStore } from '../store/governance/open-governance-store.js';
 import { registerEvalCommands } from './eval-command.js';
 
 const SET = fileURLToPath(new URL('../evals/runner/__fixtures__/small-set.jsonl', import.meta.url));
@@ -12,6 +22,7 @@ const SET = fileURLToPath(new URL('../evals/runner/__fixtures__/small-set.jsonl'
 let directory: string;
 let config: string;
 let cacheDir: string;
+let database: string;
 
 const runEvalCli = (args: string[]) => runCommandInProcess(registerEvalCommands, ['eval', ...args, '--config', config, '--cache-dir', cacheDir, '--scorer', 'contains']);
 
@@ -19,7 +30,9 @@ beforeAll(async () => {
   directory = await mkdtemp(join(tmpdir(), 'switchyard-eval-'));
   config = join(directory, 'switchyard.yaml');
   cacheDir = join(directory, 'cache');
-  await writeFile(config, EVAL_TEST_CONFIG_YAML, 'utf8');
+  database = join(directory, 'switchyard.db');
+  // Runs and gates are recorded in this SQLite file, as they would be in the gateway's database.
+  await writeFile(config, `${EVAL_TEST_CONFIG_YAML}storage: { type: sqlite, path: ${JSON.stringify(database)} }\n`, 'utf8');
 });
 afterAll(async () => {
   await rm(directory, { recursive: true, force: true });
@@ -141,3 +154,188 @@ describe('switchyard eval gate', () => {
     expect(result.stderr).toBe('error: --max-drop is required\n');
   });
 });
+
+async function recordedIn(path: string): Promise<{ runs: EvalRunRecord[]; gates: GateRecord[] }> {
+  const opened = await openEvaluationStore({ type: 'sqlite', path });
+  try {
+    return { runs: await opened.store.listEvalRuns({ limit: 1000 }), gates: await opened.store.listGates({ limit: 1000 }) };
+  } finally {
+    await opened.close();
+  }
+}
+
+const sha256 = async (path: string) => createHash('sha256').update(await readFile(path)).digest('hex');
+
+describe('recording runs', () => {
+  it('eval run records the run with the set hash, the model version and per-case scores', async () => {
+    const before = (await recordedIn(database)).runs.length;
+    const result = await runEvalCli(['run', '--set', SET, '--model', 'open-small', '--json']);
+    expect(result.code).toBe(0);
+    const body = JSON.parse(result.stdout) as { setHash: string; recorded: { runIds: string[] } };
+    expect(body.setHash).toBe(await sha256(SET));
+    const { runs } = await recordedIn(database);
+    expect(runs).toHaveLength(before + 1);
+    const run = runs.find((entry) => entry.id === body.recorded.runIds[0]);
+    expect(run).toMatchObject({ setPath: SET, setHash: body.setHash, model: 'open-small', modelVersion: 'sim-open:llama-3.1-8b-instruct', trigger: 'cli', cases: 9, scored: 8, failed: 0, confidence: 0.95 });
+    expect(run?.mean).toBeCloseTo(0.25, 12);
+    const caseScores = (run?.report as { caseScores: Array<{ id: string; score?: number }> }).caseScores;
+    expect(caseScores).toHaveLength(9);
+    expect(caseScores.find((entry) => entry.id === 'geo-1')).toEqual({ id: 'geo-1', tags: ['geo'], score: 1 });
+    expect(caseScores.find((entry) => entry.id === 'free-1')).toEqual({ id: 'free-1', tags: [] });
+  });
+
+  it('records nothing with --no-record or when the request log is off', async () => {
+    const before = await recordedIn(database);
+    const skipped = await runEvalCli(['compare', '--set', SET, '--candidate', 'open-small', '--baseline', 'frontier', '--no-record', '--json']);
+    expect(skipped.code).toBe(0);
+    expect(JSON.parse(skipped.stdout)).toMatchObject({ recorded: null });
+    const off = join(directory, 'no-log.yaml');
+    await writeFile(off, `${EVAL_TEST_CONFIG_YAML}storage: { type: sqlite, path: ${JSON.stringify(database)} }\nrequest_log: { enabled: false }\n`, 'utf8');
+    const text = await runCommandInProcess(registerEvalCommands, ['eval', 'run', '--set', SET, '--model', 'frontier', '--config', off, '--cache-dir', cacheDir, '--scorer', 'contains']);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('not recorded (--no-record or request_log.enabled: false)');
+    expect((await recordedIn(database)).runs).toHaveLength(before.runs.length);
+  });
+});
+
+describe('eval gate --workload and registry approval', () => {
+  const GATED_YAML = (database: string, frontierVersion = '') => `
+providers:
+  sim-open: { type: simulated }
+  sim-closed: { type: simulated }
+models:
+  open-small:
+    registry: { lifecycle: candidate }
+    deployments: [{ provider: sim-open, model: llama-3.1-8b-instruct }]
+  frontier:
+    deployments: [{ provider: sim-closed, model: frontier-large${frontierVersion === '' ? '' : `, version: "${frontierVersion}"`} }]
+  frontier-q4:
+    registry: { lifecycle: candidate, lineage: { base_model: frontier, base_version: frontier-large, quantization_bits: 4 } }
+    deployments: [{ id: closed-q4, provider: sim-closed, model: frontier-large, version: q4-2025 }]
+workloads:
+  support:
+    route: { model: frontier, fallbacks: [frontier-q4, open-small] }
+    evaluation:
+      eval_set: { path: sets/support.jsonl, scorer: contains, gate: { max_drop: 0.01 } }
+  chat:
+    route: { model: open-small }
+storage: { type: sqlite, path: ${JSON.stringify(database)} }
+`;
+  let gatedDirectory: string;
+  let gatedConfig: string;
+  let gatedDatabase: string;
+  let setFile: string;
+  const gateCli = (args: string[], configFile = gatedConfig) => runCommandInProcess(registerEvalCommands, ['eval', ...args, '--config', configFile, '--cache-dir', cacheDir]);
+
+  beforeAll(async () => {
+    gatedDirectory = join(directory, 'gated');
+    await mkdir(join(gatedDirectory, 'sets'), { recursive: true });
+    setFile = join(gatedDirectory, 'sets', 'support.jsonl');
+    await copyFile(SET, setFile);
+    gatedConfig = join(gatedDirectory, 'switchyard.yaml');
+    gatedDatabase = join(gatedDirectory, 'switchyard.db');
+    await writeFile(gatedConfig, GATED_YAML(gatedDatabase), 'utf8');
+  });
+
+  it('uses the workload set, scorer, gate settings and current model; the recorded gate lets the registry approve', async () => {
+    const passed = await gateCli(['gate', '--workload', 'support', '--candidate', 'frontier-q4', '--json']);
+    expect(passed.code).toBe(0);
+    const body = JSON.parse(passed.stdout) as { passed: boolean; maxDrop: number; confidence: number; mode: string; set: string; recorded: { runIds: string[]; gateId: string } };
+    expect(body).toMatchObject({ passed: true, maxDrop: 0.01, confidence: 0.95, mode: 'regression', set: setFile });
+    expect(body.recorded.runIds).toHaveLength(2);
+    const { runs, gates } = await recordedIn(gatedDatabase);
+    expect(gates).toHaveLength(1);
+    expect(gates[0]).toMatchObject({
+      id: body.recorded.gateId,
+      workload: 'support',
+      setPath: setFile,
+      setHash: await sha256(setFile),
+      candidate: 'frontier-q4',
+      candidateVersion: 'sim-closed:frontier-large@q4-2025',
+      baseline: 'frontier',
+      baselineVersion: 'sim-closed:frontier-large',
+      passed: true,
+      trigger: 'cli',
+      actor: 'cli',
+      candidateRunId: body.recorded.runIds[0],
+      baselineRunId: body.recorded.runIds[1],
+    });
+    expect(runs.filter((run) => body.recorded.runIds.includes(run.id)).map((run) => [run.model, run.workload, run.trigger]).sort()).toEqual([
+      ['frontier', 'support', 'gate'],
+      ['frontier-q4', 'support', 'gate'],
+    ]);
+
+    const approve = await approvalApp(gatedConfig, gatedDatabase);
+    try {
+      const approved = await approve('frontier-q4');
+      expect(approved.status).toBe(200);
+      expect(await approved.json()).toMatchObject({ lifecycle: 'approved', gates: { gateIds: [body.recorded.gateId] } });
+
+      // open-small has no gate on support's set: refused, then gated (failing), then still refused.
+      const refused = await approve('open-small');
+      expect(refused.status).toBe(409);
+      expect(((await refused.json()) as { error: { message: string } }).error.message).toContain('run `switchyard eval gate --workload support --candidate open-small`');
+      const failing = await gateCli(['gate', '--workload', 'support', '--candidate', 'open-small']);
+      expect(failing.code).toBe(1);
+      expect(failing.stderr).toMatch(/^gate failed: open-small vs frontier: fail:/);
+      const stillRefused = await approve('open-small');
+      expect(((await stillRefused.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'gate_required', message: expect.stringContaining('failed: fail: mean difference -0.7500') });
+      // Explicit flags override the workload's gate settings.
+      const lenient = await gateCli(['gate', '--workload', 'support', '--candidate', 'open-small', '--max-drop', '1', '--json']);
+      expect(JSON.parse(lenient.stdout)).toMatchObject({ passed: true, maxDrop: 1 });
+      expect((await approve('open-small')).status).toBe(200);
+    } finally {
+      await approve.close();
+    }
+  });
+
+  it('gates the workload model against its recorded earlier version when it is the candidate', async () => {
+    const none = await gateCli(['gate', '--workload', 'support', '--candidate', 'frontier', '--set', SET]);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(/^error: frontier is workload support's current model, so its baseline is its recorded run of an earlier version on this set, and none is recorded/);
+
+    expect((await gateCli(['run', '--workload', 'support', '--model', 'frontier'])).code).toBe(0);
+    const pinned = join(gatedDirectory, 'pinned.yaml');
+    await writeFile(pinned, GATED_YAML(gatedDatabase, '2026-11-01'), 'utf8');
+    const result = await gateCli(['gate', '--workload', 'support', '--candidate', 'frontier', '--json'], pinned);
+    expect(result.code).toBe(0);
+    const body = JSON.parse(result.stdout) as { passed: boolean; recorded: { runIds: string[]; gateId: string }; baseline: { modelVersion: string; recordedRun: { id: string } } };
+    expect(body).toMatchObject({ passed: true, baseline: { model: 'frontier', modelVersion: 'sim-closed:frontier-large' } });
+    expect(body.recorded.runIds).toHaveLength(1);
+    const gateRecord = (await recordedIn(gatedDatabase)).gates.find((entry) => entry.id === body.recorded.gateId);
+    expect(gateRecord).toMatchObject({
+      candidate: 'frontier',
+      candidateVersion: 'sim-closed:frontier-large@2026-11-01',
+      baseline: 'frontier',
+      baselineVersion: 'sim-closed:frontier-large',
+      baselineRunId: body.baseline.recordedRun.id,
+    });
+  });
+
+  it('a workload without an eval set needs --set', async () => {
+    const result = await gateCli(['gate', '--workload', 'chat', '--candidate', 'frontier']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe("error: workload 'chat' declares no evaluation.eval_set; pass --set\n");
+  });
+});
+
+/** The registry-state admin routes over the database the CLI recorded in, as the gateway mounts them. */
+async function approvalApp(configFile: string, path: string) {
+  const config = await loadConfigFile(configFile);
+  const governance = await openGovernanceStore({ type: 'sqlite', path });
+  const evaluations = await openEvaluationStore({ type: 'sqlite', path });
+  const admin = new Hono<GatewayEnv>();
+  registerRegistryStateRoutes(admin, { store: governance.store, evaluations: evaluations.store, overlay: new RegistryOverlay(), currentConfig: () => config });
+  admin.onError((error, context) => {
+    const response = toOpenAIErrorResponse(error);
+    return context.json(response.body, response.status as 400);
+  });
+  const approve = (model: string) =>
+    Promise.resolve(admin.request(`/registry/models/${model}/lifecycle`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ lifecycle: 'approved', reason: 'gated' }) }));
+  return Object.assign(approve, {
+    close: async () => {
+      await governance.close();
+      await evaluations.close();
+    },
+  });
+}

@@ -6,6 +6,8 @@ import { checkRegistry, formatCheckReport } from '../core/governance/registry/re
 import { describeRegistry, registryOf, type RegistryView } from '../core/governance/registry/registry-listing.js';
 import type { Registry } from '../core/governance/registry/resolve-registry.js';
 import { workloadUsage } from '../core/governance/registry/workload-usage.js';
+import { findUngatedApprovals, type UngatedApproval } from '../evals/gating/ungated-approvals.js';
+import { openEvaluationStore } from '../store/evaluation/open-evaluation-store.js';
 import { ConfigError, InvalidRequestError } from '../spec/errors.js';
 import { CliExit, fail, printResult, table } from './cli-output.js';
 import { loadConfigForCli } from './resolve-config-source.js';
@@ -41,8 +43,9 @@ export function registerRegistryCommands(program: Command, extraSubcommands: Rea
     .description('fail (exit 1) when a workload depends on a model that is retired, unapproved, stale, deprecated soon, or licensed against its declared use')
     .option('-c, --config <file>', 'config file')
     .option('--within-days <days>', `fail on deprecation dates this many days away or sooner (default ${DEFAULT_WITHIN_DAYS})`)
+    .option('--gates', 'also fail when an approved model has no passing gate for its current version on the eval set of a workload that uses it (reads the configured database)')
     .option('--json', 'machine-readable output')
-    .action(async (options: { config?: string; withinDays?: string; json?: boolean }) => {
+    .action(async (options: { config?: string; withinDays?: string; gates?: boolean; json?: boolean }) => {
       const json = options.json === true;
       let passed = false;
       try {
@@ -53,8 +56,11 @@ export function registerRegistryCommands(program: Command, extraSubcommands: Rea
           now: new Date(),
           declaredUse: (workload) => declaredUseOf(config.workloads[workload]),
         });
-        printResult(json, report, () => formatCheckReport(report));
-        passed = report.ok;
+        const ungated = options.gates === true ? await ungatedApprovals(config) : [];
+        passed = report.ok && ungated.length === 0;
+        printResult(json, options.gates === true ? { ...report, ok: passed, ungated } : report, () =>
+          [formatCheckReport(report), ...ungated.map((finding) => `error  ungated  ${finding.workload}  ${finding.model}: ${finding.message}`)].join('\n'),
+        );
       } catch (error) {
         fail(error, json);
       }
@@ -64,6 +70,17 @@ export function registerRegistryCommands(program: Command, extraSubcommands: Rea
 
   for (const register of extraSubcommands) register(registry);
   return registry;
+}
+
+/** Approved models without gate evidence in the configured database (with the request log off there is none: all are reported). */
+async function ungatedApprovals(config: ResolvedConfig): Promise<UngatedApproval[]> {
+  if (!config.requestLog.enabled) return findUngatedApprovals({ config, registry: loadRegistry(config), store: undefined });
+  const opened = await openEvaluationStore(config.storage);
+  try {
+    return await findUngatedApprovals({ config, registry: loadRegistry(config), store: opened.store });
+  } finally {
+    await opened.close();
+  }
 }
 
 /** The config's registry; its problems (normally already config errors) stop the command. */

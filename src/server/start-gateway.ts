@@ -26,6 +26,7 @@ import { BackgroundQueue } from '../core/evaluation/background-queue.js';
 import { DEFAULT_EVALUATION_CONFIG } from '../core/evaluation/evaluation-config.js';
 import { startOnlineEvaluation } from '../evals/online/index.js';
 import { ShadowRunner } from '../evals/shadow/shadow-runner.js';
+import { DriftRerunScheduler } from '../evals/gating/drift-rerun-scheduler.js';
 
 export interface StartGatewayOptions {
   config: ResolvedConfig;
@@ -90,12 +91,17 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       })
     : undefined;
   // Which model versions answer each deployment: sightings persisted with the request log, drift logged and counted.
+  let driftReruns: DriftRerunScheduler | undefined;
   const driftTracker = requestLog
     ? new DriftTracker({
         pins: versionPins(options.config),
         sink: requestLog.governance,
         metrics: new DriftMetrics(metrics.registry),
-        onDrift: (event) => options.logger.warn({ drift: event }, 'model version drift'),
+        onDrift: (event) => {
+          options.logger.warn({ drift: event }, 'model version drift');
+          // Set below, once online evaluation (whose alert notifier it uses) exists; drift is only seen after requests.
+          driftReruns?.onDrift(event);
+        },
         onError: (error) => options.logger.warn({ err: error }, 'drift tracking: could not persist sightings'),
       })
     : undefined;
@@ -115,6 +121,10 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     logger: options.logger,
     ...(requestLog ? { store: requestLog.evaluation } : {}),
   });
+  // A drift re-runs the eval sets of the workloads using the drifted model (rerun_on_drift), one at a time, off the request path.
+  driftReruns = requestLog
+    ? new DriftRerunScheduler({ runtime: () => holder.current, store: requestLog.evaluation, logger: options.logger, alerts: onlineEvaluation.notifier })
+    : undefined;
   // Router quality: the other tier answers sampled cascade / learned-router requests off the request path; a judge compares the pair.
   const shadowSink: RequestSink[] = requestLog
     ? [
@@ -206,6 +216,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       await closeSharedDispatcher();
       clearInterval(overlayRefresh);
       await driftTracker?.close();
+      // A re-run in progress stops after its cases in flight and is not recorded; the store is still open for it.
+      await driftReruns?.close();
       await requestLog?.close();
       await tracing?.shutdown().catch((error: unknown) => options.logger.warn({ err: error }, 'trace export failed at shutdown'));
       await holder.close();

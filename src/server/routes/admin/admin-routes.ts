@@ -10,6 +10,7 @@ import { registerRoutingQualityRoutes } from './routing-quality-routes.js';
 import { registerRegistryRoutes } from './registry-routes.js';
 import { registerRegistryStateRoutes } from './registry-state-routes.js';
 import { registerRouterRoutes } from './router-routes.js';
+import { registerEvalRoutes } from './eval-routes.js';
 import { RegistryOverlay } from '../../../core/governance/registry-state/registry-overlay.js';
 import { applyOverlay } from '../../../core/governance/registry-state/apply-registry-overlay.js';
 import { registryOf } from '../../../core/governance/registry/registry-listing.js';
@@ -58,12 +59,14 @@ export function adminRoutes(dependencies: GatewayDependencies): Hono<GatewayEnv>
   });
   registerRegistryStateRoutes(admin, {
     store: dependencies.governance,
+    ...(dependencies.evaluation ? { evaluations: dependencies.evaluation } : {}),
     overlay,
     currentConfig: () => dependencies.holder.current.config,
     ...(dependencies.audit ? { audit: dependencies.audit } : {}),
     generation: () => dependencies.holder.current.generation,
   });
   registerRouterRoutes(admin, { currentConfig: () => dependencies.holder.current.config });
+  registerEvalRoutes(admin, { store: dependencies.evaluation });
   admin.get('/health', (context) => {
     const runtime = dependencies.holder.current;
     return context.json({

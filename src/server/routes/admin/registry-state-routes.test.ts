@@ -1,7 +1,13 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Hono } from 'hono';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfigText } from '../../../core/config/load-config.js';
 import type { ResolvedConfig } from '../../../core/config/resolve-config.js';
+import type { GateRecord } from '../../../core/evaluation/evaluation-records.js';
+import { InMemoryEvaluationStore } from '../../../evals/gating/__fixtures__/in-memory-evaluation-store.js';
+import { hashEvalSetFile } from '../../../evals/gating/eval-set-identity.js';
 import { AuditRecorder } from '../../../core/governance/audit/audit-recorder.js';
 import { applyOverlay } from '../../../core/governance/registry-state/apply-registry-overlay.js';
 import { RegistryOverlay } from '../../../core/governance/registry-state/registry-overlay.js';
@@ -174,5 +180,112 @@ describe('GET /registry/state', () => {
       ],
       orphaned: ['removed'],
     });
+  });
+});
+
+describe('PUT /registry/models/:model/lifecycle with approved: gate evidence', () => {
+  const GATED_CONFIG = `providers:
+  sim: { type: simulated }
+models:
+  current: { deployments: [{ provider: sim, model: big }] }
+  support-q4:
+    registry: { lifecycle: candidate, lineage: { base_model: current, base_version: big, quantization_bits: 4 } }
+    deployments: [{ provider: sim, model: big-q4, version: "2025-06-01" }]
+workloads:
+  support:
+    route: { model: current, fallbacks: [support-q4] }
+    evaluation: { eval_set: { path: sets/support.jsonl } }
+  faq: { route: { model: support-q4 } }
+`;
+  const VERSION = 'sim:big-q4@2025-06-01';
+  let directory: string;
+  let gated: ResolvedConfig;
+  let evaluations: InMemoryEvaluationStore;
+  let setHash: string;
+
+  beforeEach(async () => {
+    directory = await mkdtemp(join(tmpdir(), 'switchyard-approve-'));
+    await mkdir(join(directory, 'sets'));
+    await writeFile(join(directory, 'sets', 'support.jsonl'), '{"id":"a","prompt":"hi","expected":"hello"}\n');
+    gated = loadConfigText(GATED_CONFIG, join(directory, 'switchyard.yaml'), { env: {} });
+    evaluations = new InMemoryEvaluationStore();
+    setHash = await hashEvalSetFile(join(directory, 'sets', 'support.jsonl'));
+  });
+  afterEach(async () => {
+    await rm(directory, { recursive: true, force: true });
+  });
+
+  const passingGate = (overrides: Partial<GateRecord> = {}): GateRecord => ({
+    id: 'gate-1',
+    time: NOW - 10,
+    workload: 'support',
+    setPath: join(directory, 'sets', 'support.jsonl'),
+    setHash,
+    candidate: 'support-q4',
+    candidateVersion: VERSION,
+    baseline: 'current',
+    baselineVersion: 'sim:big',
+    passed: true,
+    mode: 'regression',
+    maxDrop: 0.01,
+    confidence: 0.95,
+    bound: -0.004,
+    meanDifference: 0,
+    reason: 'pass: mean difference 0.0000',
+    trigger: 'cli',
+    actor: 'cli',
+    ...overrides,
+  });
+
+  it('refuses (409 gate_required) naming the workload, its eval set and the command, and changes nothing', async () => {
+    const response = await put(adminApp({ evaluations }, gated), 'support-q4', { lifecycle: 'approved', reason: 'quantized build looks fine' });
+    const body = (await response.json()) as { error: { message: string; type: string; code: string; param: unknown } };
+    expect(response.status).toBe(409);
+    expect(body.error).toMatchObject({ type: 'invalid_request_error', code: 'gate_required', param: null });
+    expect(body.error.message).toBe(
+      `Model 'support-q4' cannot be approved without a passing gate on the eval set of every workload that uses it (version ${VERSION}). ` +
+        "workload 'support' (eval set sets/support.jsonl): no passing gate for this version of the model on the current contents of the set; run `switchyard eval gate --workload support --candidate support-q4`. " +
+        'Workloads without an eval set need no gate: faq.',
+    );
+    expect(await store.listRegistryState()).toEqual([]);
+    expect(await store.listAudit()).toEqual([]);
+    expect(overlay.current().version).toBe(0);
+    // Without an evaluation store nothing can show a gate passed.
+    expect((await put(adminApp({}, gated), 'support-q4', { lifecycle: 'approved', reason: 'x' })).status).toBe(409);
+    // Other lifecycles need no evidence.
+    expect((await put(adminApp({ evaluations }, gated), 'support-q4', { lifecycle: 'candidate', reason: 'still measuring' })).status).toBe(200);
+  });
+
+  it('approves with a passing gate on the current set and version, reporting and auditing the gates used', async () => {
+    await evaluations.recordGate(passingGate());
+    const response = await put(adminApp({ evaluations }, gated), 'support-q4', { lifecycle: 'approved', reason: 'gate passed' });
+    expect(response.status).toBe(200);
+    const gates = {
+      modelVersion: VERSION,
+      gateIds: ['gate-1'],
+      workloads: [
+        { workload: 'faq', state: 'no_eval_set', evalSet: null, setHash: null, gateId: null, note: 'the workload declares no evaluation.eval_set, so it needs no gate' },
+        { workload: 'support', state: 'passed', evalSet: 'sets/support.jsonl', setHash, gateId: 'gate-1' },
+      ],
+    };
+    expect(await response.json()).toMatchObject({ model: 'support-q4', lifecycle: 'approved', gates });
+    expect(applyOverlay(gated.registry, overlay).models['support-q4']?.lifecycle).toBe('approved');
+    expect((await store.listAudit())[0]?.details).toMatchObject({ change: 'lifecycle', after: { lifecycle: 'approved' }, gates });
+  });
+
+  it('a changed set, a new version or a failing drift re-run needs a new gate', async () => {
+    await evaluations.recordGate(passingGate());
+    await writeFile(join(directory, 'sets', 'support.jsonl'), '{"id":"a","prompt":"hi","expected":"hello there"}\n');
+    expect(await errorOf(await put(adminApp({ evaluations }, gated), 'support-q4', { lifecycle: 'approved', reason: 'x' }))).toMatchObject({ status: 409, code: 'gate_required' });
+
+    await writeFile(join(directory, 'sets', 'support.jsonl'), '{"id":"a","prompt":"hi","expected":"hello"}\n');
+    const newVersion = loadConfigText(GATED_CONFIG.replace('"2025-06-01"', '"2025-07-01"'), join(directory, 'switchyard.yaml'), { env: {} });
+    const refused = await errorOf(await put(adminApp({ evaluations }, newVersion), 'support-q4', { lifecycle: 'approved', reason: 'x' }));
+    expect(refused).toMatchObject({ status: 409, code: 'gate_required', message: expect.stringContaining('(version sim:big-q4@2025-07-01)') });
+
+    await evaluations.recordGate(passingGate({ id: 'drift', time: NOW - 5, passed: false, trigger: 'drift', actor: 'gateway', baseline: 'support-q4', baselineVersion: VERSION, reason: 'fail: mean difference -0.2000' }));
+    const afterDrift = await errorOf(await put(adminApp({ evaluations }, gated), 'support-q4', { lifecycle: 'approved', reason: 'x' }));
+    expect(afterDrift.message).toContain('the newest gate for this version (drift, drift) failed: fail: mean difference -0.2000');
+    expect(await store.listRegistryState()).toEqual([]);
   });
 });

@@ -6,6 +6,8 @@ import { applyOverlay } from '../../../core/governance/registry-state/apply-regi
 import { lifecycleChangeSchema } from '../../../core/governance/registry-state/lifecycle-change.js';
 import type { RegistryOverlay } from '../../../core/governance/registry-state/registry-overlay.js';
 import type { RegistryStateEntry, RegistryStateStore } from '../../../core/governance/registry-state/registry-state-entry.js';
+import type { EvaluationStore } from '../../../core/evaluation/evaluation-records.js';
+import { approvalGatesView, checkApprovalGates, GateRequiredError, gateRequiredMessage, type ApprovalGatesView } from '../../../evals/gating/approval-gates.js';
 import { InvalidRequestError, NoSuchModelError } from '../../../spec/errors.js';
 import type { GatewayEnv } from '../../gateway-context.js';
 import { parseWireRequest } from '../../parse-wire-request.js';
@@ -18,6 +20,12 @@ export interface RegistryStateRouteDependencies {
   overlay: RegistryOverlay;
   /** The config in force (it changes on reload). */
   currentConfig: () => ResolvedConfig;
+  /**
+   * Gate results (`eval gate`, drift re-runs): an approval needs a passing gate on the eval set of
+   * every workload that uses the model. Absent when the request log is off: then only models no
+   * gated workload uses can be approved.
+   */
+  evaluations?: Pick<EvaluationStore, 'listGates'>;
   /** Records each change as `registry.change`. */
   audit?: Pick<AuditRecorder, 'registryChanged'>;
   /** The config generation in force, stamped on the audit entry. */
@@ -41,6 +49,14 @@ interface LifecycleView {
  * PUT /admin/registry/models/:model/lifecycle — `{ lifecycle, deprecation_date?, reason }`: stores
  * the model's live lifecycle, lays it over the registry at once (no redeploy or reload) and records
  * a `registry.change` audit entry with the lifecycle before and after.
+ *
+ * Setting `approved` is refused (409 `gate_required`) unless, for every workload that would use
+ * the model (route, fallbacks, rules, learned router, cascade) and declares `evaluation.eval_set`,
+ * a passing gate with this model as candidate is recorded for the set's current contents and the
+ * model's current version (see `checkApprovalGates`): "never deploy a quantized model unmeasured".
+ * The approval covers the model everywhere, as the lifecycle does, so it needs every such
+ * workload's gate; there is no per-workload approval. Workloads without an eval set need no gate,
+ * and the response says so. The gates used are listed in the response and the audit entry.
  *
  * Mounted on the admin app, behind its admin-key check. Model names may contain `/` (raw or %2F).
  */
@@ -78,6 +94,13 @@ export function registerRegistryStateRoutes(admin: Hono<GatewayEnv>, dependencie
       throw new InvalidRequestError('The request log is off (request_log.enabled: false), so there is no database to keep live registry state in.', { code: 'request_log_disabled' });
     }
 
+    let gates: ApprovalGatesView | undefined;
+    if (change.lifecycle === 'approved') {
+      const check = await checkApprovalGates({ config, model, store: dependencies.evaluations });
+      if (!check.satisfied) throw new GateRequiredError(gateRequiredMessage(check), check);
+      gates = approvalGatesView(check);
+    }
+
     const current = applyOverlay(registry, dependencies.overlay.current());
     const live = current.live[model];
     const before: LifecycleView = {
@@ -103,7 +126,7 @@ export function registerRegistryStateRoutes(admin: Hono<GatewayEnv>, dependencie
     await dependencies.audit?.registryChanged({
       actor,
       target: `models.${model}`,
-      details: { change: 'lifecycle', before, after },
+      details: { change: 'lifecycle', before, after, ...(gates === undefined ? {} : { gates }) },
       ...(generation === undefined ? {} : { generation }),
     });
     return context.json({
@@ -115,6 +138,7 @@ export function registerRegistryStateRoutes(admin: Hono<GatewayEnv>, dependencie
       updatedAt: entry.updatedAt,
       overlayVersion: snapshot.version,
       previous: before,
+      ...(gates === undefined ? {} : { gates }),
     });
   });
 }
