@@ -4,35 +4,28 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestServer, type TestServer } from '../../../test/support/create-test-server.js';
-import { Registry } from 'prom-client';
 import { loadConfigText } from '../../core/config/load-config.js';
-import type { GatewayRuntime } from '../../core/registry/gateway-runtime.js';
+import type { RoutingQualityResponse } from '../../core/evaluation/evaluation-api.js';
 import { createLogger } from '../../core/telemetry/create-logger.js';
 import { startGateway, type RunningGateway } from '../../server/start-gateway.js';
-import { BackgroundQueue } from '../../core/evaluation/background-queue.js';
-import { RequestRecorder } from '../../core/telemetry/request-recorder.js';
 import { openEvaluationStore, type OpenedEvaluationStore } from '../../store/evaluation/open-evaluation-store.js';
-import { routingQualityRows } from './routing-quality-report.js';
-import { ShadowRunner } from './shadow-runner.js';
 import { pairwiseJudgeHandler } from './test-fixtures.js';
 
 /**
- * Shadow runs behind a real gateway, driven by the official OpenAI client: simulated cheap and
- * strong tiers in a cascade, a pairwise judge on a fake OpenAI upstream, pairs in SQLite on a
- * temporary directory. The runner is a request sink fed by a RequestRecorder on the gateway's
- * observer, as start-gateway feeds its sinks; the judge is held back to show a client never waits.
+ * Shadow runs behind a real gateway, as start-gateway wires them, driven by the official OpenAI
+ * client: simulated cheap and strong tiers in a cascade, a pairwise judge on a fake OpenAI
+ * upstream, pairs in the gateway's SQLite request log on a temporary directory (read back through
+ * a second connection and the admin API). The judge is held back to show a client never waits.
  */
 let judgeServer: TestServer;
 let gateway: RunningGateway;
-let shadowMetrics: Registry;
 let client: OpenAI;
 let directory: string;
 let opened: OpenedEvaluationStore;
-let queue: BackgroundQueue;
 /** Judge replies wait for this while it is set. */
 let judgeHeld: Promise<void> | undefined;
 
-const config = (judgeUrl: string) => `providers:
+const config = (judgeUrl: string, directory: string) => `providers:
   local: { type: simulated }
   judges: { type: openai, base_url: "${judgeUrl}/v1", api_key: sk-test }
 resilience:
@@ -52,6 +45,9 @@ workloads:
       cascade: { tiers: [small, big], checks: [{ regex: "^(?!.*HARD)", flags: s }] }
     evaluation:
       shadow: { sample_rate: 1, judge: { model: judge } }
+server: { shutdown_grace_ms: 0 }
+storage: { type: sqlite, path: "${directory}/switchyard.db" }
+request_log: { flush_interval_ms: 50, spill_directory: "${directory}/spill" }
 `;
 
 beforeAll(async () => {
@@ -66,31 +62,19 @@ beforeAll(async () => {
       judge(request, response);
     },
   });
-  opened = await openEvaluationStore({ type: 'sqlite', path: join(directory, 'switchyard.db') });
-  queue = new BackgroundQueue({ concurrency: 2, maxQueued: 100 });
-  // The runner hears each finished request through a RequestRecorder, as the gateway's own sinks do.
-  let runtime: () => GatewayRuntime = () => {
-    throw new Error('gateway not started');
-  };
-  const metrics = new Registry();
-  const runner = new ShadowRunner({ runtime: () => runtime(), queue, store: opened.store, registry: metrics });
-  const recorder = new RequestRecorder(() => runtime(), [runner]);
   gateway = await startGateway({
-    config: loadConfigText(config(judgeServer.url), 'test.yaml', { env: {} }),
+    config: loadConfigText(config(judgeServer.url, directory), 'test.yaml', { env: {} }),
     host: '127.0.0.1',
     port: 0,
     logger: createLogger({ level: 'silent' }),
-    observer: recorder,
-    recordRequests: false,
+    recordRequests: true,
   });
-  runtime = () => gateway.holder.current;
-  shadowMetrics = metrics;
+  opened = await openEvaluationStore({ type: 'sqlite', path: join(directory, 'switchyard.db') });
   client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: 'unused', maxRetries: 0 });
 });
 
 afterAll(async () => {
   await gateway?.close();
-  await queue?.close();
   await opened?.close();
   await judgeServer?.close();
   await rm(directory, { recursive: true, force: true });
@@ -110,7 +94,6 @@ describe('shadow runs behind a real gateway', () => {
     release();
     judgeHeld = undefined;
     await waitFor(async () => (await opened.store.listShadowPairs()).length === 2);
-    await queue.idle();
 
     const pairs = await opened.store.listShadowPairs();
     const byServed = Object.fromEntries(pairs.map((pair) => [pair.served, pair]));
@@ -129,17 +112,19 @@ describe('shadow runs behind a real gateway', () => {
     expect(byServed.cheap!.costUsd).toBeGreaterThan(byServed.strong!.costUsd!);
     expect(judgeServer.requests).toHaveLength(4);
 
-    const [support] = routingQualityRows(await opened.store.shadowSummary({ since: 0, until: Date.now() + 1 }));
+    const response = await fetch(`${gateway.url}/admin/routing/quality?since=${new Date(0).toISOString()}`);
+    expect(response.status).toBe(200);
+    const [support] = ((await response.json()) as RoutingQualityResponse).workloads;
     expect(support).toMatchObject({ workload: 'support', pairs: 2, servedCheap: 1, servedStrong: 1, underEscalation: { count: 1, of: 1 }, overEscalation: { count: 0, of: 1 } });
-    const metrics = await shadowMetrics.getSingleMetricAsString('switchyard_shadow_pairs_total');
+    const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
     expect(metrics).toContain('switchyard_shadow_pairs_total{workload="support",served="cheap",outcome="strong_better"} 1');
   });
 });
 
 async function waitFor(condition: () => boolean | Promise<boolean>): Promise<void> {
-  for (let attempt = 0; attempt < 200; attempt += 1) {
+  for (let attempt = 0; attempt < 500; attempt += 1) {
     if (await condition()) return;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-  throw new Error('condition not met within 2 s');
+  throw new Error('condition not met within 5 s');
 }
