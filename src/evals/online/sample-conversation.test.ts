@@ -12,9 +12,10 @@ describe('sample conversation', () => {
     expect(openAIMessages(withImage)).toBeUndefined();
   });
 
-  it('keeps the user name and joins text parts', () => {
+  it('keeps the user name, and text parts as OpenAI text parts (as the OpenAI adapter sends them)', () => {
     const messages: ChatMessage[] = [{ role: 'user', content: [{ type: 'text', text: 'Hello ' }, { type: 'text', text: 'there' }], name: 'ana' }];
-    expect(openAIMessages(messages)).toEqual([{ role: 'user', content: 'Hello there', name: 'ana' }]);
+    expect(openAIMessages(messages)).toEqual([{ role: 'user', content: [{ type: 'text', text: 'Hello ' }, { type: 'text', text: 'there' }], name: 'ana' }]);
+    expect(openAIMessages([{ role: 'user', content: [{ type: 'text', text: 'Hi' }] }])).toEqual([{ role: 'user', content: 'Hi' }]);
   });
 
   it('leaves reasoning out of the answer and names an empty one', () => {

@@ -1,6 +1,11 @@
 import type { ChatMessage } from '../../spec/chat-call.js';
 import type { CapturedResponse } from '../../core/pipeline/request-summary.js';
 import type { EvalMessage } from '../eval-sets/eval-case-schema.js';
+import {
+  convertToOpenAICompatibleMessages,
+  type OpenAIWireMessage,
+  type OpenAIWireToolCall,
+} from '../../providers/openai-compatible/convert-to-openai-compatible-messages.js';
 
 /**
  * A sampled request as the judge sees it (text messages of an eval case, tool traffic written
@@ -57,62 +62,20 @@ function assistantText(content: CapturedResponse['content']): string {
 }
 
 /** An OpenAI chat message as fine-tuning JSONL holds it. */
-export type OpenAIChatMessage =
-  | { role: 'system'; content: string }
-  | { role: 'user'; content: string; name?: string }
-  | { role: 'assistant'; content: string | null; tool_calls?: OpenAIToolCall[] }
-  | { role: 'tool'; tool_call_id: string; content: string };
-
-export interface OpenAIToolCall {
-  id: string;
-  type: 'function';
-  function: { name: string; arguments: string };
-}
+export type OpenAIChatMessage = OpenAIWireMessage;
+export type OpenAIToolCall = OpenAIWireToolCall;
 
 /**
- * The conversation in OpenAI chat format (string contents, tool calls and tool results), or
- * undefined when it holds an image: a text-only training line would misrepresent it.
+ * The conversation in OpenAI chat format (string contents, tool calls and tool results) — the
+ * OpenAI adapter's own conversion, so the export speaks exactly the wire format requests use —
+ * or undefined when it holds an image: a text-only training line would misrepresent it.
  */
 export function openAIMessages(messages: readonly ChatMessage[]): OpenAIChatMessage[] | undefined {
-  const converted: OpenAIChatMessage[] = [];
-  for (const message of messages) {
-    switch (message.role) {
-      case 'system':
-        converted.push({ role: 'system', content: message.content.map((part) => part.text).join('') });
-        break;
-      case 'user': {
-        const texts: string[] = [];
-        for (const part of message.content) {
-          if (part.type !== 'text') return undefined;
-          texts.push(part.text);
-        }
-        converted.push(message.name === undefined ? { role: 'user', content: texts.join('') } : { role: 'user', content: texts.join(''), name: message.name });
-        break;
-      }
-      case 'assistant':
-        converted.push(openAIAssistantMessage(message.content));
-        break;
-      case 'tool':
-        for (const part of message.content) converted.push({ role: 'tool', tool_call_id: part.toolCallId, content: part.output });
-        break;
-      default: {
-        const exhaustive: never = message;
-        throw new Error(`unknown message ${JSON.stringify(exhaustive)}`);
-      }
-    }
-  }
-  return converted;
+  const hasImage = messages.some((message) => message.role === 'user' && message.content.some((part) => part.type !== 'text'));
+  return hasImage ? undefined : convertToOpenAICompatibleMessages([...messages]);
 }
 
 /** An assistant turn (or the captured answer) in OpenAI format; reasoning is left out. */
 export function openAIAssistantMessage(content: CapturedResponse['content']): OpenAIChatMessage {
-  const text = content
-    .filter((part) => part.type === 'text')
-    .map((part) => part.text)
-    .join('');
-  const toolCalls: OpenAIToolCall[] = content
-    .filter((part) => part.type === 'tool-call')
-    .map((part) => ({ id: part.toolCallId, type: 'function', function: { name: part.toolName, arguments: part.input } }));
-  if (toolCalls.length === 0) return { role: 'assistant', content: text };
-  return { role: 'assistant', content: text === '' ? null : text, tool_calls: toolCalls };
+  return convertToOpenAICompatibleMessages([{ role: 'assistant', content: [...content] }])[0]!;
 }
