@@ -123,7 +123,13 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   });
   // A drift re-runs the eval sets of the workloads using the drifted model (rerun_on_drift), one at a time, off the request path.
   driftReruns = requestLog
-    ? new DriftRerunScheduler({ runtime: () => holder.current, store: requestLog.evaluation, logger: options.logger, alerts: onlineEvaluation.notifier })
+    ? new DriftRerunScheduler({
+        runtime: () => holder.current,
+        store: requestLog.evaluation,
+        logger: options.logger,
+        alerts: onlineEvaluation.notifier,
+        debounceMs: evaluationSettings.drift_rerun_debounce_ms,
+      })
     : undefined;
   // Router quality: the other tier answers sampled cascade / learned-router requests off the request path; a judge compares the pair.
   const shadowSink: RequestSink[] = requestLog

@@ -80,6 +80,11 @@ export const evaluationConfigSchema = z
     concurrency: positiveInt.default(2),
     /** Sampled requests waiting for a judge; beyond this, new samples are dropped (and counted), never the request. */
     max_queue: positiveInt.default(1000),
+    /**
+     * After a model first reports a new version, wait this long before re-running its workloads'
+     * eval sets, so a burst of drift (several deployments, fingerprints) makes one run.
+     */
+    drift_rerun_debounce_ms: z.number().int().min(0).default(60_000),
     /** Rolling quality: a recent window is compared with the baseline window just before it. */
     quality: z
       .object({
