@@ -34,7 +34,7 @@ export function registerServeCommand(program: Command): void {
         });
         logger.info(
           { url: gateway.url, config: loaded.file ?? EMBEDDED_CONFIG_NAME, models: Object.keys(loaded.config.models) },
-          `Switchyard listening on ${gateway.url} (OpenAI base URL: ${gateway.url}/v1)`,
+          `Switchyard listening on ${gateway.url} (OpenAI base URL: ${gateway.url}/v1, dashboard: ${gateway.url}/ui/)`,
         );
         const shutdown = (signal: string) => {
           logger.info({ signal }, 'shutting down; waiting for in-flight requests');

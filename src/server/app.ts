@@ -11,6 +11,7 @@ import { embeddingsHandler } from './routes/v1/embeddings.js';
 import { messagesHandler } from './routes/v1/messages.js';
 import { modelsHandler } from './routes/v1/models.js';
 import { requestHeader } from './request-context.js';
+import { dashboardRoutes } from './ui/dashboard-routes.js';
 
 /** The gateway's HTTP app: the OpenAI- and Anthropic-compatible APIs, health and admin routes. */
 export function createGatewayApp(dependencies: GatewayDependencies): Hono<GatewayEnv> {
@@ -35,6 +36,14 @@ export function createGatewayApp(dependencies: GatewayDependencies): Hono<Gatewa
   app.post('/v1/messages', messagesHandler(routeDependencies));
   app.get('/v1/models', modelsHandler(dependencies));
   app.route('/admin', adminRoutes(dependencies));
+  // The dashboard: login, built assets, and a read-only proxy that answers its GETs through this app's /admin.
+  app.route(
+    '/ui',
+    dashboardRoutes({
+      adminKey: () => dependencies.holder.current.config.server.admin_key,
+      forwardToAdmin: (request) => app.fetch(request),
+    }),
+  );
   if (dependencies.metrics) app.get('/metrics', metricsHandler(dependencies.holder, dependencies.metrics));
 
   app.notFound((context) => {
