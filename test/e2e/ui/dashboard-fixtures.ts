@@ -1,7 +1,7 @@
 import type { QualityResponse, RoutingQualityResponse } from '../../../src/core/evaluation/evaluation-api.js';
 import type { EvalRunRecord, GateRecord } from '../../../src/core/evaluation/evaluation-records.js';
 import type { LearnedRoutersResponse } from '../../../src/core/routing/learned/learned-router-listing.js';
-import type { RoutersResponse } from '../../../ui/src/api/admin-types.js';
+import type { RoutersResponse } from '../../../web/src/api/admin-types.js';
 
 /**
  * Evaluation and router data for the browser test, typed with the admin API's own shapes. A

@@ -12,7 +12,7 @@ import type { ModelVersionSighting } from '../../../src/core/governance/drift/mo
 import type { RequestLogRecord } from '../../../src/core/telemetry/request-log-record.js';
 import type { ListRequestsPage } from '../../../src/store/request-log-store.js';
 import type { UsageReport, UsageRow } from '../../../src/store/usage-query.js';
-import { formatCount, formatMs, formatPercent, formatRateInterval, formatScore, formatScoreInterval, formatUsd, percentile } from '../../../ui/src/format/format-number.js';
+import { formatCount, formatMs, formatPercent, formatRateInterval, formatScore, formatScoreInterval, formatUsd, percentile } from '../../../web/src/format/format-number.js';
 import { createFakeOpenAIUpstream } from '../../fakes/fake-openai-upstream.js';
 import type { TestServer } from '../../support/create-test-server.js';
 import { startTestGateway, type TestGateway } from '../../support/start-test-gateway.js';

@@ -22,15 +22,15 @@ function builtAt(): number | undefined {
 
 /**
  * The browser tests run against dist/ui as `npm run build:ui` made it (CI builds it in `npm ci`
- * through `prepare`). When it is missing, or older than a file under ui/ (a developer edited the
+ * through `prepare`). When it is missing, or older than a file under web/ (a developer edited the
  * dashboard and ran the tests), it is rebuilt here, once, in a child process with
  * NODE_ENV=production — never on a run where it is up to date.
  */
 export function ensureDashboardBuilt(): void {
   const built = builtAt();
-  if (built !== undefined && built >= newestModification(join(ROOT, 'ui'))) return;
+  if (built !== undefined && built >= newestModification(join(ROOT, 'web'))) return;
   const vite = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
-  const result = spawnSync(process.execPath, [vite, 'build', '--config', join(ROOT, 'ui', 'vite.config.ts'), '--logLevel', 'warn'], {
+  const result = spawnSync(process.execPath, [vite, 'build', '--config', join(ROOT, 'web', 'vite.config.ts'), '--logLevel', 'warn'], {
     cwd: ROOT,
     env: { ...process.env, NODE_ENV: 'production' },
     encoding: 'utf8',
