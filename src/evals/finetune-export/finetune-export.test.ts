@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openTemporaryEvaluationStore, type TemporaryEvaluationStore } from '../../../test/support/temp-evaluation-store.js';
 import { loadConfigText } from '../../core/config/load-config.js';
 import type { ResolvedConfig } from '../../core/config/resolve-config.js';
-import type { OnlineScore, OnlineScoreFilter } from '../../core/evaluation/evaluation-records.js';
+import type { OnlineScoreFilter } from '../../core/evaluation/evaluation-records.js';
 import { PermissionDeniedError } from '../../spec/errors.js';
 import { DAY, FINETUNE_TEST_CONFIG_YAML, sample, T0 } from './__fixtures__/finetune-test-config.js';
 import {
@@ -207,30 +208,55 @@ describe('selection', () => {
 });
 
 describe('readOnlineScores', () => {
+  /** A real SQLite evaluation store, fresh for each test. */
+  let opened: TemporaryEvaluationStore;
+  beforeEach(async () => {
+    opened = await openTemporaryEvaluationStore();
+  });
+  afterEach(async () => {
+    await opened.close();
+  });
+
   it('reads past the page cap by splitting full ranges, once per request', async () => {
-    const stored: OnlineScore[] = Array.from({ length: 25 }, (_, index) => sample(`r${index}`, { time: T0 + (index % 5) * 1000 + index }));
-    stored.push(sample('elsewhere', { workload: 'other' }));
+    const stored = Array.from({ length: 25 }, (_, index) => sample(`r${index}`, { time: T0 + (index % 5) * 1000 + index }));
+    // On the first split point, so the halves' shared boundary holds a sample.
+    stored.push(sample('boundary', { time: T0 + 5000 }));
+    await opened.store.recordOnlineScores([...stored, sample('elsewhere', { workload: 'other' })]);
+    const expected = stored.map((row) => row.requestId).sort();
+    const options = { workload: 'support', since: T0, until: T0 + 10_000, pageLimit: 4 };
+
     const queries: OnlineScoreFilter[] = [];
-    const store = {
-      // Inclusive at both ends and newest first, to show neither matters.
-      listOnlineScores: async (filter: OnlineScoreFilter = {}) => {
+    // Only counts the reads: each reaches the real store.
+    const counting = {
+      listOnlineScores: (filter: OnlineScoreFilter = {}) => {
         queries.push(filter);
-        return stored
-          .filter((row) => row.workload === filter.workload && row.time >= (filter.since ?? 0) && row.time <= (filter.until ?? Infinity))
-          .sort((left, right) => right.time - left.time)
-          .slice(0, filter.limit ?? 100);
+        return opened.store.listOnlineScores(filter);
       },
     };
-    const result = await readOnlineScores(store, { workload: 'support', since: T0, until: T0 + 10_000, pageLimit: 4 });
+    const result = await readOnlineScores(counting, options);
     expect(result.truncated).toBe(false);
-    expect(result.samples.map((row) => row.requestId).sort()).toEqual(stored.slice(0, 25).map((row) => row.requestId).sort());
+    expect(result.samples.map((row) => row.requestId).sort()).toEqual(expected);
     expect(queries.length).toBeGreaterThan(1);
+
+    // The interface does not promise `until` is exclusive. Widening every read by 1 ms makes the
+    // real store include it, so both halves of a split read the boundary sample: counted once.
+    let rowsRead = 0;
+    const inclusive = {
+      listOnlineScores: async (filter: OnlineScoreFilter = {}) => {
+        const page = await opened.store.listOnlineScores(filter.until === undefined ? filter : { ...filter, until: filter.until + 1 });
+        rowsRead += page.length;
+        return page;
+      },
+    };
+    const overlapping = await readOnlineScores(inclusive, options);
+    expect(rowsRead).toBeGreaterThan(stored.length);
+    expect(overlapping.truncated).toBe(false);
+    expect(overlapping.samples.map((row) => row.requestId).sort()).toEqual(expected);
   });
 
   it('says when one millisecond holds more than a page', async () => {
-    const stored = Array.from({ length: 3 }, (_, index) => sample(`same-${index}`));
-    const store = { listOnlineScores: async (filter: OnlineScoreFilter = {}) => stored.filter((row) => row.time >= filter.since! && row.time < filter.until!).slice(0, filter.limit) };
-    const result = await readOnlineScores(store, { workload: 'support', since: T0 - 3, until: T0 + 3, pageLimit: 2 });
+    await opened.store.recordOnlineScores(Array.from({ length: 3 }, (_, index) => sample(`same-${index}`)));
+    const result = await readOnlineScores(opened.store, { workload: 'support', since: T0 - 3, until: T0 + 3, pageLimit: 2 });
     expect(result).toMatchObject({ truncated: true });
     expect(result.samples).toHaveLength(2);
   });

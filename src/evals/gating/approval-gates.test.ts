@@ -1,11 +1,11 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { openTemporaryEvaluationStore, type TemporaryEvaluationStore } from '../../../test/support/temp-evaluation-store.js';
 import { loadConfigText } from '../../core/config/load-config.js';
 import type { ResolvedConfig } from '../../core/config/resolve-config.js';
-import type { GateRecord } from '../../core/evaluation/evaluation-records.js';
-import { InMemoryEvaluationStore } from './__fixtures__/in-memory-evaluation-store.js';
+import type { EvaluationStore, GateRecord } from '../../core/evaluation/evaluation-records.js';
 import { checkApprovalGates, gateCommand, gateRequiredMessage } from './approval-gates.js';
 import { hashEvalSetFile } from './eval-set-identity.js';
 import { findUngatedApprovals } from './ungated-approvals.js';
@@ -31,7 +31,9 @@ workloads:
 
 let directory: string;
 let config: ResolvedConfig;
-let store: InMemoryEvaluationStore;
+/** A real SQLite evaluation store, fresh for each test. */
+let opened: TemporaryEvaluationStore;
+let store: EvaluationStore;
 let supportHash: string;
 
 beforeAll(async () => {
@@ -45,8 +47,12 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(directory, { recursive: true, force: true });
 });
-beforeEach(() => {
-  store = new InMemoryEvaluationStore();
+beforeEach(async () => {
+  opened = await openTemporaryEvaluationStore();
+  store = opened.store;
+});
+afterEach(async () => {
+  await opened.close();
 });
 
 const VERSION = 'sim:big-q4@2025-06-01';
@@ -100,7 +106,9 @@ describe('checkApprovalGates', () => {
     expect(result.gateIds).toEqual(['good']);
     expect(result.workloads.find((status) => status.workload === 'support')).toMatchObject({ state: 'passed', gate: { id: 'good', baseline: 'current' }, evalSet: { configuredPath: 'sets/support.jsonl', hash: supportHash } });
     // A gate recorded with `--set` (no workload) counts when the contents match.
-    store = new InMemoryEvaluationStore();
+    await opened.close();
+    opened = await openTemporaryEvaluationStore();
+    store = opened.store;
     const { workload: _workload, ...withoutWorkload } = gateRecord({ id: 'by-set' });
     await store.recordGate(withoutWorkload);
     expect((await check()).gateIds).toEqual(['by-set']);

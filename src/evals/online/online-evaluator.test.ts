@@ -1,13 +1,14 @@
 import { Registry } from 'prom-client';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createFakeAdapter, runtimeWithFakes, type FakeAdapter, type FakeStep } from '../../../test/support/fake-adapter.js';
+import { failingWhile, openTemporaryEvaluationStore, type TemporaryEvaluationStore } from '../../../test/support/temp-evaluation-store.js';
 import { BackgroundQueue } from '../../core/evaluation/background-queue.js';
 import { DEFAULT_EVALUATION_CONFIG } from '../../core/evaluation/evaluation-config.js';
+import type { EvaluationStore } from '../../core/evaluation/evaluation-records.js';
 import { RequestPipeline } from '../../core/pipeline/request-pipeline.js';
 import type { RequestSummary } from '../../core/pipeline/request-summary.js';
 import { RequestRecorder } from '../../core/telemetry/request-recorder.js';
 import type { ChatCall, ChatMessage } from '../../spec/chat-call.js';
-import { MemoryEvaluationStore } from './__fixtures__/memory-evaluation-store.js';
 import { EvaluationMetrics } from './evaluation-metrics.js';
 import { answeringModel, OnlineEvaluator, routeOf } from './online-evaluator.js';
 import { RollingQuality } from './rolling-quality.js';
@@ -44,16 +45,31 @@ interface SetupOptions {
   evaluation?: string;
   judgeSteps?: FakeStep[];
   queue?: { concurrency: number; maxQueued: number };
-  store?: MemoryEvaluationStore;
+  store?: EvaluationStore;
 }
 
-/** A pipeline whose recorder feeds the evaluator, as the gateway wires it; fakes answer for both models. */
-function setup(options: SetupOptions = {}) {
+/** A real SQLite evaluation store per test: request ids (`req-1`, …) restart in every test. */
+let opened: TemporaryEvaluationStore;
+beforeEach(async () => {
+  opened = await openTemporaryEvaluationStore();
+});
+afterEach(async () => {
+  await opened.close();
+});
+
+/** The runtime, with fakes answering for the chat model and both judges. */
+function fakeRuntime(evaluation = JUDGED, judgeSteps: FakeStep[] = [verdict(8)]) {
   const chat = createFakeAdapter('local/chat-model', [{ kind: 'answer', text: 'Route it to billing; mail ops@example.com.' }]);
-  const judge = createFakeAdapter('local/judge-model', options.judgeSteps ?? [verdict(8)]);
+  const judge = createFakeAdapter('local/judge-model', judgeSteps);
   const cloudJudge = createFakeAdapter('cloud/gpt-4o', [verdict(10)]);
-  const runtime = runtimeWithFakes(CONFIG(options.evaluation ?? JUDGED), { 'local/chat-model': chat, 'local/judge-model': judge, 'cloud/gpt-4o': cloudJudge });
-  const store = options.store ?? new MemoryEvaluationStore();
+  const runtime = runtimeWithFakes(CONFIG(evaluation), { 'local/chat-model': chat, 'local/judge-model': judge, 'cloud/gpt-4o': cloudJudge });
+  return { runtime, chat, judge, cloudJudge };
+}
+
+/** A pipeline whose recorder feeds the evaluator, as the gateway wires it, storing into this test's store. */
+function setup(options: SetupOptions = {}) {
+  const { runtime, chat, judge, cloudJudge } = fakeRuntime(options.evaluation, options.judgeSteps);
+  const store = options.store ?? opened.store;
   const queue = new BackgroundQueue(options.queue ?? { concurrency: 2, maxQueued: 100 });
   const registry = new Registry();
   const metrics = new EvaluationMetrics(registry);
@@ -74,7 +90,9 @@ function setup(options: SetupOptions = {}) {
     await queue.idle();
     await evaluator.flush();
   };
-  return { runtime, chat, judge, cloudJudge, store, queue, registry, rolling, evaluator, errors, ask, settle };
+  /** What the store holds, read back through it, oldest first. */
+  const scores = async () => (await opened.store.listOnlineScores({ limit: 10_000 })).reverse();
+  return { runtime, chat, judge, cloudJudge, queue, registry, rolling, evaluator, errors, ask, settle, scores };
 }
 
 const userText = (adapter: FakeAdapter, index: number) =>
@@ -82,12 +100,13 @@ const userText = (adapter: FakeAdapter, index: number) =>
 
 describe('OnlineEvaluator', () => {
   it('judges a sampled answer in the background and stores its score with the request', async () => {
-    const { judge, store, rolling, registry, ask, settle, errors } = setup();
+    const { judge, rolling, registry, ask, settle, errors, scores } = setup();
     await ask('Ticket: my invoice is wrong. Reply to jane.doe@example.com');
     await settle();
     expect(errors).toEqual([]);
-    expect(store.scores).toHaveLength(1);
-    const [score] = store.scores;
+    const stored = await scores();
+    expect(stored).toHaveLength(1);
+    const [score] = stored;
     expect(score).toMatchObject({
       requestId: 'req-1',
       workload: 'triage',
@@ -115,19 +134,19 @@ describe('OnlineEvaluator', () => {
   });
 
   it('retries a malformed judge reply and scores the second', async () => {
-    const { judge, store, ask, settle } = setup({ judgeSteps: [{ kind: 'answer', text: 'Looks like an 8 to me.' }, verdict(10)] });
+    const { judge, ask, settle, scores } = setup({ judgeSteps: [{ kind: 'answer', text: 'Looks like an 8 to me.' }, verdict(10)] });
     await ask('question');
     await settle();
     expect(judge.calls).toHaveLength(2);
-    expect(store.scores[0]).toMatchObject({ score: 1, rubricScore: 10 });
+    expect(await scores()).toEqual([expect.objectContaining({ score: 1, rubricScore: 10 })]);
   });
 
   it('records a reply still malformed after the retry as unscored, never a pass, and keeps no conversation', async () => {
-    const { judge, store, rolling, registry, ask, settle } = setup({ judgeSteps: [{ kind: 'answer', text: '{"score": 10}' }, { kind: 'answer', text: 'PASS' }] });
+    const { judge, rolling, registry, ask, settle, scores } = setup({ judgeSteps: [{ kind: 'answer', text: '{"score": 10}' }, { kind: 'answer', text: 'PASS' }] });
     await ask('question');
     await settle();
     expect(judge.calls).toHaveLength(2);
-    const [score] = store.scores;
+    const [score] = await scores();
     expect(score).toMatchObject({ requestId: 'req-1', unscoredReason: expect.stringContaining('malformed judge reply after 2 attempt(s)') });
     expect(score).not.toHaveProperty('score');
     expect(score).not.toHaveProperty('rubricScore');
@@ -139,43 +158,47 @@ describe('OnlineEvaluator', () => {
   });
 
   it('records a judge the data policy refuses as unscored, without calling it', async () => {
-    const { cloudJudge, store, ask, settle } = setup();
+    const { cloudJudge, ask, settle, scores } = setup();
     await ask('question', 'secret');
     await settle();
     expect(cloudJudge.calls).toHaveLength(0);
-    expect(store.scores[0]).toMatchObject({ workload: 'secret', judgeModel: 'cloud-judge', unscoredReason: expect.stringContaining("data policy left no judge deployment") });
-    expect(store.scores[0]).not.toHaveProperty('score');
+    const [score] = await scores();
+    expect(score).toMatchObject({ workload: 'secret', judgeModel: 'cloud-judge', unscoredReason: expect.stringContaining("data policy left no judge deployment") });
+    expect(score).not.toHaveProperty('score');
   });
 
   it('keeps no conversation when the workload forbids fine-tuning export', async () => {
-    const { store, ask, settle } = setup({ evaluation: `${JUDGED}\n      finetune_export: false` });
+    const { ask, settle, scores } = setup({ evaluation: `${JUDGED}\n      finetune_export: false` });
     await ask('question');
     await settle();
-    expect(store.scores[0]).toMatchObject({ rubricScore: 8 });
-    expect(store.scores[0]).not.toHaveProperty('messages');
-    expect(store.scores[0]).not.toHaveProperty('answer');
+    const [score] = await scores();
+    expect(score).toMatchObject({ rubricScore: 8 });
+    expect(score).not.toHaveProperty('messages');
+    expect(score).not.toHaveProperty('answer');
   });
 
   it('keeps the request’s tool definitions with the conversation, in OpenAI format', async () => {
-    const { store, ask, settle } = setup();
+    const { ask, settle, scores } = setup();
     await ask('Where is order 42?', 'triage', [{ type: 'function', name: 'find_order', description: 'Look an order up', parameters: { type: 'object', properties: { id: { type: 'integer' } } } }]);
     await settle();
-    expect(store.scores[0]!.tools).toEqual([
+    const [score] = await scores();
+    expect(score!.tools).toEqual([
       { type: 'function', function: { name: 'find_order', description: 'Look an order up', parameters: { type: 'object', properties: { id: { type: 'integer' } } } } },
     ]);
   });
 
   it('keeps no conversation for a workload whose data policy forbids exporting it, even with finetune_export on', async () => {
     // Confidential data requires no-training and zero-retention by default: export would refuse it.
-    const { store, ask, settle } = setup({ evaluation: `${JUDGED}\n    policy: { data_class: confidential }`.replace('\n    policy', '\n      finetune_export: true\n    policy') });
+    const { ask, settle, scores } = setup({ evaluation: `${JUDGED}\n    policy: { data_class: confidential }`.replace('\n    policy', '\n      finetune_export: true\n    policy') });
     await ask('question');
     await settle();
-    expect(store.scores[0]).toMatchObject({ rubricScore: 8 });
-    expect(store.scores[0]).not.toHaveProperty('messages');
+    const [score] = await scores();
+    expect(score).toMatchObject({ rubricScore: 8 });
+    expect(score).not.toHaveProperty('messages');
   });
 
   it('shows the judge tool traffic as text and keeps it in OpenAI format', async () => {
-    const { judge, store, ask, settle } = setup();
+    const { judge, ask, settle, scores } = setup();
     await ask([
       { role: 'system', content: [{ type: 'text', text: 'You triage tickets.' }] },
       { role: 'user', content: [{ type: 'text', text: 'Where is order 42?' }] },
@@ -185,7 +208,8 @@ describe('OnlineEvaluator', () => {
     await settle();
     expect(userText(judge, 0)).toContain('[assistant]\n[tool call] find_order({"id":42})');
     expect(userText(judge, 0)).toContain('[tool result of find_order] {"status":"shipped"}');
-    expect(store.scores[0]!.messages).toEqual([
+    const [score] = await scores();
+    expect(score!.messages).toEqual([
       { role: 'system', content: 'You triage tickets.' },
       { role: 'user', content: 'Where is order 42?' },
       { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'find_order', arguments: '{"id":42}' } }] },
@@ -198,19 +222,21 @@ describe('OnlineEvaluator', () => {
     for (let index = 0; index < 50; index++) await none.ask('question');
     await none.settle();
     expect(none.judge.calls).toHaveLength(0);
-    expect(none.store.scores).toEqual([]);
+    expect(await none.scores()).toEqual([]);
 
     const quarter = setup({ evaluation: `      online: { sample_rate: 0.25, judge: { model: judge } }`, queue: { concurrency: 4, maxQueued: 1000 } });
     const requests = 400;
     for (let index = 0; index < requests; index++) await quarter.ask(`question ${index}`);
     await quarter.settle();
     // Binomial(400, 0.25): sd ≈ 8.7; five sd either side.
-    expect(Math.abs(quarter.store.scores.length - 0.25 * requests)).toBeLessThan(44);
-    expect(quarter.judge.calls).toHaveLength(quarter.store.scores.length);
+    // Both share this test's store; the zero-rate half stored nothing, as checked above.
+    const judged = (await quarter.scores()).length;
+    expect(Math.abs(judged - 0.25 * requests)).toBeLessThan(44);
+    expect(quarter.judge.calls).toHaveLength(judged);
   });
 
   it('never holds up a client: answers return while the judge is stuck, and a full queue drops samples', async () => {
-    const { judge, store, queue, evaluator, ask, settle } = setup({
+    const { judge, queue, evaluator, ask, settle, scores } = setup({
       judgeSteps: [{ kind: 'answer', text: JSON.stringify({ reasoning: 'slow', score: 9 }), delayMs: 3_600_000 }],
       queue: { concurrency: 1, maxQueued: 1 },
     });
@@ -223,30 +249,34 @@ describe('OnlineEvaluator', () => {
     expect(later.map((result) => result.execution.result.content[0])).toEqual(later.map(() => ({ type: 'text', text: 'Route it to billing; mail ops@example.com.' })));
     void settle();
     expect(queue.stats()).toMatchObject({ running: 1, queued: 1, dropped: 2 });
-    expect(store.scores).toEqual([]);
+    expect(await scores()).toEqual([]);
     // Shutdown aborts the stuck judgement (not recorded: it is not the judge's failure) and skips the queued one.
     await evaluator.close();
     await queue.close();
     expect(judge.calls).toHaveLength(1);
-    expect(store.scores).toEqual([]);
+    expect(await scores()).toEqual([]);
   });
 
   it('logs a failed store write and carries on with the next batch', async () => {
-    const store = new MemoryEvaluationStore();
-    store.failWrites = true;
-    const { errors, ask, settle } = setup({ store });
+    let failing = true;
+    const outage = new Error('database is locked');
+    // Fault injection: the real store, with its writes rejecting until `failing` is cleared.
+    const store = failingWhile(opened.store, 'recordOnlineScores', outage, () => failing);
+    const { errors, ask, settle, scores } = setup({ store });
     await ask('first');
     await settle();
-    expect(errors).toEqual([expect.objectContaining({ message: 'database is locked' })]);
-    store.failWrites = false;
+    expect(errors).toEqual([outage]);
+    expect(await scores()).toEqual([]);
+    failing = false;
     await ask('second');
     await settle();
-    expect(store.scores.map((score) => score.requestId)).toEqual(['req-2']);
+    expect(errors).toHaveLength(1);
+    expect((await scores()).map((score) => score.requestId)).toEqual(['req-2']);
   });
 });
 
 describe('answering model and route', () => {
-  const { runtime } = setup();
+  const { runtime } = fakeRuntime();
   const summary = (overrides: Partial<RequestSummary>): RequestSummary => ({
     requestId: 'r',
     startedAt: 0,

@@ -1,14 +1,14 @@
 import pino from 'pino';
 import { Registry } from 'prom-client';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestServer, type TestServer } from '../../../test/support/create-test-server.js';
 import { createFakeAdapter, runtimeWithFakes } from '../../../test/support/fake-adapter.js';
+import { failingWhile, openTemporaryEvaluationStore, type TemporaryEvaluationStore } from '../../../test/support/temp-evaluation-store.js';
 import { BackgroundQueue } from '../../core/evaluation/background-queue.js';
 import type { OnlineScore } from '../../core/evaluation/evaluation-records.js';
 import type { GatewayRuntime } from '../../core/registry/gateway-runtime.js';
 import { RequestPipeline } from '../../core/pipeline/request-pipeline.js';
 import { RequestRecorder } from '../../core/telemetry/request-recorder.js';
-import { MemoryEvaluationStore } from './__fixtures__/memory-evaluation-store.js';
 import { startOnlineEvaluation } from './start-online-evaluation.js';
 
 const MINUTE = 60_000;
@@ -53,15 +53,20 @@ const stored = (index: number, time: number, score: number): OnlineScore => ({
 });
 
 let server: TestServer | undefined;
+let opened: TemporaryEvaluationStore;
+beforeEach(async () => {
+  opened = await openTemporaryEvaluationStore();
+});
 afterEach(async () => {
   await server?.close();
   server = undefined;
+  await opened.close();
 });
 
 describe('startOnlineEvaluation', () => {
   it('seeds rolling quality from the store, so a restart keeps the baseline', async () => {
     const now = Date.now();
-    const store = new MemoryEvaluationStore();
+    const { store } = opened;
     await store.recordOnlineScores([
       ...Array.from({ length: 40 }, (_, index) => stored(index, now - 3 * HOUR - index * MINUTE, 0.9)),
       ...Array.from({ length: 5 }, (_, index) => stored(100 + index, now - index * MINUTE, 0.5)),
@@ -76,8 +81,8 @@ describe('startOnlineEvaluation', () => {
   });
 
   it('starts empty when the store cannot be read, and says so', async () => {
-    const store = new MemoryEvaluationStore();
-    store.listOnlineScores = () => Promise.reject(new Error('no such table: online_scores'));
+    // Fault injection: the real store, with its reads rejecting as an unmigrated database's would.
+    const store = failingWhile(opened.store, 'listOnlineScores', new Error('no such table: online_scores'), () => true);
     const { logger, lines } = capturingLogger();
     const evaluation = await startOnlineEvaluation({
       runtime: () => runtimeFor(config(''), 8),
@@ -92,7 +97,7 @@ describe('startOnlineEvaluation', () => {
 
   it('exports the rolling window, baseline and queue as gauges at scrape time', async () => {
     const now = Date.now();
-    const store = new MemoryEvaluationStore();
+    const { store } = opened;
     await store.recordOnlineScores([stored(1, now - 3 * HOUR, 0.9), stored(2, now - 2 * MINUTE, 0.25), stored(3, now - MINUTE, 0.75)]);
     const registry = new Registry();
     const queue = new BackgroundQueue({ concurrency: 1, maxQueued: 1 });
@@ -110,7 +115,7 @@ describe('startOnlineEvaluation', () => {
   it('judges traffic end to end and applies a reloaded webhook and quality settings to the next sample', async () => {
     server = await createTestServer();
     server.setDefault('/alerts', { type: 'json', status: 200, body: {} });
-    const store = new MemoryEvaluationStore();
+    const { store } = opened;
     const now = Date.now();
     // A day of good answers in the baseline.
     await store.recordOnlineScores(Array.from({ length: 40 }, (_, index) => stored(index, now - 2 * HOUR - index * MINUTE, index % 2 === 0 ? 0.8 : 1)));
@@ -142,6 +147,7 @@ describe('startOnlineEvaluation', () => {
     expect(evaluation.recentAlerts()).toEqual([expect.objectContaining({ kind: 'quality_drop', workload: 'support', model: 'chat', route: 'default' })]);
     expect(server.requests).toHaveLength(1);
     expect(server.requests[0]!.headers['x-token']).toBe('t0ken');
-    expect(store.scores.filter((score) => score.requestId.startsWith('new-'))).toHaveLength(4);
+    const judged = await store.listOnlineScores({ workload: 'support', since: now - MINUTE, limit: 1000 });
+    expect(judged.map((score) => [score.requestId, score.rubricScore]).sort()).toEqual([0, 1, 2, 3].map((index) => [`new-${index}`, 2]));
   });
 });

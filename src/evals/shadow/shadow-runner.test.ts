@@ -2,10 +2,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestServer, type TestServer } from '../../../test/support/create-test-server.js';
 import { createFakeAdapter, runtimeWithFakes, type FakeStep } from '../../../test/support/fake-adapter.js';
+import { failingWhile, openTemporaryEvaluationStore, type TemporaryEvaluationStore } from '../../../test/support/temp-evaluation-store.js';
 import { BackgroundQueue } from '../../core/evaluation/background-queue.js';
+import type { EvaluationStore } from '../../core/evaluation/evaluation-records.js';
 import { RequestPipeline, type PipelineRequest } from '../../core/pipeline/request-pipeline.js';
 import type { RequestSummary } from '../../core/pipeline/request-summary.js';
 import { trainLearnedRouter } from '../../core/routing/learned/train-router.js';
@@ -13,7 +15,7 @@ import { RequestRecorder } from '../../core/telemetry/request-recorder.js';
 import type { ChatCall, ToolDefinition } from '../../spec/chat-call.js';
 import { ProviderApiError } from '../../spec/errors.js';
 import { ShadowRunner } from './shadow-runner.js';
-import { InMemoryShadowStore, pairwiseJudgeHandler, type JudgeDecision } from './test-fixtures.js';
+import { pairwiseJudgeHandler, type JudgeDecision } from './test-fixtures.js';
 
 let judgeServer: TestServer;
 /** How the judge decides; answers containing "GOOD" beat the others, equal ones tie. */
@@ -51,6 +53,18 @@ afterAll(async () => {
   await judgeServer.close();
   await rm(directory, { recursive: true, force: true });
 });
+
+/** A real SQLite evaluation store per test: request ids (`req-0`, …) restart in every test. */
+let opened: TemporaryEvaluationStore;
+beforeEach(async () => {
+  opened = await openTemporaryEvaluationStore();
+});
+afterEach(async () => {
+  await opened.close();
+});
+
+/** The stored pairs, read back through the store, oldest first. */
+const storedPairs = async () => (await opened.store.listShadowPairs({ limit: 100_000 })).reverse();
 
 const yaml = () => `providers:
   a: { type: simulated }
@@ -95,12 +109,12 @@ workloads:
 const BIG_ANSWER_USD = 10 * 10e-6 + 5 * 20e-6;
 const JUDGE_CALL_USD = 100 * 5e-6 + 20 * 10e-6;
 
-function setup(steps: { small: FakeStep[]; big: FakeStep[] }, maxQueued = 10) {
+function setup(steps: { small: FakeStep[]; big: FakeStep[] }, options: { maxQueued?: number; store?: EvaluationStore } = {}) {
   const small = createFakeAdapter('a/small-1', steps.small);
   const big = createFakeAdapter('a/big-1', steps.big);
   const runtime = runtimeWithFakes(yaml(), { 'a/small-1': small, 'a/big-1': big });
-  const store = new InMemoryShadowStore();
-  const queue = new BackgroundQueue({ concurrency: 2, maxQueued });
+  const store = options.store ?? opened.store;
+  const queue = new BackgroundQueue({ concurrency: 2, maxQueued: options.maxQueued ?? 10 });
   const registry = new Registry();
   const errors: Array<{ error: unknown; message: string }> = [];
   const runner = new ShadowRunner({ runtime: () => runtime, queue, store, registry, onError: (error, message) => errors.push({ error, message }) });
@@ -113,7 +127,7 @@ function setup(steps: { small: FakeStep[]; big: FakeStep[] }, maxQueued = 10) {
     recorder.drain();
     return result;
   };
-  return { small, big, store, queue, registry, errors, summaries, ask, recorder };
+  return { small, big, queue, registry, errors, summaries, ask, recorder };
 }
 
 const call = (text: string, extra: Partial<ChatCall> = {}): ChatCall => ({ messages: [{ role: 'user', content: [{ type: 'text', text }] }], ...extra });
@@ -121,7 +135,7 @@ const call = (text: string, extra: Partial<ChatCall> = {}): ChatCall => ({ messa
 describe('ShadowRunner with a cascade', () => {
   it('shadows a cheap answer with the strong tier, judged in both orders: under-escalation', async () => {
     decide = preferGood;
-    const { small, big, store, queue, summaries, ask } = setup({ small: [{ kind: 'answer', text: 'OK cheap' }], big: [{ kind: 'answer', text: 'OK GOOD strong' }] });
+    const { small, big, queue, summaries, ask } = setup({ small: [{ kind: 'answer', text: 'OK cheap' }], big: [{ kind: 'answer', text: 'OK GOOD strong' }] });
     const client = new AbortController();
     const tools: ToolDefinition[] = [{ type: 'function', name: 'lookup', description: 'look up', parameters: { type: 'object', properties: {} } }];
     await ask('support', call('my mail is jane.doe@example.com, help', { temperature: 0.3, tools, responseFormat: { type: 'json' }, abortSignal: client.signal }));
@@ -135,7 +149,7 @@ describe('ShadowRunner with a cascade', () => {
     const shadowCall = big.calls[0]!;
     expect(shadowCall).toMatchObject({ temperature: 0.3, tools, responseFormat: { type: 'json' } });
     expect(shadowCall.abortSignal?.aborted).not.toBe(true);
-    expect(store.pairs).toEqual([
+    expect(await storedPairs()).toEqual([
       {
         requestId: 'req-0',
         time: expect.any(Number),
@@ -158,22 +172,23 @@ describe('ShadowRunner with a cascade', () => {
 
   it('compares the cheap answer the cascade rejected, without asking the cheap tier again', async () => {
     decide = preferGood;
-    const { small, big, store, queue, ask } = setup({ small: [{ kind: 'answer', text: 'rejected GOOD draft' }], big: [{ kind: 'answer', text: 'OK strong' }] });
+    const { small, big, queue, ask } = setup({ small: [{ kind: 'answer', text: 'rejected GOOD draft' }], big: [{ kind: 'answer', text: 'OK strong' }] });
     await ask('support', call('question'));
     await queue.idle();
     expect(small.calls).toHaveLength(1);
     expect(big.calls).toHaveLength(1);
-    expect(store.pairs[0]).toMatchObject({ served: 'strong', outcome: 'cheap_better', consistent: true });
+    const [pair] = await storedPairs();
+    expect(pair).toMatchObject({ served: 'strong', outcome: 'cheap_better', consistent: true });
     // Only the judge calls cost anything: the rejected answer was paid for by the request.
-    expect(store.pairs[0]!.costUsd).toBeCloseTo(2 * JUDGE_CALL_USD, 12);
+    expect(pair!.costUsd).toBeCloseTo(2 * JUDGE_CALL_USD, 12);
   });
 
   it('counts an inconsistent verdict as a tie, and counts pairs and cost in metrics', async () => {
     decide = () => 'A';
-    const { store, queue, registry, ask } = setup({ small: [{ kind: 'answer', text: 'rejected draft' }], big: [{ kind: 'answer', text: 'OK strong' }] });
+    const { queue, registry, ask } = setup({ small: [{ kind: 'answer', text: 'rejected draft' }], big: [{ kind: 'answer', text: 'OK strong' }] });
     await ask('support', call('question'));
     await queue.idle();
-    expect(store.pairs[0]).toMatchObject({ served: 'strong', outcome: 'tie', consistent: false });
+    expect(await storedPairs()).toEqual([expect.objectContaining({ served: 'strong', outcome: 'tie', consistent: false })]);
     const pairs = await registry.getSingleMetricAsString('switchyard_shadow_pairs_total');
     expect(pairs).toContain('switchyard_shadow_pairs_total{workload="support",served="strong",outcome="tie"} 1');
     const cost = (await registry.getSingleMetric('switchyard_evaluation_cost_usd_total')!.get()).values;
@@ -182,61 +197,65 @@ describe('ShadowRunner with a cascade', () => {
 
   it('stores an unjudged pair when the judge stays malformed, never a verdict', async () => {
     decide = () => 'malformed';
-    const { store, queue, ask } = setup({ small: [{ kind: 'answer', text: 'OK cheap' }], big: [{ kind: 'answer', text: 'OK strong' }] });
+    const { queue, ask } = setup({ small: [{ kind: 'answer', text: 'OK cheap' }], big: [{ kind: 'answer', text: 'OK strong' }] });
     await ask('support', call('question'));
     await queue.idle();
-    expect(store.pairs[0]).toMatchObject({ outcome: 'unjudged', reason: expect.stringMatching(/malformed judge reply/) });
-    expect(store.pairs[0]).not.toHaveProperty('consistent');
+    const [pair] = await storedPairs();
+    expect(pair).toMatchObject({ outcome: 'unjudged', reason: expect.stringMatching(/malformed judge reply/) });
+    expect(pair).not.toHaveProperty('consistent');
   });
 
   it('stores an unjudged pair with the reason when the shadow tier fails', async () => {
     decide = preferGood;
     const failure = new ProviderApiError('upstream down', { provider: 'a', upstreamStatus: 503 });
-    const { store, queue, errors, ask } = setup({ small: [{ kind: 'answer', text: 'OK cheap' }], big: [{ kind: 'fail', error: failure }] });
+    const { queue, errors, ask } = setup({ small: [{ kind: 'answer', text: 'OK cheap' }], big: [{ kind: 'fail', error: failure }] });
     const requestsBefore = judgeServer.requests.length;
     await ask('support', call('question'));
     await queue.idle();
-    expect(store.pairs[0]).toMatchObject({ served: 'cheap', outcome: 'unjudged', reason: expect.stringMatching(/^shadow answer from big failed: .*upstream down/) });
+    expect(await storedPairs()).toEqual([expect.objectContaining({ served: 'cheap', outcome: 'unjudged', reason: expect.stringMatching(/^shadow answer from big failed: .*upstream down/) })]);
     expect(judgeServer.requests.length).toBe(requestsBefore);
     expect(errors).toEqual([]);
   });
 
   it('asks the judge only where the workload policy allows: a restricted workload gets no cloud judge', async () => {
     decide = preferGood;
-    const { store, queue, ask } = setup({ small: [{ kind: 'answer', text: 'OK cheap' }], big: [{ kind: 'answer', text: 'OK strong' }] });
+    const { queue, ask } = setup({ small: [{ kind: 'answer', text: 'OK cheap' }], big: [{ kind: 'answer', text: 'OK strong' }] });
     const requestsBefore = judgeServer.requests.length;
     await ask('secret', call('question'));
     await queue.idle();
-    expect(store.pairs[0]).toMatchObject({ workload: 'secret', outcome: 'unjudged', reason: expect.stringMatching(/judge call failed/) });
+    expect(await storedPairs()).toEqual([expect.objectContaining({ workload: 'secret', outcome: 'unjudged', reason: expect.stringMatching(/judge call failed/) })]);
     expect(judgeServer.requests.length).toBe(requestsBefore);
   });
 
   it('logs a store failure and carries on', async () => {
     decide = preferGood;
-    const { store, queue, errors, ask } = setup({ small: [{ kind: 'answer', text: 'OK cheap' }], big: [{ kind: 'answer', text: 'OK strong' }] });
-    store.failWrites = new Error('database is locked');
+    const outage = new Error('database is locked');
+    // Fault injection: the real store, with its writes rejecting like a store that is down.
+    const store = failingWhile(opened.store, 'recordShadowPairs', outage, () => true);
+    const { queue, errors, ask } = setup({ small: [{ kind: 'answer', text: 'OK cheap' }], big: [{ kind: 'answer', text: 'OK strong' }] }, { store });
     await ask('support', call('question'));
     await queue.idle();
-    expect(errors).toEqual([{ error: store.failWrites, message: 'shadow pair of request req-0 could not be stored' }]);
+    expect(errors).toEqual([{ error: outage, message: 'shadow pair of request req-0 could not be stored' }]);
     expect(queue.stats()).toMatchObject({ completed: 1, failed: 0 });
+    expect(await storedPairs()).toEqual([]);
   });
 
   it('drops the shadow, never the request, when the queue is full', async () => {
-    const { big, queue, store, ask } = setup({ small: [{ kind: 'answer', text: 'OK cheap' }], big: [{ kind: 'answer', text: 'OK strong' }] }, 0);
+    const { big, queue, ask } = setup({ small: [{ kind: 'answer', text: 'OK cheap' }], big: [{ kind: 'answer', text: 'OK strong' }] }, { maxQueued: 0 });
     const answered = await ask('support', call('question'));
     expect(answered.execution.result.content).toEqual([{ type: 'text', text: 'OK cheap' }]);
     await queue.idle();
     expect(queue.stats()).toMatchObject({ dropped: 1, completed: 0 });
     expect(big.calls).toHaveLength(0);
-    expect(store.pairs).toEqual([]);
+    expect(await storedPairs()).toEqual([]);
   });
 
   it('runs nothing for a workload without shadow sampling', async () => {
-    const { big, queue, store, ask } = setup({ small: [{ kind: 'answer', text: 'OK cheap' }], big: [{ kind: 'answer', text: 'OK strong' }] });
+    const { big, queue, ask } = setup({ small: [{ kind: 'answer', text: 'OK cheap' }], big: [{ kind: 'answer', text: 'OK strong' }] });
     await ask('unshadowed', call('question'));
     await queue.idle();
     expect(big.calls).toHaveLength(0);
-    expect(store.pairs).toEqual([]);
+    expect(await storedPairs()).toEqual([]);
     expect(queue.stats().completed).toBe(0);
   });
 });
@@ -244,13 +263,15 @@ describe('ShadowRunner with a cascade', () => {
 describe('ShadowRunner with the learned router', () => {
   it('shadows the weak pick with the strong model and the strong pick with the weak one, keeping the score', async () => {
     decide = preferGood;
-    const { small, big, store, queue, ask } = setup({ small: [{ kind: 'answer', text: 'weak GOOD' }], big: [{ kind: 'answer', text: 'strong' }] });
+    const { small, big, queue, ask } = setup({ small: [{ kind: 'answer', text: 'weak GOOD' }], big: [{ kind: 'answer', text: 'strong' }] });
     await ask('routed', call('what colour is item 7 on the list'));
     await ask('routed', call('prove theorem 7 rigorously with a formal proof'));
     await queue.idle();
     expect(small.calls).toHaveLength(2);
     expect(big.calls).toHaveLength(2);
-    const byServed = Object.fromEntries(store.pairs.map((pair) => [pair.served, pair]));
+    const pairs = await storedPairs();
+    expect(pairs).toHaveLength(2);
+    const byServed = Object.fromEntries(pairs.map((pair) => [pair.served, pair]));
     expect(byServed.cheap).toMatchObject({ router: 'learned', cheapModel: 'small', strongModel: 'big', outcome: 'cheap_better', prompt: '[user]\nwhat colour is item 7 on the list' });
     expect(byServed.strong).toMatchObject({ router: 'learned', outcome: 'cheap_better' });
     expect(byServed.cheap!.routerScore).toBeLessThan(0.5);

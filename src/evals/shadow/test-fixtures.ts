@@ -1,44 +1,4 @@
 import type { ServerResponse } from 'node:http';
-import type { EvaluationStore, ShadowPair, ShadowPairFilter, ShadowSummaryRow } from '../../core/evaluation/evaluation-records.js';
-
-/** The shadow part of an evaluation store, in memory, for tests (same filters and ordering as documented). */
-export class InMemoryShadowStore implements Pick<EvaluationStore, 'recordShadowPairs' | 'listShadowPairs' | 'shadowSummary'> {
-  readonly pairs: ShadowPair[] = [];
-  /** Set to make the next writes fail, like a store that is down. */
-  failWrites: Error | undefined;
-
-  async recordShadowPairs(pairs: readonly ShadowPair[]): Promise<void> {
-    if (this.failWrites) throw this.failWrites;
-    this.pairs.push(...pairs.map((pair) => ({ ...pair })));
-  }
-
-  async listShadowPairs(filter: ShadowPairFilter = {}): Promise<ShadowPair[]> {
-    return this.pairs
-      .filter((pair) => within(pair, filter))
-      .sort((left, right) => right.time - left.time)
-      .slice(0, Math.min(filter.limit ?? 100, 100_000));
-  }
-
-  async shadowSummary(query: { since: number; until: number; workload?: string }): Promise<ShadowSummaryRow[]> {
-    const rows = new Map<string, ShadowSummaryRow>();
-    for (const pair of this.pairs.filter((candidate) => within(candidate, query))) {
-      const key = `${pair.workload}\u0000${pair.served}\u0000${pair.outcome}`;
-      const row = rows.get(key) ?? { workload: pair.workload, served: pair.served, outcome: pair.outcome, pairs: 0, costUsd: 0 };
-      row.pairs += 1;
-      row.costUsd += pair.costUsd ?? 0;
-      rows.set(key, row);
-    }
-    return [...rows.values()];
-  }
-}
-
-function within(pair: ShadowPair, filter: { since?: number; until?: number; workload?: string }): boolean {
-  return (
-    (filter.since === undefined || pair.time >= filter.since) &&
-    (filter.until === undefined || pair.time < filter.until) &&
-    (filter.workload === undefined || pair.workload === filter.workload)
-  );
-}
 
 export type JudgeDecision = 'A' | 'B' | 'tie' | 'malformed';
 

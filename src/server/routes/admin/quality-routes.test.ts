@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTemporaryEvaluationStore, type TemporaryEvaluationStore } from '../../../../test/support/temp-evaluation-store.js';
 import { DEFAULT_EVALUATION_CONFIG } from '../../../core/evaluation/evaluation-config.js';
 import type { QualityResponse } from '../../../core/evaluation/evaluation-api.js';
 import type { OnlineScore } from '../../../core/evaluation/evaluation-records.js';
-import { MemoryEvaluationStore } from '../../../evals/online/__fixtures__/memory-evaluation-store.js';
 import { RollingQuality } from '../../../evals/online/rolling-quality.js';
 import type { QualitySource } from '../../../evals/online/start-online-evaluation.js';
 import type { GatewayEnv } from '../../gateway-context.js';
@@ -25,7 +25,6 @@ const score = (index: number, time: number, workload: string, value: number | un
   ...(value === undefined ? { unscoredReason: 'malformed judge reply after 2 attempt(s)' } : { score: value }),
 });
 
-const store = new MemoryEvaluationStore();
 const rolling = new RollingQuality({ settings: DEFAULT_EVALUATION_CONFIG.quality, now: () => NOW });
 const quality: QualitySource = {
   rollingQuality: (workload) => rolling.snapshot(workload),
@@ -47,18 +46,28 @@ function adminApp(dependencies: QualityRouteDependencies): Hono<GatewayEnv> {
   return admin;
 }
 
+/** One real SQLite store for the file: every test only reads what is seeded here. */
+let opened: TemporaryEvaluationStore;
+let app: Hono<GatewayEnv>;
+
 beforeAll(async () => {
-  await store.recordOnlineScores([
+  opened = await openTemporaryEvaluationStore();
+  const seeded = [
     score(1, NOW - 100 * 60_000, 'support', 0.8),
     score(2, NOW - 50 * 60_000, 'support', 0.6),
     score(3, NOW - 45 * 60_000, 'support', undefined),
     score(4, NOW - 30 * 60_000, 'support', 1, 'cascade:0'),
     score(5, NOW - 30 * 60_000, 'batch', 0.5),
     score(6, NOW - 3 * DAY, 'support', 0.2),
-  ]);
-  for (const stored of store.scores) {
+  ];
+  await opened.store.recordOnlineScores(seeded);
+  for (const stored of seeded) {
     if (stored.score !== undefined) rolling.add({ ...stored, score: stored.score });
   }
+  app = adminApp({ store: opened.store, quality });
+});
+afterAll(async () => {
+  await opened.close();
 });
 
 async function getQuality(app: Hono<GatewayEnv>, query: string): Promise<{ status: number; body: QualityResponse & { error?: { message: string; param?: string } } }> {
@@ -67,17 +76,16 @@ async function getQuality(app: Hono<GatewayEnv>, query: string): Promise<{ statu
 }
 
 describe('GET /admin/quality', () => {
-  const app = adminApp({ store, quality });
-
   it('returns the last day by hour: series, rolling quality, alerts and the queue', async () => {
     const { status, body } = await getQuality(app, '');
     expect(status).toBe(200);
     expect(body).toMatchObject({ since: NOW - DAY, until: NOW + 1, bucket: 'hour' });
+    // The store's order: by bucket, then workload, model and route.
     expect(body.series).toEqual([
       { bucketStart: NOW - 2 * HOUR, workload: 'support', model: 'small', route: 'default', scored: 1, unscored: 0, mean: 0.8 },
-      { bucketStart: NOW - HOUR, workload: 'support', model: 'small', route: 'default', scored: 1, unscored: 1, mean: 0.6 },
-      { bucketStart: NOW - HOUR, workload: 'support', model: 'small', route: 'cascade:0', scored: 1, unscored: 0, mean: 1 },
       { bucketStart: NOW - HOUR, workload: 'batch', model: 'small', route: 'default', scored: 1, unscored: 0, mean: 0.5 },
+      { bucketStart: NOW - HOUR, workload: 'support', model: 'small', route: 'cascade:0', scored: 1, unscored: 0, mean: 1 },
+      { bucketStart: NOW - HOUR, workload: 'support', model: 'small', route: 'default', scored: 1, unscored: 1, mean: 0.6 },
     ]);
     expect(body.rolling.map((row) => [row.workload, row.route, row.window.n, row.baseline.n])).toEqual([
       ['batch', 'default', 1, 0],
@@ -94,8 +102,8 @@ describe('GET /admin/quality', () => {
     expect(body).toMatchObject({ since: NOW - 7 * DAY, bucket: 'day' });
     expect(body.series.map((row) => [row.bucketStart, row.route, row.scored])).toEqual([
       [NOW - 12 * HOUR - 3 * DAY, 'default', 1],
-      [NOW - 12 * HOUR, 'default', 2],
       [NOW - 12 * HOUR, 'cascade:0', 1],
+      [NOW - 12 * HOUR, 'default', 2],
     ]);
     expect(body.rolling.every((row) => row.workload === 'support')).toBe(true);
     expect(body.alerts).toHaveLength(1);

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Hono } from 'hono';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openTemporaryEvaluationStore, type TemporaryEvaluationStore } from '../../../../test/support/temp-evaluation-store.js';
 import { loadConfigText } from '../../../core/config/load-config.js';
 import type { ResolvedConfig } from '../../../core/config/resolve-config.js';
-import type { GateRecord } from '../../../core/evaluation/evaluation-records.js';
-import { InMemoryEvaluationStore } from '../../../evals/gating/__fixtures__/in-memory-evaluation-store.js';
+import type { EvaluationStore, GateRecord } from '../../../core/evaluation/evaluation-records.js';
 import { hashEvalSetFile } from '../../../evals/gating/eval-set-identity.js';
 import { AuditRecorder } from '../../../core/governance/audit/audit-recorder.js';
 import { applyOverlay } from '../../../core/governance/registry-state/apply-registry-overlay.js';
@@ -200,7 +200,9 @@ workloads:
   const VERSION = 'sim:big-q4@2025-06-01';
   let directory: string;
   let gated: ResolvedConfig;
-  let evaluations: InMemoryEvaluationStore;
+  /** A real SQLite evaluation store, fresh for each test. */
+  let openedEvaluations: TemporaryEvaluationStore;
+  let evaluations: EvaluationStore;
   let setHash: string;
 
   beforeEach(async () => {
@@ -208,10 +210,12 @@ workloads:
     await mkdir(join(directory, 'sets'));
     await writeFile(join(directory, 'sets', 'support.jsonl'), '{"id":"a","prompt":"hi","expected":"hello"}\n');
     gated = loadConfigText(GATED_CONFIG, join(directory, 'switchyard.yaml'), { env: {} });
-    evaluations = new InMemoryEvaluationStore();
+    openedEvaluations = await openTemporaryEvaluationStore();
+    evaluations = openedEvaluations.store;
     setHash = await hashEvalSetFile(join(directory, 'sets', 'support.jsonl'));
   });
   afterEach(async () => {
+    await openedEvaluations.close();
     await rm(directory, { recursive: true, force: true });
   });
 

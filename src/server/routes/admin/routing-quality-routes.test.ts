@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTemporaryEvaluationStore, type TemporaryEvaluationStore } from '../../../../test/support/temp-evaluation-store.js';
 import type { RoutingQualityResponse } from '../../../core/evaluation/evaluation-api.js';
 import type { ShadowPair } from '../../../core/evaluation/evaluation-records.js';
-import { InMemoryShadowStore } from '../../../evals/shadow/test-fixtures.js';
 import type { GatewayEnv } from '../../gateway-context.js';
 import { toOpenAIErrorResponse } from '../../openai-wire/openai-error-body.js';
 import { registerRoutingQualityRoutes, type RoutingQualityRouteDependencies } from './routing-quality-routes.js';
@@ -28,9 +28,11 @@ function pair(overrides: Partial<ShadowPair>): ShadowPair {
   };
 }
 
-async function seededStore(): Promise<InMemoryShadowStore> {
-  const store = new InMemoryShadowStore();
-  await store.recordShadowPairs([
+/** One real SQLite store for the file: every test only reads what is seeded here. */
+let opened: TemporaryEvaluationStore;
+beforeAll(async () => {
+  opened = await openTemporaryEvaluationStore();
+  await opened.store.recordShadowPairs([
     pair({ requestId: 'a', outcome: 'strong_better' }),
     pair({ requestId: 'b', outcome: 'tie' }),
     pair({ requestId: 'c', outcome: 'unjudged', costUsd: 0 }),
@@ -40,8 +42,10 @@ async function seededStore(): Promise<InMemoryShadowStore> {
     // Two days ago: only in wider ranges.
     pair({ requestId: 'old', time: NOW - 2 * DAY, outcome: 'strong_better' }),
   ]);
-  return store;
-}
+});
+afterAll(async () => {
+  await opened.close();
+});
 
 /** The route on an admin app with the gateway's error mapping, as admin-routes.ts mounts it. */
 function adminApp(dependencies: RoutingQualityRouteDependencies): Hono<GatewayEnv> {
@@ -56,7 +60,7 @@ function adminApp(dependencies: RoutingQualityRouteDependencies): Hono<GatewayEn
 
 describe('GET /admin/routing/quality', () => {
   it('reports under- and over-escalation per workload over the last week by default', async () => {
-    const app = adminApp({ store: await seededStore() });
+    const app = adminApp({ store: opened.store });
     const response = await app.request('/routing/quality');
     expect(response.status).toBe(200);
     const body = (await response.json()) as RoutingQualityResponse;
@@ -72,7 +76,7 @@ describe('GET /admin/routing/quality', () => {
   });
 
   it('narrows to a range and a workload', async () => {
-    const app = adminApp({ store: await seededStore() });
+    const app = adminApp({ store: opened.store });
     const recent = (await (await app.request('/routing/quality?since=1d&workload=support')).json()) as RoutingQualityResponse;
     expect(recent.workloads).toHaveLength(1);
     expect(recent.workloads[0]).toMatchObject({ workload: 'support', pairs: 5, underEscalation: { count: 1, of: 2 } });
@@ -88,7 +92,7 @@ describe('GET /admin/routing/quality', () => {
     ['/routing/quality?workload=a&workload=b', 'workload', /given 2 times/],
     ['/routing/quality?from=1d', 'from', /Unknown query parameter 'from'/],
   ])('answers %s with a 400 naming %s', async (path, param, message) => {
-    const app = adminApp({ store: await seededStore() });
+    const app = adminApp({ store: opened.store });
     const response = await app.request(path);
     expect(response.status).toBe(400);
     const body = (await response.json()) as { error: { param: string; message: string; type: string } };
