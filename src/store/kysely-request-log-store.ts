@@ -137,12 +137,13 @@ export class KyselyRequestLogStore implements RequestLogStore {
     const groupKeys = groupings.map(groupKeyExpression);
     const inRange = this.#filtered(this.#db.selectFrom('requests'), filter);
     const percentiles = this.#dialect.percentilesInDatabase ? 'within-group' : this.#dialect.percentileFunction ? 'function' : 'in-memory';
-    const percentileOf = (fraction: number) =>
+    // Both aggregates skip NULLs: time to first token exists only for streamed answers.
+    const percentileOf = (fraction: number, column: 'duration_ms' | 'time_to_first_token_ms' = 'duration_ms') =>
       percentiles === 'within-group'
-        ? sql<number>`percentile_cont(${sql.lit(fraction)}) within group (order by duration_ms)`
+        ? sql<number | null>`percentile_cont(${sql.lit(fraction)}) within group (order by ${sql.ref(column)})`
         : percentiles === 'function'
-          ? sql<number>`percentile_cont(duration_ms, ${sql.lit(fraction)})`
-          : sql<number>`0`;
+          ? sql<number | null>`percentile_cont(${sql.ref(column)}, ${sql.lit(fraction)})`
+          : sql<number | null>`0`;
     const totals = await inRange
       .select(groupKeys.map((groupKey, index) => groupKey.as(`group_key_${index}`)))
       .select([
@@ -161,6 +162,9 @@ export class KyselyRequestLogStore implements RequestLogStore {
         percentileOf(0.5).as('p50'),
         percentileOf(0.95).as('p95'),
         percentileOf(0.99).as('p99'),
+        percentileOf(0.5, 'time_to_first_token_ms').as('ttft_p50'),
+        percentileOf(0.95, 'time_to_first_token_ms').as('ttft_p95'),
+        percentileOf(0.99, 'time_to_first_token_ms').as('ttft_p99'),
       ])
       .groupBy(groupKeys)
       .execute();
@@ -169,10 +173,11 @@ export class KyselyRequestLogStore implements RequestLogStore {
 
     // Without a percentile aggregate: fetch the durations of each group and compute them here.
     const durations = new Map<string, number[]>();
+    const firstTokens = new Map<string, number[]>();
     if (percentiles === 'in-memory') {
       const rows = await inRange
         .select(groupKeys.map((groupKey, index) => groupKey.as(`group_key_${index}`)))
-        .select('duration_ms')
+        .select(['duration_ms', 'time_to_first_token_ms'])
         .orderBy('duration_ms')
         .execute();
       for (const row of rows) {
@@ -180,13 +185,24 @@ export class KyselyRequestLogStore implements RequestLogStore {
         const list = durations.get(id) ?? [];
         list.push(Number(row.duration_ms));
         durations.set(id, list);
+        if (row.time_to_first_token_ms !== null) {
+          const firstTokenList = firstTokens.get(id) ?? [];
+          firstTokenList.push(Number(row.time_to_first_token_ms));
+          firstTokens.set(id, firstTokenList);
+        }
       }
+      for (const list of firstTokens.values()) list.sort((left, right) => left - right);
     }
 
     const bucketIndex = groupings.findIndex((grouping) => grouping === 'hour' || grouping === 'day');
     const result = totals.map((row): AggregateRow => {
       const values = groupValues(row);
       const sorted = durations.get(JSON.stringify(values)) ?? [];
+      const sortedFirstTokens = firstTokens.get(JSON.stringify(values)) ?? [];
+      const firstTokenPercentile = (fraction: number, value: unknown): number | undefined => {
+        if (percentiles === 'in-memory') return sortedFirstTokens.length === 0 ? undefined : percentile(sortedFirstTokens, fraction);
+        return value === null || value === undefined ? undefined : Number(value);
+      };
       const keys: AggregateRow['keys'] = {};
       groupings.forEach((grouping, index) => {
         const value = values[index] ?? null;
@@ -210,6 +226,12 @@ export class KyselyRequestLogStore implements RequestLogStore {
         escalations: Number(row.escalations),
         fallbacks: Number(row.fallbacks),
       };
+      const firstTokenP50 = firstTokenPercentile(0.5, row.ttft_p50);
+      if (firstTokenP50 !== undefined) {
+        aggregate.p50TimeToFirstTokenMs = firstTokenP50;
+        aggregate.p95TimeToFirstTokenMs = firstTokenPercentile(0.95, row.ttft_p95)!;
+        aggregate.p99TimeToFirstTokenMs = firstTokenPercentile(0.99, row.ttft_p99)!;
+      }
       if (bucketIndex >= 0) aggregate.bucketStart = Number(values[bucketIndex]);
       return aggregate;
     });

@@ -67,6 +67,10 @@ export interface AggregateRow {
   p50LatencyMs: number;
   p95LatencyMs: number;
   p99LatencyMs: number;
+  /** Time-to-first-token percentiles over the group's streamed answers; absent when it had none. */
+  p50TimeToFirstTokenMs?: number;
+  p95TimeToFirstTokenMs?: number;
+  p99TimeToFirstTokenMs?: number;
   /** Requests answered by a cascade tier above the cheapest (the cheap answer failed a check). */
   escalations: number;
   /**

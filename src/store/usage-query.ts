@@ -47,6 +47,10 @@ export interface UsageRow {
   p50LatencyMs: number;
   p95LatencyMs: number;
   p99LatencyMs: number;
+  /** Time to first token over the group's streamed answers; absent when it had none. */
+  p50TimeToFirstTokenMs?: number;
+  p95TimeToFirstTokenMs?: number;
+  p99TimeToFirstTokenMs?: number;
 }
 
 export interface UsageReport {
@@ -144,5 +148,8 @@ function toUsageRow(row: AggregateRow): UsageRow {
     p50LatencyMs: row.p50LatencyMs,
     p95LatencyMs: row.p95LatencyMs,
     p99LatencyMs: row.p99LatencyMs,
+    ...(row.p50TimeToFirstTokenMs === undefined
+      ? {}
+      : { p50TimeToFirstTokenMs: row.p50TimeToFirstTokenMs, p95TimeToFirstTokenMs: row.p95TimeToFirstTokenMs, p99TimeToFirstTokenMs: row.p99TimeToFirstTokenMs }),
   };
 }

@@ -242,6 +242,23 @@ export function describeRequestLogStore(name: string, createLocation: () => Prom
         expect(batch!.costUsd).toBeCloseTo(0.005, 10);
       });
 
+      it('gives time-to-first-token percentiles over streamed answers only, and none for a group without any', async () => {
+        const later = BASE + 100 * HOUR;
+        await store.insertBatch([
+          makeRecord('t1', { time: later, workload: 'chat', stream: true, timeToFirstTokenMs: 100 }),
+          makeRecord('t2', { time: later + 1, workload: 'chat', stream: true, timeToFirstTokenMs: 300 }),
+          makeRecord('t3', { time: later + 2, workload: 'chat', durationMs: 5000 }),
+          makeRecord('t4', { time: later + 3, workload: 'quiet' }),
+        ]);
+        const rows = await store.aggregate({ since: later, until: later + HOUR, groupBy: 'workload' });
+        const chat = rows.find((row) => row.key === 'chat')!;
+        // Linear interpolation over [100, 300]; the non-streamed request's null is not a zero.
+        expect(chat.p50TimeToFirstTokenMs).toBeCloseTo(200, 6);
+        expect(chat.p95TimeToFirstTokenMs).toBeCloseTo(290, 6);
+        expect(chat.p99TimeToFirstTokenMs).toBeCloseTo(298, 6);
+        expect(rows.find((row) => row.key === 'quiet')).not.toHaveProperty('p50TimeToFirstTokenMs');
+      });
+
       it('groups by deployment, model and API key (absent keys as null)', async () => {
         const byDeployment = await store.aggregate({ ...range, groupBy: 'deployment' });
         expect(byDeployment.map((row) => [row.key, row.requests, row.errors])).toEqual([

@@ -233,6 +233,8 @@ describe.skipIf(chromiumPath === undefined)('dashboard in a real browser', () =>
     expect(sum((row) => row.escalations)).toBe(2);
     expect(sum((row) => row.fallbacks)).toBe(3);
 
+    // The seeded streams give some workload exact TTFT percentiles from the store.
+    expect(report.rows.some((row) => row.p50TimeToFirstTokenMs !== undefined)).toBe(true);
     for (const row of report.rows) {
       expect(await cells(`workload-row-${groupOf(row, 'workload')}`)).toEqual([
         groupOf(row, 'workload'),
@@ -243,6 +245,7 @@ describe.skipIf(chromiumPath === undefined)('dashboard in a real browser', () =>
         formatMs(row.p50LatencyMs),
         formatMs(row.p95LatencyMs),
         formatMs(row.p99LatencyMs),
+        ...[row.p50TimeToFirstTokenMs, row.p95TimeToFirstTokenMs, row.p99TimeToFirstTokenMs].map((value) => (value === undefined ? '–' : formatMs(value))),
         formatPercent(row.errorRate),
         formatPercent(row.fallbackRate),
         formatPercent(row.escalationRate),

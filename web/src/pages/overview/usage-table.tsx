@@ -3,6 +3,10 @@ import { DataTable, type Column } from '../../components/data-table.js';
 import { formatCount, formatMs, formatPercent, formatUsd } from '../../format/format-number.js';
 import { groupName } from './usage-series.js';
 
+function formatOptionalMs(value: number | undefined): string {
+  return value === undefined ? '–' : formatMs(value);
+}
+
 /** Per-group usage: the admin API's /usage rows as they come, one column per figure. */
 export function UsageTable({ rows, by, caption, testId }: { rows: readonly UsageRow[]; by: 'workload' | 'model'; caption: string; testId: string }) {
   const columns: Array<Column<UsageRow>> = [
@@ -14,6 +18,10 @@ export function UsageTable({ rows, by, caption, testId }: { rows: readonly Usage
     { header: 'p50', cell: (row) => formatMs(row.p50LatencyMs), numeric: true },
     { header: 'p95', cell: (row) => formatMs(row.p95LatencyMs), numeric: true },
     { header: 'p99', cell: (row) => formatMs(row.p99LatencyMs), numeric: true },
+    // Exact, from the store: over the group's streamed answers (a dash when it had none).
+    { header: 'TTFT p50', cell: (row) => formatOptionalMs(row.p50TimeToFirstTokenMs), numeric: true },
+    { header: 'TTFT p95', cell: (row) => formatOptionalMs(row.p95TimeToFirstTokenMs), numeric: true },
+    { header: 'TTFT p99', cell: (row) => formatOptionalMs(row.p99TimeToFirstTokenMs), numeric: true },
     { header: 'Errors', cell: (row) => formatPercent(row.errorRate), numeric: true },
     { header: 'Fallbacks', cell: (row) => formatPercent(row.fallbackRate), numeric: true },
     { header: 'Escalations', cell: (row) => formatPercent(row.escalationRate), numeric: true },
