@@ -2,22 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { GateRecord } from '../../core/evaluation/evaluation-records.js';
 import type { GateDecision } from '../statistics/gate.js';
 
-export interface GateRecordInput {
+/** The record's identity and provenance as GateRecord names them; the verdict comes from `decision`. */
+export interface GateRecordInput
+  extends Pick<
+    GateRecord,
+    'maxDrop' | 'workload' | 'setPath' | 'setHash' | 'candidate' | 'candidateVersion' | 'baseline' | 'baselineVersion' | 'trigger' | 'actor' | 'candidateRunId' | 'baselineRunId'
+  > {
   decision: GateDecision;
-  maxDrop: number;
-  workload?: string;
-  setPath: string;
-  setHash: string;
-  candidate: string;
-  candidateVersion: string;
-  baseline: string;
-  baselineVersion: string;
-  /** `cli`, `drift`, `api`. */
-  trigger: string;
-  /** An admin key's name, `cli`, or `gateway` for automatic re-runs. */
-  actor: string;
-  candidateRunId?: string;
-  baselineRunId?: string;
   now?: () => number;
 }
 

@@ -39,13 +39,8 @@ export interface OnlineEvaluatorOptions {
 }
 
 /** Everything a judge job needs, taken from the summary when it is queued (the summary is not kept). */
-interface JudgeJob {
-  requestId: string;
-  time: number;
-  workload: string;
-  model: string;
-  deployment?: string;
-  route: string;
+/** What is known of the sampled request (its score row's identity) and what the judge needs. */
+interface JudgeJob extends Pick<OnlineScore, 'requestId' | 'time' | 'workload' | 'model' | 'deployment' | 'route'> {
   judge: JudgeConfig;
   keepConversation: boolean;
   messages: ChatMessage[];
