@@ -1,17 +1,15 @@
 import { resolve } from 'node:path';
-import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { WORKLOAD_MODEL_PREFIX } from '../core/config/resolve-config.js';
 import { RequestPipeline } from '../core/pipeline/request-pipeline.js';
 import { buildGatewayRuntime, type GatewayRuntime } from '../core/registry/gateway-runtime.js';
-import { ConfigError, formatConfigIssue, InvalidRequestError } from '../spec/errors.js';
-import { loadEvalSet } from '../evals/eval-sets/load-eval-set.js';
+import { InvalidRequestError } from '../spec/errors.js';
 import type { EvalCase } from '../evals/eval-sets/eval-case-schema.js';
 import { DEFAULT_EVAL_CACHE_DIRECTORY } from '../evals/runner/eval-result-cache.js';
-import { scoreSamples, type EvalReport } from '../evals/runner/eval-report.js';
-import { runEval, type EvalProgress, type EvalRun } from '../evals/runner/run-eval.js';
-import { scorerSpecSchema, type ScorerSpec } from '../evals/scorers/scorer-spec.js';
-import { comparePaired, type PairedComparison } from '../evals/statistics/paired-comparison.js';
+import { scoreSamples } from '../evals/runner/eval-report.js';
+import { runEval, type EvalRun } from '../evals/runner/run-eval.js';
+import type { ScorerSpec } from '../evals/scorers/scorer-spec.js';
+import { comparePaired } from '../evals/statistics/paired-comparison.js';
 import { gate } from '../evals/statistics/gate.js';
 import type { EvalRunRecord, EvaluationStore } from '../core/evaluation/evaluation-records.js';
 import { hashEvalSetFile } from '../evals/gating/eval-set-identity.js';
@@ -22,7 +20,9 @@ import { evalRunRecordOf, recordedSamples } from '../evals/gating/recorded-eval-
 import { workloadEvalSet, type WorkloadEvalSet } from '../evals/gating/workload-eval-set.js';
 import { openEvaluationStore, type OpenedEvaluationStore } from '../store/evaluation/open-evaluation-store.js';
 import type { StorageConfig } from '../store/storage-config.js';
-import { CliExit, fail, printResult, table } from './cli-output.js';
+import { CliExit, fail, printResult } from './cli-output.js';
+import { comparisonJson, comparisonLine, failIfIncomplete, reportLines, withProgress } from './eval-command-output.js';
+import { integer, loadSetOneLine, nonNegative, parseScorer, probability, required } from './eval-command-options.js';
 import { loadConfigForCli } from './resolve-config-source.js';
 
 export interface EvalCommandDependencies {
@@ -335,112 +335,4 @@ async function gateCommand(options: GateOptions, json: boolean, dependencies: Ev
     else process.stderr.write(`gate failed: ${candidate} vs ${baseline}${previous === undefined ? '' : ' (earlier version)'}: ${decision.reason}\n`);
     throw new CliExit(1);
   });
-}
-
-/** The comparison without its (long) bootstrap sample. */
-function comparisonJson(comparison: PairedComparison): Omit<PairedComparison, 'bootstrapDifferences'> {
-  const { bootstrapDifferences: _bootstrapDifferences, ...rest } = comparison;
-  return rest;
-}
-
-function failIfIncomplete(report: EvalReport, json: boolean): void {
-  const first = report.failures[0];
-  if (first === undefined) return;
-  fail(new Error(`${report.failed} of ${report.cases} cases failed on ${report.model}; re-run to retry them (first: ${first.id}: ${first.code}: ${first.message})`), json);
-}
-
-function formatScore(value: number | undefined): string {
-  return value === undefined ? '-' : value.toFixed(3);
-}
-
-function reportLines(report: EvalReport): string[] {
-  const score = report.score;
-  const headline = score
-    ? `${report.model}: score ${formatScore(score.mean)} [${formatScore(score.lower)}, ${formatScore(score.upper)}] (${Math.round(score.confidence * 100)}% CI)`
-    : `${report.model}: no case was scored`;
-  const counts = `${report.cases} cases: ${report.scored} scored, ${report.unscored} unscored, ${report.failed} failed, ${report.cached} cached`;
-  const cost = `cost ${report.costUsd === undefined ? 'unknown (unpriced deployment)' : `$${report.costUsd.toFixed(6)}`}, spent this run ${report.spentUsd === undefined ? 'unknown' : `$${report.spentUsd.toFixed(6)}`}`;
-  const latency = `latency p50 ${formatMs(report.latencyMs.p50)}, p95 ${formatMs(report.latencyMs.p95)}`;
-  const tags = report.tags.length === 0 ? [] : [table(['tag', 'n', 'mean', 'lower', 'upper'], report.tags.map((row) => [row.tag, String(row.n), formatScore(row.mean), formatScore(row.lower), formatScore(row.upper)]))];
-  return [headline, counts, ...tags, `${cost}; ${latency}`];
-}
-
-function comparisonLine(comparison: PairedComparison): string {
-  return `paired (${comparison.pairedCases} cases): candidate − baseline = ${comparison.meanDifference.toFixed(4)} [${comparison.lower.toFixed(4)}, ${comparison.upper.toFixed(4)}] (${Math.round(comparison.confidence * 100)}% CI), p = ${comparison.pValue.toPrecision(3)} (${comparison.pValueMethod})`;
-}
-
-function formatMs(value: number | undefined): string {
-  return value === undefined ? '-' : `${Math.round(value)} ms`;
-}
-
-async function withProgress<T>(json: boolean, label: string, work: (onProgress: (progress: EvalProgress) => void) => Promise<T>): Promise<T> {
-  if (json || !process.stderr.isTTY) return work(() => undefined);
-  const bar = new cliProgress.SingleBar(
-    { stream: process.stderr, format: `${label} [{bar}] {value}/{total} | cached {cached} | failed {failed}`, hideCursor: true, clearOnComplete: true },
-    cliProgress.Presets.shades_classic,
-  );
-  let started = false;
-  try {
-    return await work((progress) => {
-      if (!started) {
-        bar.start(progress.total, progress.done, { cached: 0, failed: 0 });
-        started = true;
-      }
-      bar.update(progress.done, { cached: progress.cached, failed: progress.failed });
-    });
-  } finally {
-    if (started) bar.stop();
-  }
-}
-
-/** A bad set is reported on one line: the first problem (file:line: field: message) and how many more. */
-async function loadSetOneLine(setFile: string): Promise<EvalCase[]> {
-  try {
-    return await loadEvalSet(setFile);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    const [first, ...rest] = error.issues;
-    const more = rest.length === 0 ? '' : ` (and ${rest.length} more problem${rest.length === 1 ? '' : 's'})`;
-    throw new InvalidRequestError(`eval set ${first ? formatConfigIssue(first) : setFile}${more}`);
-  }
-}
-
-function parseScorer(text: string): ScorerSpec {
-  let raw: unknown = { type: text };
-  if (text.trim().startsWith('{')) {
-    try {
-      raw = JSON.parse(text);
-    } catch (error) {
-      throw new InvalidRequestError(`--scorer: invalid JSON: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }
-  const parsed = scorerSpecSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new InvalidRequestError(`--scorer: ${issue ? `${issue.path.join('.') || 'type'}: ${issue.message}` : 'invalid scorer'}`);
-  }
-  return parsed.data;
-}
-
-function required(value: string | undefined, option: string): string {
-  if (value === undefined || value.trim() === '') throw new InvalidRequestError(`${option} is required`);
-  return value;
-}
-
-function integer(option: string, text: string, minimum: number): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < minimum) throw new InvalidRequestError(`${option}: expected an integer ≥ ${minimum}, got '${text}'`);
-  return value;
-}
-
-function probability(option: string, text: string): number {
-  const value = Number(text);
-  if (!(value > 0 && value < 1)) throw new InvalidRequestError(`${option}: expected a number between 0 and 1, got '${text}'`);
-  return value;
-}
-
-function nonNegative(option: string, text: string): number {
-  const value = Number(text);
-  if (!Number.isFinite(value) || value < 0) throw new InvalidRequestError(`${option}: expected a number ≥ 0, got '${text}'`);
-  return value;
 }
