@@ -2,10 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
 import type { GatewayEnv, RouteDependencies } from '../../gateway-context.js';
 import { convertOpenAIChatRequest } from '../../openai-wire/convert-openai-chat-request.js';
-import { openAIChatRequestSchema } from '../../openai-wire/openai-chat-request-schema.js';
 import { toOpenAIChatCompletion } from '../../openai-wire/openai-chat-response.js';
 import { createOpenAIChatSseFormatter } from '../../openai-wire/openai-chat-stream.js';
-import { parseWireRequest } from '../../parse-wire-request.js';
+import { parseOpenAIChatRequest } from '../../openai-wire/parse-openai-chat-request.js';
 import { readChatRequest } from './read-chat-request.js';
 import { routingHeaders } from '../../response-headers.js';
 import { sendSse } from '../../sse/send-sse.js';
@@ -13,9 +12,7 @@ import { sendSse } from '../../sse/send-sse.js';
 /** POST /v1/chat/completions: the OpenAI Chat Completions API over every configured model. */
 export function chatCompletionsHandler(dependencies: RouteDependencies) {
   return async (context: Context<GatewayEnv>): Promise<Response> => {
-    const { request, meta } = await readChatRequest(context, dependencies, 'chat', (body) =>
-      convertOpenAIChatRequest(parseWireRequest(openAIChatRequestSchema, body)),
-    );
+    const { request, meta } = await readChatRequest(context, dependencies, 'chat', (body) => convertOpenAIChatRequest(parseOpenAIChatRequest(body)));
     const requestId = request.requestId;
     const created = Math.floor(Date.now() / 1000);
 
