@@ -33,7 +33,7 @@ export type StreamExecution = StreamOpening;
  * each retried with backoff while the error is retryable and the workload's retry budget allows,
  * then each fallback model whose conditions match the failure. The first attempt may be hedged.
  */
-export async function executeGenerate(runtime: GatewayRuntime, plan: RoutePlan, call: ChatCall): Promise<Execution<ChatResult>> {
+export function executeGenerate(runtime: GatewayRuntime, plan: RoutePlan, call: ChatCall): Promise<Execution<ChatResult>> {
   return runPlan(
     runtime,
     plan,
@@ -42,7 +42,8 @@ export async function executeGenerate(runtime: GatewayRuntime, plan: RoutePlan, 
       kind: 'generate',
       run: (target, signal) => {
         if (!target.chat) throw new Error(`deployment ${target.deployment.id} has no chat adapter`);
-        return target.chat.generate({ ...call, abortSignal: signal });
+        // An attempt without limits or a hedge race runs on the request's own signal: no copy needed.
+        return target.chat.generate(signal === call.abortSignal ? call : { ...call, abortSignal: signal });
       },
     },
     estimatePromptTokens(call),
@@ -65,7 +66,7 @@ export async function executeEmbed(runtime: GatewayRuntime, plan: RoutePlan, cal
  * first token is replaced invisibly; once content has been passed on, a failure ends the stream
  * with an error (the client never sees two models spliced). The observer hears how it ended.
  */
-export async function executeStream(
+export function executeStream(
   runtime: GatewayRuntime,
   plan: RoutePlan,
   call: ChatCall,
@@ -79,6 +80,8 @@ export async function executeStream(
 interface PlanContext extends AttemptContext {
   budget: RetryBudget;
 }
+
+const NOT_HEDGED = { kind: 'not-hedged' } as const;
 
 type TargetOutcome<T> = { kind: 'answered'; value: T; target: DeploymentTarget } | { kind: 'failed'; error: GatewayError } | { kind: 'skipped' };
 
@@ -117,7 +120,8 @@ async function runPlan<T>(
       if (!hedgeOffered) {
         hedgeOffered = true;
         const alternate = ordered[index + 1];
-        const hedged = await raceWithHedge(context, target, alternate, kind);
+        // Most workloads never hedge: skip the race's own promise then.
+        const hedged = settings.hedge.enabled && alternate ? await raceWithHedge(context, target, alternate, kind) : NOT_HEDGED;
         // The request's deadline or client ended the race: that is the answer, not a target failure.
         if (hedged.kind !== 'answered' && context.signal?.aborted) throw context.signal.reason;
         if (hedged.kind === 'answered') return { result: hedged.value, target: hedged.target, attempts: context.attempts };

@@ -65,10 +65,12 @@ export async function runAttempt<T>(
 ): Promise<T | StreamOpening> {
   const resilience = context.state.health.get(target.deployment.id);
   const timeouts = context.settings.timeouts;
-  const guard = new AttemptGuard(target.deployment.provider, context.signal, {
-    totalMs: timeouts.totalMs,
-    ...(kind.kind === 'stream' ? { firstTokenMs: timeouts.firstTokenMs, idleMs: timeouts.idleMs } : {}),
-  });
+  const guard = new AttemptGuard(
+    target.deployment.provider,
+    context.signal,
+    kind.kind === 'stream' ? { totalMs: timeouts.totalMs, firstTokenMs: timeouts.firstTokenMs, idleMs: timeouts.idleMs } : { totalMs: timeouts.totalMs },
+    options.cancel !== undefined,
+  );
   const record: AttemptRecord = {
     deployment: target.deployment.id,
     provider: target.deployment.provider,
@@ -105,7 +107,8 @@ export async function runAttempt<T>(
       resilience.breaker.onSuccess(permit);
       return result;
     }
-    const opening = await openStream(target, { ...kind.call, abortSignal: guard.signal });
+    const call = guard.signal === kind.call.abortSignal ? kind.call : { ...kind.call, abortSignal: guard.signal };
+    const opening = await openStream(target, call);
     if (guard.signal.aborted) {
       opening.reader.cancel(guard.signal.reason).catch(() => undefined);
       throw guard.signal.reason;
