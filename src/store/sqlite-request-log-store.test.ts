@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeRequestLogStore } from './__fixtures__/request-log-store-behaviour.js';
+import { describeRequestLogStore, makeRecord } from './__fixtures__/request-log-store-behaviour.js';
 import { createRequestLogStore, storageConfigSchema } from './create-request-log-store.js';
+import { KyselyRequestLogStore } from './kysely-request-log-store.js';
 import { openSqliteRequestLogStore } from './sqlite/open-sqlite-request-log-store.js';
 
 let directory: string;
@@ -35,6 +36,36 @@ describe('SQLite request log setup', () => {
       expect(await pragma('busy_timeout')).toEqual({ timeout: 1234 });
     } finally {
       await store.close();
+    }
+  });
+
+  it('writes batches with its own prepared statements exactly as the generic Kysely insert does', async () => {
+    const fast = openSqliteRequestLogStore({ path: join(directory, 'prepared-insert.db') });
+    const viaKyselyFile = openSqliteRequestLogStore({ path: join(directory, 'kysely-insert.db') });
+    // The same connection, with a dialect that leaves the insert to Kysely.
+    const viaKysely = new KyselyRequestLogStore(viaKyselyFile.database, { name: 'sqlite', percentilesInDatabase: false, withMigrationLock: (run) => run() });
+    const retried = { deployment: 'openai-west', provider: 'openai', code: 'provider_timeout', message: 'slow', latencyMs: 30_000, retry: 0 };
+    const batches = [
+      [makeRecord('a', { apiKey: 'team-a', workload: 'support', costUsd: 0.002, inputTokens: 10.4 }), makeRecord('b', { attempts: [retried, ...makeRecord('b').attempts] })],
+      // A replayed spill: 'a' again with another attempt (kept as first written), 'c' twice, 'd' without attempts.
+      [makeRecord('a', { status: 500, attempts: [retried, retried] }), makeRecord('c', { durationMs: Number.NaN }), makeRecord('c'), makeRecord('d', { attempts: [] })],
+    ];
+    try {
+      for (const store of [fast, viaKysely]) {
+        await store.migrate();
+        for (const batch of batches) await store.insertBatch(batch);
+      }
+      const rows = async (store: KyselyRequestLogStore) => ({
+        requests: (await sql.raw('select * from requests order by id').execute(store.database)).rows,
+        attempts: (await sql.raw('select * from request_attempts order by request_id, attempt_index').execute(store.database)).rows,
+      });
+      const written = await rows(fast);
+      expect(written.requests).toHaveLength(4);
+      expect(written.attempts).toHaveLength(4);
+      expect(written).toStrictEqual(await rows(viaKysely));
+    } finally {
+      await fast.close();
+      await viaKyselyFile.close();
     }
   });
 

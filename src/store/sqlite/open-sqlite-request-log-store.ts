@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect, type MigrationResultSet } from 'kysely';
 import { KyselyRequestLogStore, type RequestLogDialect } from '../kysely-request-log-store.js';
 import type { RequestLogDatabase } from '../request-log-database.js';
+import { createSqliteRowInserter } from './sqlite-row-inserter.js';
 
 /** The embedded default location, relative to the working directory. */
 export const DEFAULT_SQLITE_PATH = '.switchyard/switchyard.db';
@@ -40,6 +41,7 @@ export function openSqliteRequestLogStore(options: SqliteRequestLogStoreOptions 
     percentilesInDatabase: false,
     percentileFunction: hasPercentileFunction(database),
     withMigrationLock: (run) => withSqliteWriteLock(database, busyTimeoutMs, options.migrationLockTimeoutMs ?? 30_000, run),
+    insertRows: createSqliteRowInserter(database),
   };
   const db = new Kysely<RequestLogDatabase>({ dialect: new SqliteDialect({ database }) });
   return new KyselyRequestLogStore(db, dialect);
