@@ -1,3 +1,4 @@
+import { addCueCounts, CUE_CATEGORIES } from './category-cues.js';
 import type { RouterInput } from './router-input.js';
 
 /**
@@ -22,6 +23,14 @@ export const DENSE_FEATURE_NAMES = [
   'mean_word_length',
   'previous_turns',
   'log_previous_chars',
+  // Task-category cue words over the whole conversation (category-cues.ts): a follow-up turn
+  // inherits the task of the turn it follows.
+  'cue_math',
+  'cue_code',
+  'cue_reasoning',
+  'cue_extraction',
+  'cue_writing',
+  'cue_roleplay',
 ] as const;
 
 export type DenseFeatureName = (typeof DENSE_FEATURE_NAMES)[number];
@@ -101,7 +110,12 @@ export function denseFeatures(input: RouterInput): Float64Array {
   }
   const previous = input.previousTurns ?? [];
   let previousChars = 0;
-  for (const turn of previous) previousChars += turn.length;
+  const cues = new Float64Array(CUE_CATEGORIES.length);
+  addCueCounts(text, cues);
+  for (const turn of previous) {
+    previousChars += turn.length;
+    addCueCounts(turn, cues);
+  }
   return Float64Array.of(
     Math.log1p(text.length),
     Math.log1p(words),
@@ -119,5 +133,6 @@ export function denseFeatures(input: RouterInput): Float64Array {
     words === 0 ? 0 : wordChars / words,
     previous.length,
     Math.log1p(previousChars),
+    ...cues.map(Math.log1p),
   );
 }

@@ -11,7 +11,7 @@ const constant = new Float64Array(40);
 const shuffled = Float64Array.from(seededPermutation(40, 3));
 
 function scores(parts: Partial<MemberScores>): MemberScores {
-  return { baseline: constant, 'soft-dense': constant, 'soft-sublinear': constant, stumps: constant, ...parts };
+  return { baseline: constant, 'soft-dense': constant, 'soft-sublinear': constant, dense: constant, stumps: constant, ...parts };
 }
 
 describe('chooseEnsemble', () => {
@@ -29,11 +29,11 @@ describe('chooseEnsemble', () => {
   });
 
   it('keeps the baseline when the gain is below the margin or within one standard error', () => {
-    // The sublinear member matches the baseline, so only soft-dense differs from it.
-    const repetition = scores({ baseline: shuffled, 'soft-sublinear': shuffled, 'soft-dense': perfect });
+    // The sublinear and dense members match the baseline, so only soft-dense differs from it.
+    const repetition = scores({ baseline: shuffled, 'soft-sublinear': shuffled, dense: shuffled, 'soft-dense': perfect });
     expect(chooseEnsemble([repetition], data, 1).ensemble.logistic).toEqual(['baseline']);
     // Better in two repetitions, much worse in the third: a positive mean gain that is noise.
-    const worse = scores({ baseline: shuffled, 'soft-sublinear': shuffled, 'soft-dense': reversed });
+    const worse = scores({ baseline: shuffled, 'soft-sublinear': shuffled, dense: shuffled, 'soft-dense': reversed });
     const choice = chooseEnsemble([repetition, repetition, worse], data, 0.005);
     const softDense = choice.evaluations.find((evaluation) => evaluation.name === 'soft-dense')!;
     expect(softDense.gain).toBeGreaterThan(0.005);

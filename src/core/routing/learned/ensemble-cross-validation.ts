@@ -15,8 +15,10 @@ import { meanRank, spreadOf } from './rank-average.js';
 /**
  * `baseline`: the baseline model itself. `soft-dense`: the soft target (strong−weak gap) on the same
  * n-grams plus dense features. `soft-sublinear`: the soft target on sublinear n-gram counts.
+ * `dense`: the soft target on the dense features alone (structure and task-category cues), the
+ * member that can learn something from a hundred prompts.
  */
-export const LOGISTIC_MEMBERS = ['baseline', 'soft-dense', 'soft-sublinear'] as const;
+export const LOGISTIC_MEMBERS = ['baseline', 'soft-dense', 'soft-sublinear', 'dense'] as const;
 export type LogisticMemberName = (typeof LOGISTIC_MEMBERS)[number];
 
 /** Members of one family share a hashing (an artifact has one), so their weights can be summed. */
@@ -24,6 +26,7 @@ export const MEMBER_FAMILY: Record<LogisticMemberName, 'raw' | 'sublinear'> = {
   baseline: 'raw',
   'soft-dense': 'raw',
   'soft-sublinear': 'sublinear',
+  dense: 'raw',
 };
 
 /** What each logistic member fits: its Gram matrix (n-grams, or n-grams plus dense columns) and targets. */
@@ -63,6 +66,9 @@ export const CANDIDATE_ENSEMBLES: readonly Ensemble[] = [
   { logistic: ['soft-dense'], stumps: true },
   { logistic: ['soft-sublinear'], stumps: false },
   { logistic: ['soft-sublinear'], stumps: true },
+  { logistic: ['dense'], stumps: false },
+  { logistic: ['baseline', 'dense'], stumps: false },
+  { logistic: ['soft-dense', 'dense'], stumps: false },
 ];
 
 export function ensembleName(ensemble: Ensemble): string {
@@ -114,6 +120,7 @@ export function outOfFoldScores(data: CrossValidationData, plan: RepeatedFolds):
       baseline: new Float64Array(count),
       'soft-dense': new Float64Array(count),
       'soft-sublinear': new Float64Array(count),
+      dense: new Float64Array(count),
       stumps: new Float64Array(count),
     };
     for (let fold = 0; fold < folds; fold += 1) {

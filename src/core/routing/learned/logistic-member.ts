@@ -13,7 +13,8 @@ export function logisticMember(fit: LogisticFit, matrix: FeatureMatrix, denseCol
   const weights: number[] = [];
   for (let column = 0; column < matrix.bucketColumns; column += 1) {
     const weight = fit.coefficients[column]!;
-    if (Math.abs(weight) < largest * PRUNE_RELATIVE) continue;
+    // `=== 0` also drops every n-gram of a dense-only member (largest is then 0).
+    if (weight === 0 || Math.abs(weight) < largest * PRUNE_RELATIVE) continue;
     buckets.push(matrix.columnBuckets[column]!);
     weights.push(Number(weight.toPrecision(4)));
   }

@@ -1,5 +1,5 @@
 import { BASELINE_HASHING, BASELINE_L2, baselineLabel } from './baseline-settings.js';
-import { fitBoostedStumps, type BoostedStumpsOptions } from './boosted-stumps.js';
+import { boostedStumpsScore, fitBoostedStumps, type BoostedStumpsOptions } from './boosted-stumps.js';
 import { DENSE_FEATURE_NAMES } from './dense-features.js';
 import {
   chooseEnsemble,
@@ -12,8 +12,8 @@ import {
   type EnsembleEvaluation,
 } from './ensemble-cross-validation.js';
 import { buildFeatureMatrix, round } from './feature-matrix.js';
-import { gramMatrix, withDenseColumns } from './gram-matrix.js';
-import type { HashingOptions } from './hashed-ngrams.js';
+import { gramMatrix, withDenseColumns, type GramMatrix } from './gram-matrix.js';
+import type { HashingOptions, SparseVector } from './hashed-ngrams.js';
 import { fitKernelLogistic, primalCoefficients } from './kernel-logistic.js';
 import { logisticMember } from './logistic-member.js';
 import { quantilesOf } from './rank-average.js';
@@ -34,6 +34,8 @@ export interface SwitchyardSettings {
   denseColumnScale: number;
   softDenseL2: number;
   softSublinearL2: number;
+  /** Penalty of the dense-only member (its columns carry `denseColumnScale`, so this is relative to it). */
+  denseL2: number;
   /** Hashing of the `soft-sublinear` member. */
   sublinearHashing: HashingOptions;
   /** N-grams in fewer training prompts get no column in the `soft-sublinear` member. */
@@ -49,6 +51,14 @@ export interface SwitchyardSettings {
   repeatBudgetRows: number;
   /** Smallest mean APGR gain over the baseline alone for another ensemble to be chosen. */
   minimumGain: number;
+  /**
+   * How a threshold calibrated on out-of-fold scores carries over to the final model. `raw`: the
+   * score is the model's probability, whose scale drifts with the training-set size (a model fitted
+   * on all prompts is surer than the fold models the threshold was chosen on). `rank`: the score is
+   * the prompt's rank among the model's own training prompts' scores, computed the same way by each
+   * fold model and the final one, so a threshold means the same strong-call share for both.
+   */
+  thresholdTransfer: 'raw' | 'rank';
 }
 
 /** Order statistics kept per member for rank averaging. */
@@ -58,6 +68,8 @@ export const SWITCHYARD_SETTINGS: SwitchyardSettings = {
   denseColumnScale: 0.3,
   softDenseL2: 3,
   softSublinearL2: 1,
+  // 0.1 at column scale 0.3 is a penalty of about 1 on the standardised features themselves.
+  denseL2: 0.1,
   sublinearHashing: { ...BASELINE_HASHING, sublinearCounts: true },
   sublinearMinDocumentFrequency: 2,
   stumps: { rounds: 100, learningRate: 0.1, minLeaf: 20, leafPenalty: 1 },
@@ -65,7 +77,17 @@ export const SWITCHYARD_SETTINGS: SwitchyardSettings = {
   repeats: 5,
   repeatBudgetRows: 3000,
   minimumGain: 0.005,
+  thresholdTransfer: 'rank',
 };
+
+/** The linear model's logits on its own training rows (the n-gram and dense columns of `rows`). */
+function inSampleLinearScores(rows: readonly SparseVector[], coefficients: Float64Array, bias: number): number[] {
+  return rows.map((row) => {
+    let logit = bias;
+    for (let entry = 0; entry < row.indices.length; entry += 1) logit += coefficients[row.indices[entry]!]! * row.values[entry]!;
+    return logit;
+  });
+}
 
 /** Target in [0,1]: the strong−weak quality gap mapped from [-1,1]. */
 export function switchyardTarget(example: TrainingExample): number {
@@ -106,12 +128,14 @@ export function trainSwitchyardModel(
   };
   const hashings = { raw: BASELINE_HASHING, sublinear: settings.sublinearHashing };
   const rawGram = gramMatrix(matrices.raw.rows, matrices.raw.bucketColumns);
+  const noNgrams: GramMatrix = { size: rawGram.size, values: new Float64Array(rawGram.values.length) };
   const softTargets = Float64Array.from(examples, switchyardTarget);
   const data: CrossValidationData = {
     logistic: {
       baseline: { gram: rawGram, targets: Float64Array.from(examples, baselineLabel), l2: BASELINE_L2 },
       'soft-dense': { gram: withDenseColumns(rawGram, matrices.raw.denseRows, settings.denseColumnScale), targets: softTargets, l2: settings.softDenseL2 },
       'soft-sublinear': { gram: gramMatrix(matrices.sublinear.rows, matrices.sublinear.bucketColumns), targets: softTargets, l2: settings.softSublinearL2 },
+      dense: { gram: withDenseColumns(noNgrams, matrices.raw.denseRows, settings.denseColumnScale), targets: softTargets, l2: settings.denseL2 },
     },
     denseRows: matrices.raw.denseRows,
     stumpTargets: softTargets,
@@ -134,22 +158,28 @@ export function trainSwitchyardModel(
   for (const [name, weight] of logisticMixture(ensemble, reference)) {
     const member = data.logistic[name];
     const fit = fitKernelLogistic({ gram: member.gram.values, size: member.gram.size, targets: member.targets, sampleWeights: new Float64Array(examples.length).fill(1), l2: member.l2 });
-    // Only the dense member's fit spans the dense columns; the others weigh n-grams alone.
-    const primal = primalCoefficients(fit, matrix.rows, name === 'soft-dense' ? matrix.dimension : matrix.bucketColumns);
-    for (let column = 0; column < primal.length; column += 1) coefficients[column]! += weight * primal[column]!;
+    // Which columns the member's Gram matrix spanned: n-grams, dense features, or both.
+    const primal = primalCoefficients(fit, matrix.rows, name === 'soft-dense' || name === 'dense' ? matrix.dimension : matrix.bucketColumns);
+    const first = name === 'dense' ? matrix.bucketColumns : 0;
+    for (let column = first; column < primal.length; column += 1) coefficients[column]! += weight * primal[column]!;
     bias += weight * fit.bias;
   }
   const logistic = { weight: ensemble.logistic.length, member: logisticMember({ coefficients, bias }, matrix, settings.denseColumnScale) };
-  let model: RouterModelSpec = { combine: 'single', members: [{ ...logistic, weight: 1 }] };
+  // Scores are ranks among the model's own training prompts (see thresholdTransfer).
+  const inSample = () => inSampleLinearScores(matrix.rows, coefficients, bias);
+  let model: RouterModelSpec;
+  if (settings.thresholdTransfer === 'raw') model = { combine: 'single', members: [{ ...logistic, weight: 1 }] };
+  else model = { combine: 'mean-rank', members: [{ ...logistic, weight: 1, quantiles: quantilesOf(inSample(), QUANTILES) }] };
   if (ensemble.stumps) {
     const stumps = fitBoostedStumps(data.denseRows, softTargets, settings.stumps);
+    const rank = settings.thresholdTransfer === 'rank';
     model = {
       combine: 'mean-rank',
       members: [
-        { ...logistic, quantiles: quantilesOf(linearScores(ensemble, reference), QUANTILES) },
+        { ...logistic, quantiles: quantilesOf(rank ? inSample() : linearScores(ensemble, reference), QUANTILES) },
         {
           weight: 1,
-          quantiles: quantilesOf(reference.stumps, QUANTILES),
+          quantiles: quantilesOf(rank ? data.denseRows.map((row) => boostedStumpsScore(stumps, row)) : reference.stumps, QUANTILES),
           member: {
             kind: 'stumps',
             base: round(stumps.base),

@@ -37,7 +37,23 @@ describe('trainLearnedRouter', () => {
     const baseline = createLearnedRouterModel(trainLearnedRouter(small, { ...options, variant: 'baseline' }));
     expect(switchyard.trainedOn.extra?.crossValidation).toMatchObject({ ensemble: 'baseline', folds: 5, repeats: 5 });
     const model = createLearnedRouterModel(switchyard);
-    for (const example of held) expect(model.score(example.input)).toBeCloseTo(baseline.score(example.input), 9);
+    // Its score is the baseline's, as a rank among the training prompts: the same order.
+    const pairs = held.map((example) => ({ baseline: baseline.score(example.input), switchyard: model.score(example.input) }));
+    for (const left of pairs) {
+      for (const right of pairs) if (left.baseline < right.baseline - 1e-9) expect(left.switchyard).toBeLessThanOrEqual(right.switchyard);
+    }
+  });
+
+  it('switchyard scores a prompt by its rank among the training prompts, so a threshold is a strong-call share', () => {
+    const artifact = trainLearnedRouter(train, { variant: 'switchyard', strong: 'big', weak: 'small', trainedOn: TRAINED_ON });
+    expect(artifact.model.combine).toBe('mean-rank');
+    const model = createLearnedRouterModel(artifact);
+    const scores = train.map((example) => model.score(example.input)).sort((left, right) => left - right);
+    // Half the training prompts are hard: about half score above the median rank.
+    expect(scores.filter((score) => score > 0.5).length / scores.length).toBeCloseTo(0.5, 1);
+    // Repeated prompt texts tie, so the extremes are tied ranks rather than exactly 0 and 1.
+    expect(scores[0]).toBeLessThan(0.2);
+    expect(scores.at(-1)).toBeGreaterThan(0.8);
   });
 
   it('switchyard adds dense members when the signal is in the prompt’s length, not its words', () => {
