@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { RequestPipeline } from '../core/pipeline/request-pipeline.js';
+import { newRequestId } from '../core/telemetry/request-id.js';
 import { NoSuchModelError } from '../spec/errors.js';
 import { REQUEST_ID_HEADER, type GatewayDependencies, type GatewayEnv } from './gateway-context.js';
 import { toOpenAIErrorResponse } from './openai-wire/openai-error-body.js';
@@ -20,7 +20,7 @@ export function createGatewayApp(dependencies: GatewayDependencies): Hono<Gatewa
 
   app.use('*', async (context, next) => {
     const incomingId = requestHeader(context, REQUEST_ID_HEADER);
-    context.set('requestId', incomingId && /^[\w.:-]{1,128}$/.test(incomingId) ? incomingId : randomUUID());
+    context.set('requestId', incomingId && /^[\w.:-]{1,128}$/.test(incomingId) ? incomingId : newRequestId());
     context.set('startedAt', performance.now());
     await next();
   });
