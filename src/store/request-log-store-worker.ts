@@ -5,6 +5,7 @@ import { callEvaluationStore, isEvaluationStoreMethod, type EvaluationStoreMetho
 import { KyselyGovernanceStore } from './governance/kysely-governance-store.js';
 import { callGovernanceStore, isGovernanceStoreMethod, type GovernanceStoreMethod } from './governance/threaded-governance-store.js';
 import type { KyselyRequestLogStore } from './kysely-request-log-store.js';
+import { lowerCurrentThreadPriority, REQUEST_LOG_WORKER_NICE } from './lower-thread-priority.js';
 import type { StorageConfig } from './storage-config.js';
 
 /**
@@ -24,6 +25,8 @@ export type StoreReply =
   | { id: number; ok: true; value: unknown }
   | { id: number; ok: false; error: { name: string; message: string; code?: string; param?: string } };
 
+// Batch inserts yield to request handling on a shared core (see REQUEST_LOG_WORKER_NICE).
+lowerCurrentThreadPriority(REQUEST_LOG_WORKER_NICE);
 const store: KyselyRequestLogStore = await openStore(workerData as StorageConfig);
 // Governance tables (audit log, version sightings, exposure reads) share the connection.
 const governance = new KyselyGovernanceStore(store.database);

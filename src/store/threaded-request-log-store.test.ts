@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +8,22 @@ import type { RequestLogRecord } from '../core/telemetry/request-log-record.js';
 import { ThreadedRequestLogStore } from './threaded-request-log-store.js';
 
 let store: ThreadedRequestLogStore;
+let threadsBefore: Set<string>;
+
+/** This process's threads (Linux) with their nice values, from /proc/self/task/<tid>/stat. */
+function threadNiceValues(): Map<string, number> {
+  const values = new Map<string, number>();
+  for (const thread of readdirSync('/proc/self/task')) {
+    try {
+      // Fields after the parenthesised command name; nice is field 19 of the whole line.
+      const fields = readFileSync(`/proc/self/task/${thread}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      values.set(thread, Number(fields[16]));
+    } catch {
+      // The thread ended between listing and reading.
+    }
+  }
+  return values;
+}
 
 const record = (id: string, time: number): RequestLogRecord => ({
   id,
@@ -23,6 +40,7 @@ const record = (id: string, time: number): RequestLogRecord => ({
 });
 
 beforeAll(async () => {
+  if (process.platform === 'linux') threadsBefore = new Set(threadNiceValues().keys());
   store = new ThreadedRequestLogStore({ type: 'sqlite', path: join(await mkdtemp(join(tmpdir(), 'switchyard-threaded-')), 'log.db') });
   await store.migrate();
 });
@@ -35,6 +53,15 @@ describe('ThreadedRequestLogStore', () => {
     expect((await store.listRequests({})).items.map((item) => item.id)).toEqual(['b', 'a']);
     const rows = await store.aggregate({ since: 0, until: 10_000, groupBy: 'workload' });
     expect(rows).toMatchObject([{ key: 'w', requests: 2, costUsd: 1 }]);
+  });
+
+  it.runIf(process.platform === 'linux')('runs its worker at a lower priority than the request thread', () => {
+    const threads = threadNiceValues();
+    const ownNice = threads.get(String(process.pid)) ?? 0;
+    const niceOfNewThreads = [...threads].filter(([thread]) => !threadsBefore.has(thread)).map(([, nice]) => nice);
+    // The worker thread (and only threads created with it) has nice 10; the thread that handles requests keeps its own.
+    expect(niceOfNewThreads).toContain(10);
+    expect(ownNice).toBeLessThan(10);
   });
 
   it('carries typed errors back across the thread', async () => {
