@@ -101,6 +101,42 @@ describe('RequestLogWriter batching', () => {
     expect(writer.stats()).toMatchObject({ queued: 0, written: 8, spilled: 0, failedBatches: 0 });
   });
 
+  it('leaves records that arrive during a batch to the next batch or tick, instead of chasing them in tiny batches', async () => {
+    const store = new FakeStore();
+    const writer = createWriter(store, { maxQueue: 100 });
+    await writer.start();
+    store.mode = 'hang';
+    for (const id of ids(3)) writer.enqueue(record(id));
+    await settle(); // the batch of three is in flight, and hangs
+    writer.enqueue(record('late1'));
+    writer.enqueue(record('late2'));
+    store.release();
+    await settle();
+    expect(store.batches).toEqual([['r0', 'r1', 'r2']]);
+    expect(writer.stats().queued).toBe(2);
+    // A third late record fills a batch, which is written at once.
+    writer.enqueue(record('late3'));
+    await settle();
+    expect(store.batches).toEqual([['r0', 'r1', 'r2'], ['late1', 'late2', 'late3']]);
+    writer.enqueue(record('late4'));
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(store.batches.at(-1)).toEqual(['late4']);
+  });
+
+  it('flush() called while a batch is in flight also writes what was queued after that batch began', async () => {
+    const store = new FakeStore();
+    const writer = createWriter(store, { maxQueue: 100 });
+    await writer.start();
+    store.mode = 'hang';
+    for (const id of ids(3)) writer.enqueue(record(id));
+    await settle();
+    writer.enqueue(record('late'));
+    const flushed = writer.flush();
+    store.release();
+    await flushed;
+    expect(store.batches).toEqual([['r0', 'r1', 'r2'], ['late']]);
+  });
+
   it('writes a few records only when the flush interval elapses', async () => {
     const store = new FakeStore();
     const writer = createWriter(store, { batchSize: 500, maxQueue: 10_000 });

@@ -138,6 +138,9 @@ export class RequestLogWriter {
 
   /** Resolves once everything queued now is in the store or written to a spill file. Never rejects. */
   async flush(): Promise<void> {
+    // A drain already running writes only what was queued when it began; wait for it, then drain
+    // what is queued now.
+    if (this.#flushing !== undefined) await this.#flushing;
     this.#flushing ??= this.#drain().finally(() => {
       this.#flushing = undefined;
     });
@@ -187,8 +190,13 @@ export class RequestLogWriter {
   }
 
   async #drain(): Promise<void> {
-    while (this.#queue.length > 0) {
+    // Only what is queued now: records that arrive while a batch is in flight wait for the next
+    // full batch or tick. Draining them too kept a busy gateway in a loop of tiny batches (a few
+    // records each, one SQLite commit and one worker wake-up apiece), which doubled the log's CPU.
+    let owed = this.#queue.length;
+    while (owed > 0 && this.#queue.length > 0) {
       const batch = this.#queue.splice(0, this.#batchSize);
+      owed -= batch.length;
       this.#inFlight = batch.length;
       try {
         await this.#store.insertBatch(batch);
