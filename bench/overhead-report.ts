@@ -26,10 +26,16 @@ export interface TargetCheck {
 export interface OverheadRow {
   scenario: Scenario;
   connections: number;
+  /** Runs per path whose medians make this row (several at one connection, where p99 is noisy). */
+  runs: number;
   direct: WrkResult;
   gateway: GatewayMeasurement;
   addedP50Ms: number;
   addedP99Ms: number;
+  /** The bare keep-alive proxy (bench/bare-proxy.ts) on the gateway's core: what any Node proxy adds here. */
+  proxy: WrkResult;
+  proxyAddedP50Ms: number;
+  proxyAddedP99Ms: number;
   checks: TargetCheck[];
   pass: boolean;
 }
@@ -39,7 +45,7 @@ export interface OverheadRow {
  * the one-core cost that the 2,500 requests/s non-streaming target implies; streaming has its own
  * throughput target (2,000 requests/s, i.e. about 0.5 ms) and its CPU is reported for information.
  */
-export function checkTargets(row: Omit<OverheadRow, 'checks' | 'pass'>): TargetCheck[] {
+export function checkTargets(row: Pick<OverheadRow, 'scenario' | 'connections' | 'direct' | 'gateway' | 'addedP50Ms' | 'addedP99Ms'>): TargetCheck[] {
   const checks: TargetCheck[] = [];
   const atMost = (target: string, actual: number, limit: number) => checks.push({ target, actual, limit, pass: actual <= limit });
   const atLeast = (target: string, actual: number, limit: number) => checks.push({ target, actual, limit, pass: actual >= limit });
@@ -54,8 +60,19 @@ export function checkTargets(row: Omit<OverheadRow, 'checks' | 'pass'>): TargetC
   return checks;
 }
 
-export function buildRow(scenario: Scenario, connections: number, direct: WrkResult, gateway: GatewayMeasurement): OverheadRow {
-  const base = { scenario, connections, direct, gateway, addedP50Ms: gateway.p50Ms - direct.p50Ms, addedP99Ms: gateway.p99Ms - direct.p99Ms };
+export function buildRow(scenario: Scenario, connections: number, runs: number, direct: WrkResult, gateway: GatewayMeasurement, proxy: WrkResult): OverheadRow {
+  const base = {
+    scenario,
+    connections,
+    runs,
+    direct,
+    gateway,
+    addedP50Ms: gateway.p50Ms - direct.p50Ms,
+    addedP99Ms: gateway.p99Ms - direct.p99Ms,
+    proxy,
+    proxyAddedP50Ms: proxy.p50Ms - direct.p50Ms,
+    proxyAddedP99Ms: proxy.p99Ms - direct.p99Ms,
+  };
   const checks = checkTargets(base);
   return { ...base, checks, pass: checks.every((check) => check.pass) };
 }
@@ -85,22 +102,25 @@ function shortName(target: string): string {
 }
 
 export function formatTable(rows: OverheadRow[]): string {
-  const header = ['scenario', 'conns', 'direct rps', 'gateway rps', 'direct p50/p99 ms', 'gateway p50/p99 ms', 'added p50/p99 ms', 'gw CPU ms/req', 'gw core %', 'other on core %', 'targets'];
+  const header = ['scenario', 'conns', 'runs', 'direct rps', 'gateway rps', 'direct p50/p99 ms', 'gateway p50/p99 ms', 'added p50/p99 ms', 'bare proxy rps', 'proxy added p50/p99 ms', 'gw CPU ms/req', 'gw core %', 'other on core %', 'targets'];
   const lines = rows.map((row) => [
     row.scenario,
     String(row.connections),
+    String(row.runs),
     integer.format(row.direct.requestsPerSecond),
     integer.format(row.gateway.requestsPerSecond),
     pair(row.direct.p50Ms, row.direct.p99Ms),
     pair(row.gateway.p50Ms, row.gateway.p99Ms),
     pair(row.addedP50Ms, row.addedP99Ms),
+    integer.format(row.proxy.requestsPerSecond),
+    pair(row.proxyAddedP50Ms, row.proxyAddedP99Ms),
     row.gateway.cpuMsPerRequest.toFixed(3),
     integer.format(row.gateway.coreUtilisation * 100),
     integer.format(row.gateway.otherLoadOnCore * 100),
     verdict(row),
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => line[column]!.length)));
-  const numeric = new Set([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  const numeric = new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
   const render = (cells: string[]) =>
     cells.map((cell, column) => (numeric.has(column) ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!))).join('  ').trimEnd();
   return [render(header), widths.map((width) => '-'.repeat(width)).join('  '), ...lines.map(render)].join('\n');
@@ -118,6 +138,11 @@ export function formatSummary(rows: OverheadRow[]): string {
   const noisiest = Math.max(...rows.map((row) => row.gateway.otherLoadOnCore));
   if (noisiest > 0.05) {
     lines.push(`  NOTE  other processes used up to ${Math.round(noisiest * 100)}% of the gateway's core during a run; latency and requests/s are understated there (CPU ms/request is the gateway's own)`);
+  }
+  for (const row of rows.filter((candidate) => candidate.connections === 1)) {
+    lines.push(
+      `  NOTE  ${row.scenario}, 1 connection: the bare keep-alive proxy on the same core adds p50 ${row.proxyAddedP50Ms.toFixed(3)} / p99 ${row.proxyAddedP99Ms.toFixed(3)} ms here (the gateway ${row.addedP50Ms.toFixed(3)} / ${row.addedP99Ms.toFixed(3)}; medians of ${row.runs} runs)`,
+    );
   }
   const verdictLine = failed.length === 0 ? 'All targets met.' : `${failed.length} of ${checks.length} target checks missed.`;
   return [`Targets:`, ...lines, verdictLine].join('\n');

@@ -6,7 +6,13 @@
  * and through the gateway, after a discarded warm-up. Gateway CPU per request comes from
  * /proc/<pid>/stat. The npm script builds dist/ first; this file builds nothing.
  *
+ * A bare keep-alive proxy (bench/bare-proxy.ts), pinned to the gateway's core, is measured beside
+ * it: the issue's own reference point, and the floor any Node proxy shows on this machine. At one
+ * connection each path is run several times, interleaved, and the medians are reported: a single
+ * run's p99 there moves by milliseconds with the VM's scheduling.
+ *
  * Options: --duration <s> (8)  --warmup <s> (2)  --connections 1,16,64  --json
+ *          --one-connection-runs <n> (3: runs per path at one connection, medians reported)
  *          --strict (exit 2 when a target is missed)
  *          --cpu-prof (profile the gateway during one non-streaming 64-connection run instead;
  *                      add --stream to profile a streaming 64-connection run)
@@ -30,7 +36,7 @@ import {
 import { buildRow, formatSummary, formatTable, type GatewayMeasurement, type OverheadRow, type Scenario } from './overhead-report.js';
 import { summarizeCpuProfile } from './summarize-cpu-profile.js';
 import { validateCompletion, validateStream } from './validate-answers.js';
-import { errorCount, runWrk, writeWrkScript, wrkInstalled, type WrkResult } from './wrk.js';
+import { errorCount, medianOfRuns, runWrk, writeWrkScript, wrkInstalled, type WrkResult } from './wrk.js';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const GATEWAY_CORE = 0;
@@ -45,10 +51,11 @@ interface Options {
   cpuProfile: boolean;
   /** With --cpu-prof: profile the streaming scenario. */
   stream: boolean;
+  oneConnectionRuns: number;
 }
 
 function parseOptions(argv: string[]): Options {
-  const options: Options = { durationSeconds: 8, warmupSeconds: 2, connections: [1, 16, 64], json: false, strict: false, cpuProfile: false, stream: false };
+  const options: Options = { durationSeconds: 8, warmupSeconds: 2, connections: [1, 16, 64], json: false, strict: false, cpuProfile: false, stream: false, oneConnectionRuns: 3 };
   const seconds = (flag: string, text: string | undefined) => {
     const value = Number(text?.replace(/s$/, ''));
     if (!Number.isInteger(value) || value < 1) throw new Error(`${flag} expects whole seconds, got '${text}'`);
@@ -65,6 +72,10 @@ function parseOptions(argv: string[]): Options {
     else if (flag === '--strict') options.strict = true;
     else if (flag === '--cpu-prof') options.cpuProfile = true;
     else if (flag === '--stream') options.stream = true;
+    else if (flag === '--one-connection-runs') {
+      options.oneConnectionRuns = Number(argv[++index]);
+      if (!Number.isInteger(options.oneConnectionRuns) || options.oneConnectionRuns < 1) throw new Error(`--one-connection-runs expects a positive integer, got '${argv[index]}'`);
+    }
     else throw new Error(`unknown option '${flag}' (see the header of bench/overhead.ts)`);
   }
   return options;
@@ -111,6 +122,12 @@ async function startUpstream(): Promise<{ process: LongRunningChild; port: numbe
   return { process: upstream, port };
 }
 
+async function startBareProxy(upstreamPort: number): Promise<{ process: LongRunningChild; url: string }> {
+  const proxy = startPinned(GATEWAY_CORE, process.execPath, ['--import', 'tsx', join(ROOT, 'bench/bare-proxy.ts'), '--upstream', String(upstreamPort)], { name: 'bare proxy' });
+  const port = Number(await waitForLine(proxy, /listening (\d+)/, 20_000));
+  return { process: proxy, url: `http://127.0.0.1:${port}` };
+}
+
 async function startGatewayProcess(configFile: string, profileDirectory: string | undefined): Promise<{ process: LongRunningChild; url: string }> {
   const port = await freePort();
   const profileFlags = profileDirectory ? ['--cpu-prof', `--cpu-prof-dir=${profileDirectory}`] : [];
@@ -146,32 +163,62 @@ async function measureGateway(url: string, connections: number, seconds: number,
   };
 }
 
+/** Several measured runs of the gateway as one: medians of rps and latency, CPU over all of them. */
+function combineGatewayRuns(runs: GatewayMeasurement[]): GatewayMeasurement {
+  const cpuMs = runs.reduce((total, run) => total + run.cpuMs, 0);
+  const wallMs = runs.reduce((total, run) => total + run.durationSeconds * 1000, 0);
+  const combined = medianOfRuns(runs);
+  return {
+    ...combined,
+    cpuMs,
+    cpuMsPerRequest: combined.requests === 0 ? Number.NaN : cpuMs / combined.requests,
+    coreUtilisation: cpuMs / wallMs,
+    otherLoadOnCore: runs.reduce((total, run) => total + run.otherLoadOnCore * run.durationSeconds * 1000, 0) / wallMs,
+  };
+}
+
 function describe(result: WrkResult): string {
   const errors = errorCount(result);
   return `${Math.round(result.requestsPerSecond)} req/s, p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms${errors ? `, ${errors} ERRORS` : ''}`;
 }
 
-async function runMatrix(options: Options, upstreamUrl: string, gatewayUrl: string, gateway: LongRunningChild, scripts: Record<Scenario, string>): Promise<OverheadRow[]> {
+async function runMatrix(
+  options: Options,
+  targets: { upstreamUrl: string; gatewayUrl: string; proxyUrl: string },
+  gateway: LongRunningChild,
+  scripts: Record<Scenario, string>,
+): Promise<OverheadRow[]> {
   const rows: OverheadRow[] = [];
+  const chat = (base: string) => `${base}/v1/chat/completions`;
   // One warm-up under load for each path first, so the JIT has compiled the hot path before the
   // latency-sensitive 1-connection runs.
   for (const scenario of ['non-streaming', 'streaming'] as const) {
-    await measure(`${gatewayUrl}/v1/chat/completions`, 16, options.warmupSeconds * 2, scripts[scenario], gateway);
+    await measure(chat(targets.gatewayUrl), 16, options.warmupSeconds * 2, scripts[scenario], gateway);
+    await measure(chat(targets.proxyUrl), 16, options.warmupSeconds, scripts[scenario], gateway);
   }
-  const total = 2 * options.connections.length * 2;
+  const total = 2 * options.connections.length;
   let step = 0;
   for (const scenario of ['non-streaming', 'streaming'] as const) {
     for (const connections of options.connections) {
-      const label = (target: string) => `[${String(++step).padStart(2)}/${total}] ${target.padEnd(7)} ${scenario.padEnd(13)} ${String(connections).padStart(2)} conn`;
-      const directLabel = label('direct');
-      await measure(`${upstreamUrl}/v1/chat/completions`, connections, options.warmupSeconds, scripts[scenario], gateway);
-      const direct = await measure(`${upstreamUrl}/v1/chat/completions`, connections, options.durationSeconds, scripts[scenario], gateway);
-      progress(options, `${directLabel}  ${describe(direct)}`);
-      const gatewayLabel = label('gateway');
-      await measure(`${gatewayUrl}/v1/chat/completions`, connections, options.warmupSeconds, scripts[scenario], gateway);
-      const through = await measureGateway(`${gatewayUrl}/v1/chat/completions`, connections, options.durationSeconds, scripts[scenario], gateway);
-      progress(options, `${gatewayLabel}  ${describe(through)}, CPU ${through.cpuMsPerRequest.toFixed(3)} ms/req (${Math.round(through.coreUtilisation * 100)}% of core ${GATEWAY_CORE}; other load there ${Math.round(through.otherLoadOnCore * 100)}%)`);
-      rows.push(buildRow(scenario, connections, direct, through));
+      step += 1;
+      const runs = connections === 1 ? options.oneConnectionRuns : 1;
+      const direct: WrkResult[] = [];
+      const through: GatewayMeasurement[] = [];
+      const proxy: WrkResult[] = [];
+      for (let run = 1; run <= runs; run++) {
+        const label = (target: string) => `[${String(step).padStart(2)}/${total}${runs > 1 ? ` run ${run}/${runs}` : ''}] ${target.padEnd(10)} ${scenario.padEnd(13)} ${String(connections).padStart(2)} conn`;
+        await measure(chat(targets.upstreamUrl), connections, options.warmupSeconds, scripts[scenario], gateway);
+        direct.push(await measure(chat(targets.upstreamUrl), connections, options.durationSeconds, scripts[scenario], gateway));
+        progress(options, `${label('direct')}  ${describe(direct.at(-1)!)}`);
+        await measure(chat(targets.gatewayUrl), connections, options.warmupSeconds, scripts[scenario], gateway);
+        const measured = await measureGateway(chat(targets.gatewayUrl), connections, options.durationSeconds, scripts[scenario], gateway);
+        through.push(measured);
+        progress(options, `${label('gateway')}  ${describe(measured)}, CPU ${measured.cpuMsPerRequest.toFixed(3)} ms/req (${Math.round(measured.coreUtilisation * 100)}% of core ${GATEWAY_CORE}; other load there ${Math.round(measured.otherLoadOnCore * 100)}%)`);
+        await measure(chat(targets.proxyUrl), connections, options.warmupSeconds, scripts[scenario], gateway);
+        proxy.push(await measure(chat(targets.proxyUrl), connections, options.durationSeconds, scripts[scenario], gateway));
+        progress(options, `${label('bare proxy')}  ${describe(proxy.at(-1)!)}`);
+      }
+      rows.push(buildRow(scenario, connections, runs, medianOfRuns(direct), combineGatewayRuns(through), medianOfRuns(proxy)));
     }
   }
   return rows;
@@ -220,16 +267,20 @@ async function main(): Promise<number> {
     return 0;
   }
 
+  const proxy = await startBareProxy(upstream.port);
   const gateway = await startGatewayProcess(configFile, undefined);
   progress(options, `gateway on ${gateway.url} (pid ${gateway.process.pid}); ${options.durationSeconds}s per run after a ${options.warmupSeconds}s warm-up`);
   await validateCompletion(`${upstreamUrl}/v1/chat/completions`, 'upstream');
   await validateStream(`${upstreamUrl}/v1/chat/completions`, 'upstream');
   await validateCompletion(`${gateway.url}/v1/chat/completions`, 'gateway');
   await validateStream(`${gateway.url}/v1/chat/completions`, 'gateway');
-  progress(options, 'validated: chat.completion and streamed chunks ending in [DONE], direct and through the gateway');
+  await validateCompletion(`${proxy.url}/v1/chat/completions`, 'bare proxy');
+  await validateStream(`${proxy.url}/v1/chat/completions`, 'bare proxy');
+  progress(options, 'validated: chat.completion and streamed chunks ending in [DONE], direct, through the gateway and through the bare proxy');
 
-  const rows = await runMatrix(options, upstreamUrl, gateway.url, gateway.process, scripts);
+  const rows = await runMatrix(options, { upstreamUrl, gatewayUrl: gateway.url, proxyUrl: proxy.url }, gateway.process, scripts);
   await gateway.process.stop();
+  await proxy.process.stop();
   await upstream.process.stop();
 
   const allPassed = rows.every((row) => row.pass);
@@ -241,6 +292,7 @@ async function main(): Promise<number> {
     cores: { gateway: GATEWAY_CORE, loadGeneratorAndUpstream: LOAD_CORE },
     durationSeconds: options.durationSeconds,
     warmupSeconds: options.warmupSeconds,
+    oneConnectionRuns: options.oneConnectionRuns,
     clockTicksPerSecond: clockTicksPerSecond(),
     rows,
     allPassed,

@@ -121,3 +121,33 @@ export function errorCount(result: WrkResult): number {
   const socket = result.socketErrors;
   return result.non2xx + socket.connect + socket.read + socket.write + socket.timeout;
 }
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((first, second) => first - second);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/**
+ * Several runs of one scenario as one result: the median of each run's requests/s and latency
+ * percentiles (a single 1-connection run's p99 swings by several milliseconds on a VM), with
+ * requests, duration and errors summed.
+ */
+export function medianOfRuns<T extends WrkResult>(runs: T[]): WrkResult {
+  if (runs.length === 0) throw new Error('medianOfRuns needs at least one run');
+  const sum = (pick: (run: T) => number) => runs.reduce((total, run) => total + pick(run), 0);
+  return {
+    requests: sum((run) => run.requests),
+    durationSeconds: sum((run) => run.durationSeconds),
+    requestsPerSecond: median(runs.map((run) => run.requestsPerSecond)),
+    p50Ms: median(runs.map((run) => run.p50Ms)),
+    p99Ms: median(runs.map((run) => run.p99Ms)),
+    non2xx: sum((run) => run.non2xx),
+    socketErrors: {
+      connect: sum((run) => run.socketErrors.connect),
+      read: sum((run) => run.socketErrors.read),
+      write: sum((run) => run.socketErrors.write),
+      timeout: sum((run) => run.socketErrors.timeout),
+    },
+  };
+}
