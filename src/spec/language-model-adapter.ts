@@ -1,10 +1,10 @@
 import type { ChatCall, EmbeddingCall } from './chat-call.js';
 import type { CallWarning, ChatResult, ResponseInfo } from './chat-result.js';
-import type { StreamEvent } from './stream-event.js';
+import type { StreamEventReader } from './stream-event.js';
 
 /** A streamed generation: the events, and what the upstream said before the first event. */
 export interface StreamResult {
-  stream: ReadableStream<StreamEvent>;
+  stream: StreamEventReader;
   response?: ResponseInfo;
 }
 

@@ -119,7 +119,7 @@ export function createFakeAdapter(deployment: string, steps: FakeStep[]): FakeAd
             },
           },
           { highWaterMark: 0 },
-        ),
+        ).getReader(),
       };
     },
   };

@@ -1,4 +1,4 @@
-import type { StreamEvent } from '../../spec/stream-event.js';
+import type { StreamEvent, StreamEventReader } from '../../spec/stream-event.js';
 import type { Usage } from '../../spec/usage.js';
 
 export interface StreamOutcome {
@@ -19,14 +19,7 @@ export interface StreamObserver {
   onEnd(outcome: StreamOutcome): void;
 }
 
-/**
- * A pull-based source of stream events: the read half of a ReadableStream (a stream's reader
- * satisfies it) without a web stream of its own, which costs measurable CPU per request on node 20.
- */
-export interface StreamEventReader {
-  read(): Promise<{ done: true; value?: StreamEvent } | { done: false; value: StreamEvent }>;
-  cancel(reason?: unknown): Promise<void>;
-}
+export type { StreamEventReader } from '../../spec/stream-event.js';
 
 /**
  * Continues a stream after the events already read (`held`), and reports to the observer, exactly
@@ -34,7 +27,7 @@ export interface StreamEventReader {
  */
 export function resumeObservedEvents(
   held: StreamEvent[],
-  reader: ReadableStreamDefaultReader<StreamEvent>,
+  reader: StreamEventReader,
   observer: StreamObserver | undefined,
 ): StreamEventReader {
   let index = 0;

@@ -191,10 +191,9 @@ function attemptError(error: unknown, guard: AttemptGuard, target: DeploymentTar
 async function openStream(
   target: DeploymentTarget,
   call: ChatCall,
-): Promise<{ held: StreamEvent[]; reader: ReadableStreamDefaultReader<StreamEvent>; response?: ResponseInfo }> {
+): Promise<{ held: StreamEvent[]; reader: StreamEventReader; response?: ResponseInfo }> {
   if (!target.chat) throw new Error(`deployment ${target.deployment.id} has no chat adapter`);
-  const { stream, response } = await target.chat.stream(call);
-  const reader = stream.getReader();
+  const { stream: reader, response } = await target.chat.stream(call);
   const held: StreamEvent[] = [];
   try {
     for (;;) {

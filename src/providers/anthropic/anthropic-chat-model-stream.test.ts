@@ -7,7 +7,7 @@ import {
   ProviderRateLimitError,
   StreamInterruptedError,
 } from '../../spec/errors.js';
-import type { StreamEvent } from '../../spec/stream-event.js';
+import type { StreamEvent, StreamEventReader } from '../../spec/stream-event.js';
 import { createTestServer, sse, type TestServer } from '../../../test/support/create-test-server.js';
 import { loadAnthropicChunks } from './__fixtures__/load-anthropic-fixture.js';
 import { createAnthropic } from './index.js';
@@ -34,9 +34,9 @@ function streamWith(chunks: string[], options: { delayMs?: number; cutAfter?: nu
 }
 
 /** Reads a stream to its end; a stream error is returned next to the events seen before it. */
-async function readAll(stream: ReadableStream<StreamEvent>): Promise<{ events: StreamEvent[]; error: unknown }> {
+async function readAll(stream: StreamEventReader): Promise<{ events: StreamEvent[]; error: unknown }> {
   const events: StreamEvent[] = [];
-  const reader = stream.getReader();
+  const reader = stream;
   try {
     for (;;) {
       const { done, value } = await reader.read();
@@ -282,7 +282,7 @@ describe('AnthropicChatModel.stream', () => {
     streamWith(loadAnthropicChunks('anthropic-text'), { delayMs: 200 });
     const controller = new AbortController();
     const { stream } = await model().stream({ ...hello, abortSignal: controller.signal });
-    const reader = stream.getReader();
+    const reader = stream;
     expect((await reader.read()).value?.type).toBe('stream-start');
     const reason = new Error('client disconnected');
     controller.abort(reason);
@@ -297,7 +297,7 @@ describe('AnthropicChatModel.stream', () => {
   it('closes the upstream connection when the consumer cancels the stream', async () => {
     streamWith(loadAnthropicChunks('anthropic-text'), { delayMs: 200 });
     const { stream } = await model().stream(hello);
-    const reader = stream.getReader();
+    const reader = stream;
     await reader.read();
     await reader.cancel();
     await expect.poll(() => server.closedByClient).toBe(1);

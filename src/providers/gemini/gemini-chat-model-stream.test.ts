@@ -8,7 +8,7 @@ import {
   ProviderRateLimitError,
   StreamInterruptedError,
 } from '../../spec/errors.js';
-import type { StreamEvent } from '../../spec/stream-event.js';
+import type { StreamEvent, StreamEventReader } from '../../spec/stream-event.js';
 import { loadFixture, loadSseChunks } from './__fixtures__/fixtures.js';
 import { createGemini } from './index.js';
 
@@ -42,9 +42,9 @@ function replyStream(chunks: string[], extra: { cutAfter?: number; delayMs?: num
 const hello: ChatMessage[] = [{ role: 'user', content: [{ type: 'text', text: 'Capital of France?' }] }];
 
 /** Reads a stream to its end; the error, if the stream failed, is returned beside the events. */
-async function collect(stream: ReadableStream<StreamEvent>): Promise<{ events: StreamEvent[]; error?: unknown }> {
+async function collect(stream: StreamEventReader): Promise<{ events: StreamEvent[]; error?: unknown }> {
   const events: StreamEvent[] = [];
-  const reader = stream.getReader();
+  const reader = stream;
   try {
     for (;;) {
       const { done, value } = await reader.read();
@@ -286,7 +286,7 @@ describe('GeminiChatModel.stream', () => {
   it('closes the upstream connection when the consumer cancels', async () => {
     replyStream(loadSseChunks('gemini-text.chunks.txt'), { delayMs: 200 });
     const { stream } = await createModel().stream({ messages: hello });
-    const reader = stream.getReader();
+    const reader = stream;
     await reader.read();
     await reader.cancel();
     await waitFor(() => server.closedByClient === 1);
@@ -296,7 +296,7 @@ describe('GeminiChatModel.stream', () => {
     replyStream(loadSseChunks('gemini-text.chunks.txt'), { delayMs: 300 });
     const controller = new AbortController();
     const { stream } = await createModel().stream({ messages: hello, abortSignal: controller.signal });
-    const reader = stream.getReader();
+    const reader = stream;
     expect((await reader.read()).value?.type).toBe('stream-start');
     const reason = new Error('client disconnected');
     controller.abort(reason);

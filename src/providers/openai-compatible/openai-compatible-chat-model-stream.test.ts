@@ -9,7 +9,7 @@ import {
   ProviderRateLimitError,
   StreamInterruptedError,
 } from '../../spec/errors.js';
-import type { StreamEvent } from '../../spec/stream-event.js';
+import type { StreamEvent, StreamEventReader } from '../../spec/stream-event.js';
 import { loadOpenAIChunks, loadOpenAIJson } from './__fixtures__/load-openai-compatible-fixture.js';
 import { createOpenAICompatible, type OpenAICompatibleProfile, type OpenAICompatibleProviderType } from './index.js';
 
@@ -44,9 +44,9 @@ function replyStream(chunks: string[], extra: { cutAfter?: number; delayMs?: num
 const hello: ChatCall = { messages: [{ role: 'user', content: [{ type: 'text', text: 'Capital of France?' }] }] };
 
 /** Reads a stream to its end; the error, if the stream failed, is returned beside the events. */
-async function collect(stream: ReadableStream<StreamEvent>): Promise<{ events: StreamEvent[]; error?: unknown }> {
+async function collect(stream: StreamEventReader): Promise<{ events: StreamEvent[]; error?: unknown }> {
   const events: StreamEvent[] = [];
-  const reader = stream.getReader();
+  const reader = stream;
   try {
     for (;;) {
       const { done, value } = await reader.read();
@@ -385,7 +385,7 @@ describe('OpenAICompatibleChatModel.stream', () => {
   it('closes the upstream connection when the consumer cancels', async () => {
     replyStream(loadOpenAIChunks('openai-text'), { delayMs: 200 });
     const { stream } = await model().stream(hello);
-    const reader = stream.getReader();
+    const reader = stream;
     await reader.read();
     await reader.cancel();
     await waitFor(() => server.closedByClient === 1);
@@ -395,7 +395,7 @@ describe('OpenAICompatibleChatModel.stream', () => {
     replyStream(loadOpenAIChunks('openai-text'), { delayMs: 300 });
     const controller = new AbortController();
     const { stream } = await model().stream({ ...hello, abortSignal: controller.signal });
-    const reader = stream.getReader();
+    const reader = stream;
     expect((await reader.read()).value?.type).toBe('stream-start');
     const reason = new Error('client disconnected');
     controller.abort(reason);

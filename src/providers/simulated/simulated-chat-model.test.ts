@@ -8,7 +8,7 @@ import {
   ProviderTimeoutError,
   StreamInterruptedError,
 } from '../../spec/errors.js';
-import type { StreamEvent } from '../../spec/stream-event.js';
+import type { StreamEvent, StreamEventReader } from '../../spec/stream-event.js';
 import { createSimulated, simulatedProviderOptionsSchema, type SimulatedProviderOptionsInput } from './index.js';
 
 /** Records every wait and returns at once, honouring aborts like the real sleep. */
@@ -32,9 +32,9 @@ function userCall(text: string, extra: Partial<ChatCall> = {}): ChatCall {
   return { messages: [{ role: 'user', content: [{ type: 'text', text }] }], ...extra };
 }
 
-async function readAll(stream: ReadableStream<StreamEvent>): Promise<{ events: StreamEvent[]; error?: unknown }> {
+async function readAll(stream: StreamEventReader): Promise<{ events: StreamEvent[]; error?: unknown }> {
   const events: StreamEvent[] = [];
-  const reader = stream.getReader();
+  const reader = stream;
   try {
     for (;;) {
       const next = await reader.read();
@@ -309,7 +309,7 @@ describe('SimulatedChatModel.stream', () => {
     }).languageModel('m');
     const controller = new AbortController();
     const { stream } = await adapter.stream(userCall('x', { abortSignal: controller.signal }));
-    const reader = stream.getReader();
+    const reader = stream;
     expect((await reader.read()).value?.type).toBe('stream-start');
     expect((await reader.read()).value?.type).toBe('response-metadata');
     const pendingDelta = reader.read();
@@ -330,7 +330,7 @@ describe('SimulatedChatModel.stream', () => {
       options: simulatedProviderOptionsSchema.parse({ tokens_per_second: 5, output_tokens: { min: 30, max: 30 } }),
     }).languageModel('m');
     const { stream } = await adapter.stream(userCall('x'));
-    const reader = stream.getReader();
+    const reader = stream;
     await reader.read();
     await reader.read();
     const pending = reader.read();
@@ -346,7 +346,7 @@ describe('SimulatedChatModel.stream', () => {
     const { stream } = await model({ output_tokens: { min: 30, max: 30 } }, { sleep }).stream(userCall('x'));
     await new Promise((resolve) => setTimeout(resolve, 5));
     expect(waits).toEqual([0]);
-    const reader = stream.getReader();
+    const reader = stream;
     await reader.read();
     expect(waits).toEqual([0, 0]);
     await reader.cancel();

@@ -4,7 +4,7 @@ import type { ChatCall, TextPart, ToolCallPart } from '../../spec/chat-call.js';
 import type { CallWarning, ChatResult, ResponseInfo } from '../../spec/chat-result.js';
 import { StreamInterruptedError } from '../../spec/errors.js';
 import type { LanguageModelAdapter, StreamResult } from '../../spec/language-model-adapter.js';
-import type { StreamEvent } from '../../spec/stream-event.js';
+import type { StreamEvent, StreamEventReader } from '../../spec/stream-event.js';
 import type { Usage } from '../../spec/usage.js';
 import {
   estimateInputTokens,
@@ -85,7 +85,7 @@ export class SimulatedChatModel implements LanguageModelAdapter {
     steps: StreamStep[],
     cutAfterDeltas: number | undefined,
     callSignal: AbortSignal | undefined,
-  ): ReadableStream<StreamEvent> {
+  ): StreamEventReader {
     // Cancelling the stream aborts this controller, which clears any pacing timer still pending.
     const cancellation = new AbortController();
     const signal = callSignal === undefined ? cancellation.signal : AbortSignal.any([callSignal, cancellation.signal]);
@@ -131,7 +131,7 @@ export class SimulatedChatModel implements LanguageModelAdapter {
         },
       },
       { highWaterMark: 0 },
-    );
+    ).getReader();
   }
 
   /** Text or tool-call arguments, a few tokens per delta, each delayed by its share of the output time. */
