@@ -28,11 +28,11 @@ export interface RequestLogDialect {
   /** Runs the migrator so that two processes migrating at once apply each migration exactly once. */
   withMigrationLock(run: () => Promise<MigrationResultSet>): Promise<MigrationResultSet>;
   /**
-   * Writes one batch in a transaction, synchronously, without Kysely: what `insertBatch` does,
-   * at a fraction of the cost (SQLite, whose driver is synchronous, with prepared statements kept
-   * across batches). Called only while the store holds its connection.
+   * Writes one batch in one transaction without Kysely: what `insertBatch` does, at a fraction of
+   * the cost (SQLite, with prepared statements kept across batches). Called only while the store
+   * holds its connection, so nothing else runs on it until the returned promise settles.
    */
-  insertRows?(requestRows: RequestRow[], attemptRows: RequestAttemptRow[]): void;
+  insertRows?(requestRows: RequestRow[], attemptRows: RequestAttemptRow[]): Promise<void>;
 }
 
 const DEFAULT_PAGE_SIZE = 50;
