@@ -22,7 +22,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { coreBusyMs, freePort, installCleanup, killAllChildren, processCpuMs, startPinned, waitForHealthy, waitForLine, type LongRunningChild } from './child-processes.js';
 import { validateCompletion, validateStream } from './validate-answers.js';
-import { errorCount, runWrk, writeWrkScript } from './wrk.js';
+import { errorCount, median, runWrk, writeWrkScript } from './wrk.js';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const GATEWAY_CORE = 0;
@@ -126,11 +126,6 @@ async function measure(gateway: Gateway, options: Options, scriptFile: string, s
 }
 
 const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
-const median = (values: number[]) => {
-  const sorted = [...values].sort((left, right) => left - right);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
 
 /** Both gateways under load at once; other load is what neither of them used of core 0. */
 async function measureTogether(pair: Gateway[], options: Options, scriptFile: string): Promise<Sample[]> {

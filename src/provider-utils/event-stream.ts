@@ -125,7 +125,7 @@ export function createSseEventStream<TChunk>(options: SseStreamOptions<TChunk>):
   return {
     read() {
       if (reading) return Promise.reject(new Error('read() called while another read of this stream is pending'));
-      if (cancelled || head < pending.length || terminalError !== undefined || (ended && started)) return settle();
+      if (cancelled || ended || head < pending.length || terminalError !== undefined) return settle();
       reading = true;
       return fill().then(
         () => {

@@ -1,6 +1,5 @@
 import type { ChatResult } from '../../spec/chat-result.js';
-import type { StreamEvent } from '../../spec/stream-event.js';
-import type { StreamEventReader } from '../pipeline/observe-stream.js';
+import type { StreamEvent, StreamEventReader } from '../../spec/stream-event.js';
 import { StreamResultCollector } from './collect-stream-result.js';
 
 /** How a replayed stream ended: read to its `finish`, or cancelled by the client before it. */

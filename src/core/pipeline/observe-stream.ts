@@ -19,7 +19,6 @@ export interface StreamObserver {
   onEnd(outcome: StreamOutcome): void;
 }
 
-export type { StreamEventReader } from '../../spec/stream-event.js';
 
 /**
  * Continues a stream after the events already read (`held`), and reports to the observer, exactly

@@ -2,7 +2,7 @@ import type { ChatCall, EmbeddingCall, ToolCallPart } from '../../spec/chat-call
 import type { EmbeddingResult } from '../../spec/language-model-adapter.js';
 import type { ChatResult } from '../../spec/chat-result.js';
 import { GatewayError, PermissionDeniedError } from '../../spec/errors.js';
-import type { StreamEvent } from '../../spec/stream-event.js';
+import type { StreamEvent, StreamEventReader } from '../../spec/stream-event.js';
 import type { Usage } from '../../spec/usage.js';
 import type { VirtualKey } from '../keys/virtual-key-registry.js';
 import type { LimitPermit, LimitScope } from '../limits/request-limiter.js';
@@ -19,7 +19,6 @@ import { failedRouting, generateChatRoute, streamChatRoute, type RoutedExecution
 import { policyStageFor, type PolicyStage } from './policy-stage.js';
 import { restrictPlan } from '../routing/restrict-plan.js';
 import { attemptsOfFailure, executeEmbed, type Execution, type StreamExecution } from './execute.js';
-import type { StreamEventReader } from './observe-stream.js';
 import { drawEvaluationSample } from '../evaluation/evaluation-sampling.js';
 import type { CapturedRequest, CapturedResponse, RequestObserver, RequestSummary, RoutingOutcome } from './request-summary.js';
 

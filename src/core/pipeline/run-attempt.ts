@@ -1,7 +1,7 @@
 import type { ChatCall } from '../../spec/chat-call.js';
 import type { ResponseInfo } from '../../spec/chat-result.js';
 import { GatewayError, ProviderConnectionError, ProviderRateLimitError, toGatewayError, type AttemptRecord } from '../../spec/errors.js';
-import type { StreamEvent } from '../../spec/stream-event.js';
+import type { StreamEvent, StreamEventReader } from '../../spec/stream-event.js';
 import type { Usage } from '../../spec/usage.js';
 import type { DeploymentTarget } from '../registry/gateway-runtime.js';
 import type { BreakerPermit } from '../resilience/circuit-breaker.js';
@@ -10,7 +10,7 @@ import type { DeploymentResilience } from '../resilience/health-registry.js';
 import type { ResilienceSettings } from '../resilience/resilience-config.js';
 import type { ResilienceState } from '../resilience/resilience-state.js';
 import { AttemptGuard } from './attempt-guard.js';
-import { resumeObservedEvents, type StreamEventReader, type StreamObserver } from './observe-stream.js';
+import { resumeObservedEvents, type StreamObserver } from './observe-stream.js';
 
 /** Why an attempt was abandoned while it ran: another attempt answered first. */
 export class AttemptCancelledError extends Error {

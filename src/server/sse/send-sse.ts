@@ -1,7 +1,7 @@
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { once } from 'node:events';
 import type { Context } from 'hono';
-import type { StreamEventReader } from '../../core/pipeline/observe-stream.js';
+import type { StreamEventReader } from '../../spec/stream-event.js';
 import type { GatewayEnv } from '../gateway-context.js';
 import { streamEndedWithoutFinish, toTypedStreamError, type SseFormatter } from './sse-formatter.js';
 import { SSE_HEADERS } from './sse-headers.js';

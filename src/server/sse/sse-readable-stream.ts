@@ -1,4 +1,4 @@
-import type { StreamEventReader } from '../../core/pipeline/observe-stream.js';
+import type { StreamEventReader } from '../../spec/stream-event.js';
 import { streamEndedWithoutFinish, toTypedStreamError, type SseFormatter } from './sse-formatter.js';
 
 const encoder = new TextEncoder();
