@@ -15,6 +15,7 @@ export { SimulatedChatModel } from './simulated-chat-model.js';
 export { SimulatedEmbeddingModel } from './simulated-embedding-model.js';
 export { createSeededRandom, type RandomSource } from '../../provider-utils/seeded-random.js';
 export { sampleLatency } from './sample-latency.js';
+export { simulatedModelId } from './simulated-model-id.js';
 export type { SimulatedSleep } from './simulated-runtime.js';
 
 export interface SimulatedProviderSettings {

@@ -13,6 +13,7 @@ import {
   type SimulatedContent,
 } from './generate-simulated-content.js';
 import { outputDurationMs, SIMULATED_HEADERS, waitForFirstToken, type SimulatedRuntime } from './simulated-runtime.js';
+import { simulatedModelId } from './simulated-model-id.js';
 
 /** Tokens per streamed delta: a few, as real providers send. */
 const TOKENS_PER_DELTA = 3;
@@ -174,7 +175,7 @@ export class SimulatedChatModel implements LanguageModelAdapter {
   private responseInfo(): ResponseInfo {
     return {
       id: `sim-${randomUUID()}`,
-      modelId: `simulated/${this.modelId}`,
+      modelId: simulatedModelId(this.modelId),
       created: Math.floor(Date.now() / 1000),
       headers: { ...SIMULATED_HEADERS },
     };

@@ -3,6 +3,7 @@ import type { EmbeddingCall } from '../../spec/chat-call.js';
 import type { EmbeddingModelAdapter, EmbeddingResult } from '../../spec/language-model-adapter.js';
 import { createSeededRandom, hashString } from '../../provider-utils/seeded-random.js';
 import { SIMULATED_HEADERS, waitForFirstToken, type SimulatedRuntime } from './simulated-runtime.js';
+import { simulatedModelId } from './simulated-model-id.js';
 
 /** Largest vector a call may ask for, as the config allows. */
 const MAX_DIMENSIONS = 8192;
@@ -34,7 +35,7 @@ export class SimulatedEmbeddingModel implements EmbeddingModelAdapter {
       usage: { inputTokens: Math.ceil(characters / 4) },
       response: {
         id: `sim-${randomUUID()}`,
-        modelId: `simulated/${this.modelId}`,
+        modelId: simulatedModelId(this.modelId),
         created: Math.floor(Date.now() / 1000),
         headers: { ...SIMULATED_HEADERS },
       },

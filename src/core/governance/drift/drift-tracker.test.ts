@@ -1,5 +1,6 @@
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { loadConfigText } from '../../config/load-config.js';
 import { checkReportedModel } from './check-reported-model.js';
 import { DriftMetrics } from './drift-metrics.js';
 import { DriftTracker, versionPins } from './drift-tracker.js';
@@ -170,5 +171,28 @@ describe('versionPins', () => {
       ['a', { model: 'gpt-4o' }],
       ['b', { model: 'llama3', version: 'q4' }],
     ]);
+  });
+
+  it('pins a simulated deployment to the id it reports, so the demo is not drift but a changed model still is', () => {
+    const config = loadConfigText(
+      [
+        'providers:',
+        '  sim: { type: simulated }',
+        '  local: { type: openai, base_url: http://127.0.0.1:9100/v1 }',
+        'models:',
+        '  small: { deployments: [{ provider: sim, model: llama-3.1-8b-instruct }] }',
+        '  real: { deployments: [{ provider: local, model: llama-3.1-8b-instruct }] }',
+      ].join('\n'),
+      'pins.yaml',
+    );
+    const pins = versionPins(config);
+    expect(pins.get('sim/llama-3.1-8b-instruct')).toEqual({ model: 'simulated/llama-3.1-8b-instruct' });
+    expect(pins.get('local/llama-3.1-8b-instruct')).toEqual({ model: 'llama-3.1-8b-instruct' });
+    const drifts: DriftEvent[] = [];
+    const instance = new DriftTracker({ pins, onDrift: (event) => drifts.push(event) });
+    instance.observe('sim/llama-3.1-8b-instruct', 'simulated/llama-3.1-8b-instruct');
+    expect(drifts).toEqual([]);
+    instance.observe('sim/llama-3.1-8b-instruct', 'simulated/llama-3.1-70b-instruct');
+    expect(drifts.map((event) => event.drift.kind)).toEqual(['model_mismatch']);
   });
 });

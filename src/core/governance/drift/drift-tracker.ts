@@ -1,3 +1,4 @@
+import { simulatedModelId } from '../../../providers/simulated/index.js';
 import type { ResolvedConfig } from '../../config/resolve-config.js';
 import type { RequestSummary } from '../../pipeline/request-summary.js';
 import { checkReportedModel, type VersionPin } from './check-reported-model.js';
@@ -21,12 +22,19 @@ export interface DriftTrackerOptions {
   now?: () => number;
 }
 
-/** Each deployment's pin from the config: its upstream model id and optional `version`. */
+/**
+ * Each deployment's pin from the config: its upstream model id and optional `version`. A simulated
+ * deployment answers as `simulated/<model>` by design, so that is its pin (else every demo request
+ * would be reported as drift).
+ */
 export function versionPins(config: Pick<ResolvedConfig, 'deployments'>): Map<string, VersionPin> {
   return new Map(
     Object.values(config.deployments).map((deployment) => [
       deployment.id,
-      { model: deployment.model, ...(deployment.version === undefined ? {} : { version: deployment.version }) },
+      {
+        model: deployment.providerConfig?.type === 'simulated' ? simulatedModelId(deployment.model) : deployment.model,
+        ...(deployment.version === undefined ? {} : { version: deployment.version }),
+      },
     ]),
   );
 }
