@@ -54,13 +54,21 @@ describe('switchyard config check', () => {
 
 describe('switchyard models', () => {
   it('lists models and workloads as a table and as JSON', async () => {
-    const file = await writeConfig(`${GOOD}workloads:\n  triage:\n    route: { model: mock-model }\n`);
+    const withFallbacks = GOOD.replace('models:\n', 'models:\n  backup:\n    deployments: [{ provider: local, model: backup }]\n  spare:\n    deployments: [{ provider: local, model: spare }]\n');
+    const file = await writeConfig(
+      `${withFallbacks}workloads:\n  triage:\n    route: { model: mock-model, fallbacks: [backup, { model: spare, on: [rate_limit, timeout] }] }\n  plain:\n    route: { model: mock-model }\n`,
+    );
     const text = await runCli(['models', '--config', file]);
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/mock-model\s+chat\s+local\/mock-model\s+openai/);
-    expect(text.stdout).toMatch(/workload\/triage\s+mock-model/);
+    expect(text.stdout).toMatch(/workload\/triage\s+mock-model\s+backup, spare \(on rate_limit, timeout\)\n/);
+    expect(text.stdout).toMatch(/workload\/plain\s+mock-model\s+-/);
     const json = JSON.parse((await runCli(['models', '--config', file, '--json'])).stdout);
-    expect(json).toMatchObject({ models: [{ name: 'mock-model', deployments: [{ id: 'local/mock-model', providerType: 'openai' }] }], workloads: [{ name: 'triage' }] });
+    expect(json.models).toContainEqual(expect.objectContaining({ name: 'mock-model', deployments: [expect.objectContaining({ id: 'local/mock-model', providerType: 'openai' })] }));
+    expect(json.workloads).toEqual([
+      { name: 'triage', model: 'mock-model', fallbacks: [{ model: 'backup', on: ['rate_limit', 'server_error', 'timeout', 'connection', 'bad_response', 'quota', 'context_length', 'circuit_open'] }, { model: 'spare', on: ['rate_limit', 'timeout'] }] },
+      { name: 'plain', model: 'mock-model', fallbacks: [] },
+    ]);
   });
 });
 

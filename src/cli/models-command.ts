@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { DEFAULT_FALLBACK_CONDITIONS, FALLBACK_CONDITIONS, type FallbackCondition } from '../core/routing/fallback-condition.js';
 import { fail, printResult, table } from './cli-output.js';
 import { loadConfigForCli } from './resolve-config-source.js';
 
@@ -28,7 +29,8 @@ export function registerModelsCommand(program: Command): void {
         const workloads = Object.values(config.workloads).map((workload) => ({
           name: workload.name,
           model: workload.model,
-          fallbacks: workload.fallbacks,
+          // Conditions as a list (a Set prints as {} in JSON), in the schema's order.
+          fallbacks: workload.fallbacks.map((rule) => ({ model: rule.model, on: FALLBACK_CONDITIONS.filter((condition) => rule.on.has(condition)) })),
         }));
         printResult(json, { models, workloads }, () => {
           const rows = models.flatMap((model) =>
@@ -41,7 +43,7 @@ export function registerModelsCommand(program: Command): void {
               deployment.pricing ? `$${deployment.pricing.input_per_mtok ?? 0} / $${deployment.pricing.output_per_mtok ?? 0}` : '-',
             ]),
           );
-          const workloadRows = workloads.map((workload) => [`workload/${workload.name}`, workload.model, workload.fallbacks.join(', ') || '-']);
+          const workloadRows = workloads.map((workload) => [`workload/${workload.name}`, workload.model, workload.fallbacks.map(describeFallback).join(', ') || '-']);
           return [
             table(['MODEL', 'KIND', 'DEPLOYMENT', 'TYPE', 'CONTEXT', 'PRICE IN/OUT PER 1M'], rows),
             '',
@@ -52,4 +54,10 @@ export function registerModelsCommand(program: Command): void {
         fail(error, json);
       }
     });
+}
+
+/** `frontier`, or `frontier (on rate_limit, timeout)` when the rule narrows the default conditions. */
+function describeFallback(rule: { model: string; on: readonly FallbackCondition[] }): string {
+  const isDefault = rule.on.length === DEFAULT_FALLBACK_CONDITIONS.size && rule.on.every((condition) => DEFAULT_FALLBACK_CONDITIONS.has(condition));
+  return isDefault ? rule.model : `${rule.model} (on ${rule.on.join(', ')})`;
 }
