@@ -197,5 +197,14 @@ workloads:
     expect(error.code).toBe('rate_limit_exceeded');
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect(keyedSummaries.filter((summary) => summary.status === 200).every((summary) => summary.apiKey === 'team-a')).toBe(true);
+    // A refused key leaves no record (a client without a key cannot write to the log); an invalid body from a valid key does.
+    expect(keyedSummaries.some((summary) => summary.status === 401)).toBe(false);
+    const invalid = await keyedApp.request('/v1/chat/completions', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer team-a-secret-key-0001' },
+      body: JSON.stringify({ model: 'mock-model', messages: [{ role: 'user', content: 'hi' }], temperature: 'hot' }),
+    });
+    expect(invalid.status).toBe(400);
+    expect(keyedSummaries.at(-1)).toMatchObject({ status: 400, errorCode: 'invalid_value', apiKey: 'team-a', requestedModel: 'mock-model', attempts: [] });
   });
 });

@@ -101,6 +101,30 @@ describe('request log', () => {
     expect(text).toMatch(/switchyard_request_log_records\{fate="written"\} [1-9]/);
   });
 
+  it('records requests refused before routing (bad JSON, invalid field, empty embedding input) with their error code', async () => {
+    const post = (path: string, body: string) => fetch(`${gateway.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const malformed = await post('/v1/chat/completions', '{"model": "small", "messages": [');
+    const invalid = await post('/v1/chat/completions', JSON.stringify({ model: 'small', stream: true, messages: [{ role: 'user', content: 'x' }], temperature: 'hot' }));
+    const emptyInput = await post('/v1/embeddings', JSON.stringify({ model: 'small', input: [''] }));
+    const anthropic = await post('/v1/messages', JSON.stringify({ model: 'small', messages: [{ role: 'user', content: 'x' }] }));
+    expect([malformed.status, invalid.status, emptyInput.status, anthropic.status]).toEqual([400, 400, 400, 400]);
+    const ids = [malformed, invalid, emptyInput, anthropic].map((response) => response.headers.get('x-request-id')!);
+
+    await expect.poll(async () => (await admin<{ items: LoggedRequest[] }>('/requests?status=error')).items.length, { timeout: 5000 }).toBe(5);
+    const records = await Promise.all(ids.map((id) => admin<LoggedRequest & { endpoint: string; requestedModel: string; errorCode: string }>(`/requests/${id}`)));
+    expect(records.map(({ endpoint, requestedModel, stream, status, errorCode, attempts }) => ({ endpoint, requestedModel, stream, status, errorCode, attempts }))).toEqual([
+      { endpoint: 'chat', requestedModel: '', stream: false, status: 400, errorCode: 'invalid_json', attempts: [] },
+      { endpoint: 'chat', requestedModel: 'small', stream: true, status: 400, errorCode: 'invalid_value', attempts: [] },
+      { endpoint: 'embeddings', requestedModel: 'small', stream: false, status: 400, errorCode: 'invalid_request', attempts: [] },
+      // Anthropic's Messages API requires max_tokens.
+      { endpoint: 'messages', requestedModel: 'small', stream: false, status: 400, errorCode: 'missing_required_parameter', attempts: [] },
+    ]);
+    const text = await (await fetch(`${gateway.url}/metrics`)).text();
+    expect(text).toMatch(/switchyard_requests_total\{endpoint="chat",[^}]*status_class="4xx",error_code="invalid_value"\} 1/);
+    expect(text).toMatch(/switchyard_requests_total\{endpoint="embeddings",[^}]*status_class="4xx",error_code="invalid_request"\} 1/);
+    expect(text).toMatch(/switchyard_requests_total\{endpoint="messages",[^}]*status_class="4xx",error_code="missing_required_parameter"\} 1/);
+  });
+
   it('rejects a bad query parameter by name', async () => {
     const response = await fetch(`${gateway.url}/admin/costs?group_by=planet`);
     expect(response.status).toBe(400);

@@ -40,6 +40,18 @@ export interface PipelineRequest<TCall = ChatCall> {
   call: TCall;
 }
 
+/** What the server edge knew of a request it refused before the pipeline (`recordRejected`). */
+export interface RejectedRequest {
+  requestId: string;
+  startedAt: number;
+  endpoint: RequestSummary['endpoint'];
+  stream: boolean;
+  /** The body's `model`, or '' when the body was unreadable. */
+  requestedModel: string;
+  /** Set once the key was accepted (a later step failed). */
+  client?: VirtualKey;
+}
+
 export interface PipelineResult<T> {
   plan: RoutePlan;
   execution: Execution<T>;
@@ -261,6 +273,27 @@ export class RequestPipeline {
       errorCode: errorCode(error),
       attempts,
       ...(requestPayload && { requestPayload }),
+    });
+  }
+
+  /**
+   * Records a request the server edge refused before it reached the pipeline (no or a bad key, a
+   * body that is not JSON or too large, an invalid field), so the request log, usage and error
+   * metrics count it like any other failed request.
+   */
+  recordRejected(rejected: RejectedRequest, error: unknown): void {
+    if (!this.observer) return;
+    this.observer.onRequestEnd({
+      requestId: rejected.requestId,
+      startedAt: rejected.startedAt,
+      durationMs: performance.now() - rejected.startedAt,
+      endpoint: rejected.endpoint,
+      stream: rejected.stream,
+      requestedModel: rejected.requestedModel,
+      apiKey: rejected.client?.name,
+      status: GatewayError.isInstance(error) ? error.httpStatus : 500,
+      errorCode: errorCode(error),
+      attempts: [],
     });
   }
 

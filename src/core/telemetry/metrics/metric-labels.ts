@@ -20,6 +20,8 @@ export const KNOWN_CODES: ReadonlySet<string> = new Set([
   'internal_error',
   'invalid_request',
   'invalid_json',
+  'invalid_value',
+  'missing_required_parameter',
   'unknown_parameter',
   'unsupported_parameter',
   'unsupported_media_type',

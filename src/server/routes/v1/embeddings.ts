@@ -4,21 +4,32 @@ import { InvalidRequestError } from '../../../spec/errors.js';
 import type { GatewayEnv, RouteDependencies } from '../../gateway-context.js';
 import { authenticateClient } from '../../middleware/auth.js';
 import { readJsonBody } from '../../middleware/read-json-body.js';
-import { openAIEmbeddingRequestSchema } from '../../openai-wire/openai-chat-request-schema.js';
+import { openAIEmbeddingRequestSchema, type OpenAIEmbeddingRequest } from '../../openai-wire/openai-chat-request-schema.js';
 import { parseWireRequest } from '../../parse-wire-request.js';
 import { routingHeaders } from '../../response-headers.js';
 import { requestAbortSignal, requestHeader } from '../../request-context.js';
 import { requestDeadlineMs } from '../../request-deadline.js';
+import { recordRejection } from './read-chat-request.js';
 
 /** POST /v1/embeddings. `encoding_format: base64` is answered as little-endian float32, as OpenAI does. */
 export function embeddingsHandler(dependencies: RouteDependencies) {
   return async (context: Context<GatewayEnv>): Promise<Response> => {
     const runtime = dependencies.holder.current;
+    // Refused keys are not recorded (see readChatRequest).
     const client = authenticateClient(context, runtime.keys);
-    const request = parseWireRequest(openAIEmbeddingRequestSchema, await readJsonBody(context, runtime.config.server.max_body_bytes));
-    const input = typeof request.input === 'string' ? [request.input] : request.input;
-    if (input.some((text) => text === '')) {
-      throw new InvalidRequestError("'input' must not contain empty strings.", { param: 'input' });
+    let body: unknown;
+    let request: OpenAIEmbeddingRequest;
+    let input: string[];
+    try {
+      body = await readJsonBody(context, runtime.config.server.max_body_bytes);
+      request = parseWireRequest(openAIEmbeddingRequestSchema, body);
+      input = typeof request.input === 'string' ? [request.input] : request.input;
+      if (input.some((text) => text === '')) {
+        throw new InvalidRequestError("'input' must not contain empty strings.", { param: 'input' });
+      }
+    } catch (error) {
+      recordRejection(context, dependencies, 'embeddings', error, client, body);
+      throw error;
     }
     const requestId = context.get('requestId');
     const { plan, execution } = await dependencies.pipeline.embed({

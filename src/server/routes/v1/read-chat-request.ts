@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import type { PipelineRequest } from '../../../core/pipeline/request-pipeline.js';
 import type { RequestSummary } from '../../../core/pipeline/request-summary.js';
 import { WORKLOAD_HEADER } from '../../../core/routing/resolve-route.js';
+import type { VirtualKey } from '../../../core/keys/virtual-key-registry.js';
 import type { ChatCall } from '../../../spec/chat-call.js';
 import type { GatewayEnv, RouteDependencies } from '../../gateway-context.js';
 import { UNSUPPORTED_PARAMS_HEADER } from '../../gateway-context.js';
@@ -24,9 +25,18 @@ export async function readChatRequest<Meta extends { model: string }>(
 ): Promise<{ request: PipelineRequest; meta: Meta }> {
   const runtime = dependencies.holder.current;
   const server = runtime.config.server;
+  // Refused keys are not recorded: a client without a key must not be able to write to the log.
   const client = authenticateClient(context, runtime.keys);
-  const body = await readJsonBody(context, server.max_body_bytes);
-  const { call, meta } = convert(body);
+  let body: unknown;
+  let converted: { call: ChatCall; meta: Meta };
+  try {
+    body = await readJsonBody(context, server.max_body_bytes);
+    converted = convert(body);
+  } catch (error) {
+    recordRejection(context, dependencies, endpoint, error, client, body);
+    throw error;
+  }
+  const { call, meta } = converted;
   call.abortSignal = requestAbortSignal(context, requestDeadlineMs(context, server.request_timeout_ms));
   call.unsupportedSettings = unsupportedSettingsMode(context, server.unsupported_params);
   const request: PipelineRequest = {
@@ -42,6 +52,32 @@ export async function readChatRequest<Meta extends { model: string }>(
     call,
   };
   return { request, meta };
+}
+
+/**
+ * Records a request refused at the edge (unreadable body, invalid field) before it reached the
+ * pipeline, with what is known of it: its key, and the body's model and stream flag if it parsed.
+ */
+export function recordRejection(
+  context: Context<GatewayEnv>,
+  dependencies: RouteDependencies,
+  endpoint: RequestSummary['endpoint'],
+  error: unknown,
+  client: VirtualKey | undefined,
+  body: unknown,
+): void {
+  const fields = isObject(body) ? body : {};
+  dependencies.pipeline.recordRejected(
+    {
+      requestId: context.get('requestId'),
+      startedAt: context.get('startedAt'),
+      endpoint,
+      stream: fields['stream'] === true,
+      requestedModel: typeof fields['model'] === 'string' ? fields['model'] : '',
+      ...(client === undefined ? {} : { client }),
+    },
+    error,
+  );
 }
 
 /** `x-switchyard-unsupported-params: drop|reject` overrides `server.unsupported_params` per request. */
