@@ -99,6 +99,25 @@ describe('computeExposure', () => {
     expect(nothingAllowed.workloads.find((row) => row.workload === 'support')!.alternative).toEqual({ exists: false, deployments: [] });
   });
 
+  it('offers only alternatives of the same kind: no embedding model for a chat model, and the reverse', () => {
+    const mixed: ExposureDeployment[] = [
+      deployment('openai/gpt-4o', { kind: 'chat' }),
+      deployment('local/llama', { model: 'llama', provider: 'vllm', kind: 'chat' }),
+      deployment('local/embed', { model: 'embed', provider: 'vllm', kind: 'embedding' }),
+      deployment('openai/embed-3', { model: 'embed-3', kind: 'embedding' }),
+    ];
+    const uses: WorkloadModelUse[] = [
+      { workload: 'support', model: 'gpt-4o', role: 'primary', path: 'workloads.support.route.model' },
+      { workload: 'search', model: 'embed-3', role: 'primary', path: 'workloads.search.route.model' },
+    ];
+    const byWorkload = (report: ReturnType<typeof computeExposure>, workload: string) => report.workloads.find((row) => row.workload === workload)!.alternative;
+    const chatTarget = computeExposure(input({ deployments: mixed, usage: uses }), { workloads: [], answered: [], attempts: [] });
+    expect(byWorkload(chatTarget, 'support')).toEqual({ exists: true, deployments: ['local/llama'] });
+    const provider = computeExposure(input({ deployments: mixed, usage: uses, target: { kind: 'provider', value: 'openai' } }), { workloads: [], answered: [], attempts: [] });
+    expect(byWorkload(provider, 'support')).toEqual({ exists: true, deployments: ['local/llama'] });
+    expect(byWorkload(provider, 'search')).toEqual({ exists: true, deployments: ['local/embed'] });
+  });
+
   it('covers a provider: only its deployments, so the same model elsewhere is an alternative', () => {
     const report = computeExposure(input({ target: { kind: 'provider', value: 'openai' } }), traffic);
     expect(report.deployments).toEqual(['openai/gpt-4o']);

@@ -117,7 +117,7 @@ export function computeExposure(input: ExposureInput, traffic: ExposureTraffic):
   for (const row of rows.values()) {
     row.trafficShare = row.requests === 0 ? 0 : row.answeredByTarget / row.requests;
     row.costShare = row.costUsd === 0 ? 0 : row.targetCostUsd / row.costUsd;
-    if (row.workload !== null) row.alternative = alternativesFor(row.workload, input, matchedIds);
+    if (row.workload !== null) row.alternative = alternativesFor(row.workload, row.uses, input, matched);
   }
   const workloads = [...rows.values()].sort(
     (left, right) =>
@@ -134,9 +134,22 @@ export function computeExposure(input: ExposureInput, traffic: ExposureTraffic):
   };
 }
 
-function alternativesFor(workload: string, input: ExposureInput, matched: ReadonlySet<string>): { exists: boolean; deployments: string[] } {
+/**
+ * Approved deployments outside the target that could replace it for a workload: allowed by the
+ * workload's policy and serving the same kind (chat or embedding) as the target's models it uses.
+ */
+function alternativesFor(
+  workload: string,
+  uses: WorkloadExposure['uses'],
+  input: ExposureInput,
+  matched: readonly ExposureDeployment[],
+): { exists: boolean; deployments: string[] } {
+  const matchedIds = new Set(matched.map((deployment) => deployment.id));
+  const usedModels = new Set(uses.map((use) => use.model));
+  const used = matched.filter((deployment) => usedModels.has(deployment.model));
+  const kinds = new Set((used.length > 0 ? used : matched).map((deployment) => deployment.kind));
   const allowed = input.deployments
-    .filter((deployment) => !matched.has(deployment.id) && deployment.lifecycle === 'approved')
+    .filter((deployment) => !matchedIds.has(deployment.id) && deployment.lifecycle === 'approved' && kinds.has(deployment.kind))
     .filter((deployment) => input.allows?.(workload, deployment) ?? true)
     .map((deployment) => deployment.id)
     .sort();

@@ -14,6 +14,8 @@ export interface ExposureTarget {
 export interface ExposureDeployment extends DeploymentFacts {
   /** The provider's model id (`gpt-4o-2024-08-06`), so a deprecated provider version can be looked up too. */
   upstreamModel?: string;
+  /** What its logical model serves; alternatives to a deployment must serve the same. */
+  kind?: 'chat' | 'embedding';
 }
 
 /**
