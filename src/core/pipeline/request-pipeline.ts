@@ -277,9 +277,9 @@ export class RequestPipeline {
   }
 
   /**
-   * Records a request the server edge refused before it reached the pipeline (no or a bad key, a
-   * body that is not JSON or too large, an invalid field), so the request log, usage and error
-   * metrics count it like any other failed request.
+   * Records a request the server edge refused before it reached the pipeline (a body that is not
+   * JSON or is too large, an invalid field), so the request log, usage and error metrics count it
+   * like any other failed request. The edge does not call it for refused keys.
    */
   recordRejected(rejected: RejectedRequest, error: unknown): void {
     if (!this.observer) return;
