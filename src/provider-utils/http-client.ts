@@ -18,27 +18,28 @@ export interface HttpTimeouts {
 
 const DEFAULT_TIMEOUTS: Required<HttpTimeouts> = { connectMs: 10_000, headersMs: 600_000, idleMs: 300_000 };
 
-let sharedDispatcher: Agent | undefined;
+/** Shared agents by connect timeout: undici takes the connect timeout per agent, not per request. */
+const sharedDispatchers = new Map<number, Agent>();
 
 /**
- * One keep-alive connection pool per upstream origin, shared by every adapter. Created lazily so
- * importing the library opens nothing.
+ * One keep-alive connection pool per upstream origin, shared by every adapter (one agent per
+ * distinct connect timeout; providers rarely use more than a couple). Created lazily so importing
+ * the library opens nothing.
  */
-export function getSharedDispatcher(): Agent {
-  sharedDispatcher ??= new Agent({
-    connections: 256,
-    keepAliveTimeout: 30_000,
-    keepAliveMaxTimeout: 600_000,
-    connect: { timeout: DEFAULT_TIMEOUTS.connectMs },
-  });
-  return sharedDispatcher;
+export function getSharedDispatcher(connectMs: number = DEFAULT_TIMEOUTS.connectMs): Agent {
+  let dispatcher = sharedDispatchers.get(connectMs);
+  if (dispatcher === undefined) {
+    dispatcher = new Agent({ connections: 256, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, connect: { timeout: connectMs } });
+    sharedDispatchers.set(connectMs, dispatcher);
+  }
+  return dispatcher;
 }
 
-/** Closes the shared pool (used on shutdown and by tests). */
+/** Closes the shared pools (used on shutdown and by tests). */
 export async function closeSharedDispatcher(): Promise<void> {
-  const dispatcher = sharedDispatcher;
-  sharedDispatcher = undefined;
-  await dispatcher?.close();
+  const dispatchers = [...sharedDispatchers.values()];
+  sharedDispatchers.clear();
+  await Promise.all(dispatchers.map((dispatcher) => dispatcher.close()));
 }
 
 /** What a provider's error body says, as its adapter reads it. */
@@ -85,7 +86,7 @@ export async function sendUpstream(upstream: UpstreamRequest): Promise<UpstreamR
       headers: upstream.body === undefined ? upstream.headers : { 'content-type': 'application/json', ...upstream.headers },
       body: upstream.body === undefined ? undefined : JSON.stringify(upstream.body),
       signal: upstream.abortSignal,
-      dispatcher: upstream.dispatcher ?? getSharedDispatcher(),
+      dispatcher: upstream.dispatcher ?? getSharedDispatcher(timeouts.connectMs),
       headersTimeout: timeouts.headersMs,
       bodyTimeout: timeouts.idleMs,
     });

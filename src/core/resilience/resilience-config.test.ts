@@ -24,7 +24,7 @@ describe('resilience config schemas', () => {
       },
       load_balancing: 'least-outstanding',
       hedge: { enabled: true, after: 'p90', min_samples: 50, max_extra: 1 },
-      timeouts: { connect_ms: 5_000, first_token_ms: 30_000, idle_ms: 20_000, total_ms: 300_000 },
+      timeouts: { first_token_ms: 30_000, idle_ms: 20_000, total_ms: 300_000 },
     });
     expect(parsed.retry?.budget?.ratio).toBe(0.1);
   });
@@ -42,6 +42,9 @@ describe('resilience config schemas', () => {
     expect(issues({ circuit_breaker: { open_ms: 10_000, max_open_ms: 1_000 } })).toEqual(['circuit_breaker.max_open_ms']);
     expect(issues({ circuit_breaker: { error_rate: 0 } })).toEqual(['circuit_breaker.error_rate']);
     expect(issues({ retry: { budget: { window_ms: 500 } } })).toEqual(['retry.budget.window_ms']);
+    // Connect timeouts are per provider; here the key is refused with a pointer to where it goes.
+    const connect = resilienceConfigSchema.safeParse({ timeouts: { connect_ms: 500 } }).error?.issues[0];
+    expect(connect).toMatchObject({ path: ['timeouts', 'connect_ms'], message: 'connect_ms is set per provider: providers.<name>.timeouts.connect_ms' });
   });
 
   it('keeps the breaker out of workload configs (breakers are per deployment)', () => {
@@ -59,7 +62,7 @@ describe('resolveResilienceSettings', () => {
       circuitBreaker: DEFAULT_CIRCUIT_BREAKER_OPTIONS,
       loadBalancing: 'power-of-two-choices',
       hedge: { enabled: false, after: { quantile: 0.95 }, minSamples: 20, maxExtra: 1 },
-      timeouts: { connectMs: undefined, firstTokenMs: undefined, idleMs: undefined, totalMs: undefined },
+      timeouts: { firstTokenMs: undefined, idleMs: undefined, totalMs: undefined },
     });
   });
 
@@ -81,7 +84,7 @@ describe('resolveResilienceSettings', () => {
     expect(settings.retryBudget).toEqual({ ...DEFAULT_RETRY_BUDGET_OPTIONS, ratio: 0.5, minRetriesPerSecond: 1 });
     expect(settings.loadBalancing).toBe('latency');
     expect(settings.hedge).toMatchObject({ enabled: true, after: { fixedMs: 250 } });
-    expect(settings.timeouts).toEqual({ connectMs: undefined, firstTokenMs: 5_000, idleMs: undefined, totalMs: 60_000 });
+    expect(settings.timeouts).toEqual({ firstTokenMs: 5_000, idleMs: undefined, totalMs: 60_000 });
     expect(settings.circuitBreaker.openMs).toBe(2_000);
   });
 

@@ -77,7 +77,9 @@ export const hedgeConfigSchema = z
 
 export const resilienceTimeoutsConfigSchema = z
   .object({
-    connect_ms: positiveInt.optional(),
+    // Connections belong to providers: a workload-wide connect timeout would have nothing to apply to.
+    connect_ms: z.undefined({ message: 'connect_ms is set per provider: providers.<name>.timeouts.connect_ms' }).optional(),
+    /** Streaming: until the first event. A non-streaming attempt is bounded by total_ms. */
     first_token_ms: positiveInt.optional(),
     /** Longest silence between stream chunks. */
     idle_ms: positiveInt.optional(),
@@ -111,7 +113,6 @@ export type WorkloadResilienceConfig = z.output<typeof workloadResilienceConfigS
 
 /** Timeouts for one attempt; undefined means "not set here": the provider's own setting, or none, applies. */
 export interface ResilienceTimeouts {
-  connectMs: number | undefined;
   firstTokenMs: number | undefined;
   idleMs: number | undefined;
   totalMs: number | undefined;
@@ -192,7 +193,7 @@ export function toHedgePolicy(config: HedgeConfig = {}): HedgePolicy {
 }
 
 export function toResilienceTimeouts(config: ResilienceTimeoutsConfig = {}): ResilienceTimeouts {
-  return { connectMs: config.connect_ms, firstTokenMs: config.first_token_ms, idleMs: config.idle_ms, totalMs: config.total_ms };
+  return { firstTokenMs: config.first_token_ms, idleMs: config.idle_ms, totalMs: config.total_ms };
 }
 
 /** Shallow merge where a later object's defined keys win and its undefined keys do not erase. */

@@ -1,0 +1,65 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { connect, type Socket } from 'node:net';
+import { once } from 'node:events';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ProviderTimeoutError } from '../spec/errors.js';
+import { closeSharedDispatcher, getSharedDispatcher, sendUpstream } from './http-client.js';
+
+/**
+ * A port whose accept queue is full: a process listens with backlog 1 and then blocks its event
+ * loop, so the kernel drops further SYNs and a new connection neither completes nor fails.
+ */
+let blackhole: ChildProcess;
+let port: number;
+const fillers: Socket[] = [];
+
+beforeAll(async () => {
+  const script = `const s = require('node:net').createServer();
+s.listen({ port: 0, host: '127.0.0.1', backlog: 1 }, () => {
+  process.stdout.write(s.address().port + '\\n');
+  setTimeout(() => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0), 20);
+});`;
+  blackhole = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const [line] = (await once(blackhole.stdout!, 'data')) as [Buffer];
+  port = Number(line.toString().trim());
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  for (let index = 0; index < 6; index += 1) {
+    const socket = connect({ port, host: '127.0.0.1' });
+    socket.on('error', () => undefined);
+    fillers.push(socket);
+  }
+  await new Promise((resolve) => setTimeout(resolve, 100));
+});
+
+afterAll(async () => {
+  for (const socket of fillers) socket.destroy();
+  blackhole.kill('SIGKILL');
+  await closeSharedDispatcher();
+});
+
+describe('sendUpstream connect timeout', () => {
+  it("gives up connecting after the provider's connect_ms, as a typed connect timeout", async () => {
+    const started = performance.now();
+    const failure = await sendUpstream({
+      provider: 'hole',
+      url: `http://127.0.0.1:${port}/v1/chat/completions`,
+      headers: {},
+      body: {},
+      timeouts: { connectMs: 300 },
+      mapError: () => {
+        throw new Error('no response expected');
+      },
+    }).catch((error: unknown) => error);
+    const elapsed = performance.now() - started;
+    expect(failure).toBeInstanceOf(ProviderTimeoutError);
+    expect((failure as ProviderTimeoutError).message).toBe('Connecting to upstream hole timed out');
+    // The default is 10 s; allow for a slow machine but not for the default.
+    expect(elapsed).toBeGreaterThanOrEqual(250);
+    expect(elapsed).toBeLessThan(5000);
+  });
+
+  it('keeps one shared pool per connect timeout', () => {
+    expect(getSharedDispatcher(300)).toBe(getSharedDispatcher(300));
+    expect(getSharedDispatcher(300)).not.toBe(getSharedDispatcher());
+  });
+});
