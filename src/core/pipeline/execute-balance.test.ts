@@ -40,9 +40,9 @@ workloads:
 const overloaded = () => new ProviderApiError('overloaded', { provider: 'a', upstreamStatus: 503 });
 const answer = (text = 'ok') => ({ kind: 'answer' as const, text });
 
-function setup(fakes: Record<string, FakeAdapter>, random: RandomSource = () => 0.5) {
+function setup(fakes: Record<string, FakeAdapter>, random: RandomSource = () => 0.5, yaml = YAML) {
   const state = new ResilienceState(() => Date.now(), random);
-  const runtime = runtimeWithFakes(YAML, fakes, { resilience: state });
+  const runtime = runtimeWithFakes(yaml, fakes, { resilience: state });
   const run = (model: string) => executeGenerate(runtime, resolveRoute(runtime, { model, kind: 'chat' }), chatCall());
   const breaker = (id: string) => state.health.get(id).breaker;
   return { state, run, breaker };
@@ -134,6 +134,22 @@ describe('circuit breakers in the executor', () => {
     await expect(run('solo')).rejects.toMatchObject({ code: 'provider_http_error', upstreamStatus: 503 });
     expect(solo.calls).toHaveLength(4);
     expect(breaker('a/solo').state).toBe('open');
+  });
+
+  it('makes the forced try once, without retries, even where retries are configured', async () => {
+    const solo = createFakeAdapter('a/solo', Array.from({ length: 10 }, () => ({ kind: 'fail' as const, error: overloaded() })));
+    const { run, breaker } = setup({ 'a/solo': solo }, () => 0.5, YAML.replace('max_attempts: 1', 'max_attempts: 3'));
+    // First request: three tries (the third failure opens the breaker, so no fourth).
+    const first = run('solo').catch((error: unknown) => error);
+    await vi.runAllTimersAsync();
+    expect(await first).toMatchObject({ code: 'all_targets_failed' });
+    expect(solo.calls).toHaveLength(3);
+    expect(breaker('a/solo').state).toBe('open');
+    const callsBefore = solo.calls.length;
+    const forced = run('solo').catch((error: unknown) => error);
+    await vi.runAllTimersAsync();
+    expect(await forced).toMatchObject({ code: 'provider_http_error', upstreamStatus: 503 });
+    expect(solo.calls.length - callsBefore).toBe(1);
   });
 
   it('is not tripped by 4xx or 429 answers', async () => {

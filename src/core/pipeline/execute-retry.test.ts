@@ -184,7 +184,8 @@ describe('retry budget', () => {
   a: { type: simulated }
 resilience:
   retry: { max_attempts: 3, base_ms: 0, budget: { ratio: 0.1, min_per_second: 0 } }
-  circuit_breaker: { consecutive_failures: 1000 }
+  # Breakers out of the way (neither trip applies): this is about the budget alone.
+  circuit_breaker: { consecutive_failures: 1000, minimum_requests: 1000 }
 models:
   chat:
     deployments: [{ provider: a, model: m1 }]

@@ -149,7 +149,8 @@ async function runPlan<T>(
     }
   }
 
-  // Every breaker refused: rather than fail without asking anyone, try the first one anyway.
+  // Every breaker refused: rather than fail without asking anyone, try the first one anyway, once
+  // (no retries: its breaker is open because it has been failing).
   if (context.attempts.every((attempt) => attempt.code === 'circuit_open') && skipped.length > 0) {
     const forced = await tryTarget(context, skipped[0]!, kind, 0, true);
     if (forced.kind === 'answered') return { result: forced.value, target: forced.target, attempts: context.attempts };
@@ -209,9 +210,11 @@ export async function tryTarget<T>(
  * anyway (not worth a budget token or a wait), or the retry budget is spent.
  */
 async function backOff(context: PlanContext, breaker: CircuitBreaker, error: GatewayError, retry: number, force: boolean): Promise<boolean> {
+  // A forced try (every breaker open) is a single call, not a retry loop against a failing upstream.
+  if (force) return false;
   const delay = retryDelayMs(error, retry, context.settings.retry, context.state.random);
   if (delay === undefined) return false;
-  if (!force && !breaker.canAdmit(context.state.clock())) return false;
+  if (!breaker.canAdmit(context.state.clock())) return false;
   if (!context.budget.tryAcquireRetry()) return false;
   await abortableSleep(delay, context.signal);
   return true;
