@@ -45,6 +45,14 @@ describe('switchyard config check', () => {
     expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, error: { code: 'config_invalid', issues: [{ line: 9 }] } });
   });
 
+  it('validates a config whose limits and cache live in Redis without needing Redis', async () => {
+    // Port 1 on loopback: nothing listens there, so any attempt to connect would fail the check.
+    const file = await writeConfig(`${GOOD}limits_store: { type: redis, url: redis://127.0.0.1:1 }\ncache_store: { type: redis, url: redis://127.0.0.1:1 }\n`);
+    const result = await runCli(['config', 'check', '--config', file, '--json']);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ ok: true });
+  });
+
   it('uses SWITCHYARD_CONFIG and reports a missing file in one line', async () => {
     const result = await runCli(['config', 'check'], { SWITCHYARD_CONFIG: '/nonexistent/switchyard.yaml' });
     expect(result.code).toBe(1);
@@ -96,6 +104,14 @@ describe('switchyard serve', () => {
       child.kill('SIGTERM');
       await new Promise((resolve) => child.once('close', resolve));
     }
+  });
+});
+
+describe('switchyard demo', () => {
+  it('refuses a port that is not a number, on one line', async () => {
+    const result = await runCli(['demo', '--port', 'abc']);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe("error: invalid port 'abc'");
   });
 });
 

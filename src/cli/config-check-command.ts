@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { describeConfig } from '../core/config/resolve-config.js';
-import { buildGatewayRuntime } from '../core/registry/gateway-runtime.js';
+import { buildOfflineRuntime } from '../core/registry/gateway-runtime.js';
 import { fail, printResult } from './cli-output.js';
 import { EMBEDDED_CONFIG_NAME, loadConfigForCli } from './resolve-config-source.js';
 
@@ -16,7 +16,7 @@ export function registerConfigCommands(program: Command): void {
       try {
         const loaded = await loadConfigForCli(options.config);
         // Building the runtime validates provider-specific options too, exactly as `serve` would.
-        buildGatewayRuntime(loaded.config);
+        buildOfflineRuntime(loaded.config);
         const summary = describeConfig(loaded.config);
         printResult(json, { ok: true, ...summary, warnings: loaded.config.warnings }, () =>
           [

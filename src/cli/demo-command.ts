@@ -29,9 +29,11 @@ export function registerDemoCommand(program: Command): void {
     .option('--exit', 'exit after the sample requests instead of serving')
     .action(async (options: { port: string; exit?: boolean }) => {
       try {
+        const port = Number(options.port);
+        if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port '${options.port}'`);
         const { yaml, realModels } = buildDemoConfig(process.env);
         const config = loadConfigText(yaml, '(demo config)');
-        const gateway = await startGateway({ config, port: Number(options.port), logger: createLogger({ level: 'warn' }) });
+        const gateway = await startGateway({ config, port, logger: createLogger({ level: 'warn' }) });
         const out = process.stdout;
         out.write(`Switchyard demo on ${gateway.url} — simulated models are labelled [simulated …]\n`);
         out.write(realModels.length > 0 ? `Real providers found in the environment: ${realModels.join(', ')}\n\n` : 'No provider keys set: simulated tiers only.\n\n');

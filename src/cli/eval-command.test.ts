@@ -72,6 +72,14 @@ describe('switchyard eval run', () => {
     expect((JSON.parse(again.stdout) as { resumed: number }).resumed).toBe(9);
   });
 
+  it('runs on a config whose limits and cache live in Redis, without Redis (in-process stores for offline runs)', async () => {
+    const redisConfig = join(directory, 'redis.yaml');
+    await writeFile(redisConfig, `${EVAL_TEST_CONFIG_YAML}request_log: { enabled: false }\nlimits_store: { type: redis, url: redis://127.0.0.1:1 }\ncache_store: { type: redis, url: redis://127.0.0.1:1 }\n`, 'utf8');
+    const result = await runCommandInProcess(registerEvalCommands, ['eval', 'run', '--set', SET, '--model', 'open-small', '--config', redisConfig, '--no-cache', '--scorer', 'contains', '--json']);
+    expect(result.code).toBe(0);
+    expect((JSON.parse(result.stdout) as { report: ReportJson }).report).toMatchObject({ cases: 9, failed: 0 });
+  });
+
   it('prints a text report without --json', async () => {
     const result = await runEvalCli(['run', '--set', SET, '--model', 'frontier']);
     expect(result.code).toBe(0);

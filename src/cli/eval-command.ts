@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { WORKLOAD_MODEL_PREFIX } from '../core/config/resolve-config.js';
 import { RequestPipeline } from '../core/pipeline/request-pipeline.js';
-import { buildGatewayRuntime, type GatewayRuntime } from '../core/registry/gateway-runtime.js';
+import { buildOfflineRuntime, type GatewayRuntime } from '../core/registry/gateway-runtime.js';
 import { InvalidRequestError } from '../spec/errors.js';
 import type { EvalCase } from '../evals/eval-sets/eval-case-schema.js';
 import { DEFAULT_EVAL_CACHE_DIRECTORY } from '../evals/runner/eval-result-cache.js';
@@ -167,7 +167,7 @@ async function prepare(options: CommonOptions, dependencies: EvalCommandDependen
     setHash,
     ...(options.workload === undefined ? {} : { workload: { name: options.workload, ...(workloadSet === undefined ? {} : { set: workloadSet }) } }),
     cases,
-    runtime: buildGatewayRuntime(config),
+    runtime: buildOfflineRuntime(config),
     pipeline: new RequestPipeline(),
     concurrency,
     scorer,

@@ -161,6 +161,8 @@ describe('failures: one line, non-zero exit', () => {
     [['eval', '--data', GSM8K, ...PAIR, '--router', 'oracle', '--split', 'dev'], "error: --split: expected train, test or all, got 'dev'\n"],
     [['train', '--data', GSM8K, ...PAIR, '--out', '/tmp/x.json', '--target-quality', '0.9', '--max-cost', '0.3'], 'error: give --target-quality or --max-cost, not both\n'],
     [['train', '--data', GSM8K, ...PAIR, '--out', '/tmp/x.json', '--variant', 'fancy'], "error: --variant: expected baseline or switchyard, got 'fancy'\n"],
+    [['train', '--data', GSM8K, '--strong', 'gpt-4o-2024-05-13', '--weak', 'gpt-4o-2024-05-13', '--out', '/tmp/x.json'], "error: --strong and --weak must name different models (both are 'gpt-4o-2024-05-13')\n"],
+    [['eval', '--data', GSM8K, '--strong', 'gpt-4o-2024-05-13', '--weak', 'gpt-4o-2024-05-13', '--router', 'oracle'], "error: --strong and --weak must name different models (both are 'gpt-4o-2024-05-13')\n"],
   ])('%j', async (args, message) => {
     const result = await runRouter(args);
     expect(result.code).toBe(1);

@@ -152,7 +152,7 @@ export function registerRouterCommands(program: Command, dependencies: RouterCom
 async function runTrain(options: TrainOptions, json: boolean): Promise<void> {
   const data = required(options.data, '--data');
   const strong = required(options.strong, '--strong');
-  const weak = required(options.weak, '--weak');
+  const weak = distinctFrom(strong, required(options.weak, '--weak'));
   const out = required(options.out, '--out');
   const variant = parseVariant(options.variant);
   const criterion = parseCriterion(options);
@@ -199,6 +199,7 @@ async function runTrainFromShadow(options: TrainOptions, json: boolean, dependen
   const folds = integer('--folds', options.folds, 2);
   const seed = integer('--seed', options.seed, 0);
   if ((options.weak === undefined) !== (options.strong === undefined)) throw new InvalidRequestError('give --weak and --strong together');
+  if (options.weak !== undefined && options.strong !== undefined) distinctFrom(options.strong, options.weak);
   const since = options.since === undefined ? undefined : parseSinceDays(options.since, (dependencies.now ?? Date.now)());
   const { config } = await loadConfigForCli(options.config);
   const learned = options.workload === undefined ? undefined : config.workloads[options.workload]?.routing?.learned;
@@ -264,7 +265,7 @@ async function runScore(options: ScoreOptions, json: boolean): Promise<void> {
 async function runEval(options: EvalOptions, json: boolean): Promise<void> {
   const data = required(options.data, '--data');
   const strong = required(options.strong, '--strong');
-  const weak = required(options.weak, '--weak');
+  const weak = distinctFrom(strong, required(options.weak, '--weak'));
   const specs = required(options.router, '--router');
   const split = parseSplit(options.split);
   const criterion = parseCriterion(options);
@@ -330,6 +331,12 @@ async function withProgress<T>(json: boolean, label: string, work: (onProgress: 
   } finally {
     if (started) bar.stop();
   }
+}
+
+/** A router chooses between two models: with one model named twice there is nothing to learn or measure. */
+function distinctFrom(strong: string, weak: string): string {
+  if (weak === strong) throw new InvalidRequestError(`--strong and --weak must name different models (both are '${weak}')`, { param: 'weak' });
+  return weak;
 }
 
 function required(value: string | undefined, option: string): string {

@@ -105,6 +105,11 @@ describe('loadConfigText', () => {
     expect(error.issues[0]).toMatchObject({ path: 'workloads.triage.route.model', message: expect.stringContaining("unknown model 'nope'") });
     const config = loadConfigText(MINIMAL.replace('${LOCAL_KEY:-none}', 'sk-live-very-secret'), 'cfg.yaml', { env: {} });
     expect(JSON.stringify(describeConfig(config))).not.toContain('sk-live-very-secret');
+    // Credentials in a base URL (from the environment, say) are masked too; the rest of the URL is kept.
+    const withUserInfo = loadConfigText(MINIMAL.replace('http://127.0.0.1:9100/v1', '${UPSTREAM_URL}'), 'cfg.yaml', { env: { UPSTREAM_URL: 'https://svc:hunter2@llm.internal.example/v1' } });
+    const described = JSON.stringify(describeConfig(withUserInfo));
+    expect(described).not.toContain('hunter2');
+    expect(described).toContain('https://***@llm.internal.example/v1');
   });
 
   it('checks workloads, embedding providers, reserved names and duplicate deployment ids', () => {

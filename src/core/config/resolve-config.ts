@@ -272,7 +272,7 @@ export function describeConfig(config: ResolvedConfig): Record<string, unknown> 
         name,
         {
           type: provider.type,
-          ...('base_url' in provider && provider.base_url ? { base_url: provider.base_url } : {}),
+          ...('base_url' in provider && provider.base_url ? { base_url: withoutCredentials(provider.base_url) } : {}),
           ...('api_key' in provider ? { api_key: provider.api_key ? '***' : '(none)' } : {}),
         },
       ]),
@@ -284,4 +284,17 @@ export function describeConfig(config: ResolvedConfig): Record<string, unknown> 
       Object.values(config.workloads).map((workload) => [workload.name, { model: workload.model, fallbacks: workload.fallbacks.map((rule) => rule.model) }]),
     ),
   };
+}
+
+/** A URL as it may be shown: a user name or password in it (`https://svc:secret@host`) is masked. */
+function withoutCredentials(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.username === '' && parsed.password === '') return url;
+    parsed.username = '***';
+    parsed.password = '';
+    return parsed.toString();
+  } catch {
+    return url;
+  }
 }

@@ -83,6 +83,15 @@ export interface BuildRuntimeOptions {
   registryOverlay?: RegistryOverlay;
 }
 
+/**
+ * A runtime for offline tools (`config check`, eval runs): a shared `limits_store` or `cache_store`
+ * (Redis) is replaced by an in-process one, so validating a config or running an eval set neither
+ * needs Redis up nor touches production rate-limit counters and cached answers.
+ */
+export function buildOfflineRuntime(config: ResolvedConfig): GatewayRuntime {
+  return buildGatewayRuntime(config, { limitStore: new MemoryRateLimitStore(), responseCache: new MemoryCacheBackend() });
+}
+
 export function buildGatewayRuntime(config: ResolvedConfig, options: BuildRuntimeOptions = {}): GatewayRuntime {
   const generation = options.generation ?? 1;
   const targets = new Map<string, DeploymentTarget>();

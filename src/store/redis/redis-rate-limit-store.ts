@@ -50,6 +50,9 @@ export class RedisRateLimitStore implements RateLimitStore {
    */
   static connect(url: string, options: Omit<RedisRateLimitStoreOptions, 'redis' | 'ownsConnection'> & { redisOptions?: RedisOptions } = {}): RedisRateLimitStore {
     const redis = new Redis(url, { maxRetriesPerRequest: 1, connectTimeout: 2000, ...options.redisOptions });
+    // Connection errors also fail the commands, where the limiter reports them; without a listener
+    // ioredis prints a stack trace to stderr for every failed reconnect.
+    redis.on('error', () => undefined);
     return new RedisRateLimitStore({ ...options, redis, ownsConnection: true });
   }
 
