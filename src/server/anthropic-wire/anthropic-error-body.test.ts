@@ -29,6 +29,9 @@ describe('toAnthropicErrorResponse', () => {
     ['upstream 529', new ProviderApiError('Overloaded', { provider, upstreamStatus: 529 }), 529, 'overloaded_error'],
     ['upstream 503', new ProviderApiError('unavailable', { provider, upstreamStatus: 503 }), 529, 'overloaded_error'],
     ['overloaded code', new ProviderApiError('Overloaded', { provider, upstreamCode: 'overloaded_error' }), 529, 'overloaded_error'],
+    // How the Anthropic adapter classifies its upstream's overload: a rate limit, still shown as overloaded.
+    ['anthropic 529 (rate-limit class)', new ProviderRateLimitError('Overloaded', { provider, upstreamStatus: 529, upstreamCode: 'overloaded_error' }), 529, 'overloaded_error'],
+    ['mid-stream overloaded event', new ProviderRateLimitError('Overloaded', { provider, upstreamCode: 'overloaded_error' }), 529, 'overloaded_error'],
     ['timeout', new ProviderTimeoutError('too slow', { provider, phase: 'total' }), 504, 'api_error'],
     ['stream cut', new StreamInterruptedError('cut'), 502, 'api_error'],
   ])('%s → %i %s', (_name, error, status, type) => {

@@ -81,7 +81,10 @@ function isOverloaded(error: unknown): boolean {
   if (!GatewayError.isInstance(error)) return false;
   if ('lastError' in error && GatewayError.isInstance(error.lastError)) return isOverloaded(error.lastError);
   // Duck-typed like `isInstance`, so a duplicate copy of the spec package still matches.
-  if (error.httpStatus === 429 || !('upstreamStatus' in error)) return false;
+  if (!('upstreamStatus' in error)) return false;
   const upstreamCode = 'upstreamCode' in error ? error.upstreamCode : undefined;
-  return error.upstreamStatus === 529 || error.upstreamStatus === 503 || upstreamCode === 'overloaded_error';
+  // Anthropic's own overload is classified as a rate limit (retried, never trips a breaker), but
+  // an Anthropic client must still see it as `overloaded_error`.
+  if (error.upstreamStatus === 529 || upstreamCode === 'overloaded_error') return true;
+  return error.httpStatus !== 429 && error.upstreamStatus === 503;
 }
