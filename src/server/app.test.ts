@@ -23,7 +23,7 @@ beforeAll(async () => {
     'providers:\n',
     `providers:\n  ollama:\n    type: ollama\n    base_url: ${upstream.url}/v1\n`,
   );
-  const full = `${withOllama}workloads:\n  triage:\n    route: { model: mock-model }\nserver:\n  max_body_bytes: 2048\n`;
+  const full = `${withOllama}workloads:\n  triage:\n    route: { model: mock-model, fallbacks: [ollama-model] }\nserver:\n  max_body_bytes: 2048\n`;
   ({ app, summaries } = createTestApp(full));
 });
 afterAll(() => upstream.close());
@@ -54,9 +54,20 @@ describe('health and discovery', () => {
   });
 
   it('lists models and workloads on /v1/models', async () => {
-    const body = (await (await app.request('/v1/models')).json()) as { data: Array<{ id: string; object: string }> };
+    const response = await app.request('/v1/models', { headers: { 'x-request-id': 'list-1' } });
+    expect(response.headers.get('x-request-id')).toBe('list-1');
+    const body = (await response.json()) as { data: Array<{ id: string; object: string; route?: unknown }> };
     expect(body.data.map((model) => model.id)).toEqual(['mock-model', 'embedder', 'ollama-model', 'workload/triage']);
     expect(body.data.every((model) => model.object === 'model')).toBe(true);
+    // A workload's route lists model names (fallback rules carry their conditions elsewhere).
+    expect(body.data.at(-1)!.route).toEqual(['mock-model', 'ollama-model']);
+  });
+
+  it('answers an unknown path with a 404 in the OpenAI error shape, carrying x-request-id', async () => {
+    const response = await app.request('/v1/nothing-here');
+    expect(response.status).toBe(404);
+    expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await response.json()).toMatchObject({ error: { code: 'not_found', type: 'invalid_request_error' } });
   });
 });
 

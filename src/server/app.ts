@@ -48,7 +48,7 @@ export function createGatewayApp(dependencies: GatewayDependencies): Hono<Gatewa
 
   app.notFound((context) => {
     const error = new NoSuchModelError(`No route for ${context.req.method} ${context.req.path}.`, { param: undefined });
-    return context.json({ error: { message: error.message, type: 'invalid_request_error', param: null, code: 'not_found' } }, 404);
+    return context.json({ error: { message: error.message, type: 'invalid_request_error', param: null, code: 'not_found' } }, 404, { [REQUEST_ID_HEADER]: context.get('requestId') });
   });
 
   app.onError((error, context) => {

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { WORKLOAD_MODEL_PREFIX } from '../../../core/config/resolve-config.js';
-import type { GatewayDependencies, GatewayEnv } from '../../gateway-context.js';
+import { REQUEST_ID_HEADER, type GatewayDependencies, type GatewayEnv } from '../../gateway-context.js';
 import { authenticateClient } from '../../middleware/auth.js';
 
 /** GET /v1/models: every logical model and every workload (as `workload/<name>`). */
@@ -24,9 +24,9 @@ export function modelsHandler(dependencies: GatewayDependencies) {
         created,
         owned_by: 'switchyard',
         kind: 'workload',
-        route: [workload.model, ...workload.fallbacks],
+        route: [workload.model, ...workload.fallbacks.map((rule) => rule.model)],
       })),
     ];
-    return context.json({ object: 'list', data });
+    return context.json({ object: 'list', data }, 200, { [REQUEST_ID_HEADER]: context.get('requestId') });
   };
 }
