@@ -133,6 +133,11 @@ describe('bad input', () => {
     expect(dropped.headers.get('x-switchyard-warnings')).toBe('unsupported:logprobs');
     const sent = upstream.requests.at(-1)!.body as Record<string, unknown>;
     expect(sent.logprobs).toBeUndefined();
+    // Named as the client sent them, and said for streams too (the headers go out before the first chunk).
+    const streamed = await chat({ model: 'ollama-model', logprobs: true, top_k: 5, stream: true }, { 'x-switchyard-unsupported-params': 'drop' });
+    expect(streamed.status).toBe(200);
+    expect(streamed.headers.get('x-switchyard-warnings')).toBe('unsupported:top_k; unsupported:logprobs');
+    expect(await streamed.text()).toContain('data: [DONE]');
   });
 
   it('wrong content type → 400; unknown route → 404 in the OpenAI error shape', async () => {

@@ -1,6 +1,7 @@
 import type { CallWarning } from '../spec/chat-result.js';
 import type { Execution } from '../core/pipeline/execute.js';
 import type { RoutePlan } from '../core/routing/resolve-route.js';
+import { OPENAI_PARAMETER_NAMES } from './wire-parameter-names.js';
 
 /** Headers that tell the client how its request was routed. ASCII only, as HTTP requires. */
 export function routingHeaders(
@@ -8,6 +9,8 @@ export function routingHeaders(
   plan: RoutePlan,
   execution: Pick<Execution<unknown>, 'target' | 'attempts' | 'cache'>,
   warnings: CallWarning[] = [],
+  /** How the client's API names the settings a warning is about (OpenAI's unless given). */
+  parameterNames: Readonly<Record<string, string>> = OPENAI_PARAMETER_NAMES,
 ): Record<string, string> {
   const headers: Record<string, string> = {
     'x-request-id': requestId,
@@ -24,7 +27,7 @@ export function routingHeaders(
   if (execution.target.deployment.providerConfig.type === 'simulated') headers['x-switchyard-simulated'] = 'true';
   if (warnings.length > 0) {
     headers['x-switchyard-warnings'] = asciiHeader(
-      warnings.map((warning) => (warning.type === 'unsupported-setting' ? `unsupported:${warning.setting}` : warning.message)).join('; '),
+      warnings.map((warning) => (warning.type === 'unsupported-setting' ? `unsupported:${parameterNames[warning.setting] ?? warning.setting}` : warning.message)).join('; '),
     );
   }
   return headers;

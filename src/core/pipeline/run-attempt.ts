@@ -1,5 +1,5 @@
 import type { ChatCall } from '../../spec/chat-call.js';
-import type { ResponseInfo } from '../../spec/chat-result.js';
+import type { CallWarning, ResponseInfo } from '../../spec/chat-result.js';
 import { GatewayError, ProviderConnectionError, ProviderRateLimitError, toGatewayError, type AttemptRecord } from '../../spec/errors.js';
 import type { StreamEvent, StreamEventReader } from '../../spec/stream-event.js';
 import type { Usage } from '../../spec/usage.js';
@@ -44,6 +44,8 @@ export interface AttemptOptions {
 export interface StreamOpening {
   events: StreamEventReader;
   response?: ResponseInfo;
+  /** The adapter's warnings (its `stream-start` event), known before the first byte goes out, so headers can carry them. */
+  warnings?: CallWarning[];
 }
 
 /** What an attempt does with the adapter, given the signal to pass upstream. */
@@ -145,7 +147,8 @@ export async function runAttempt<T>(
         observer?.onEnd(outcome);
       },
     });
-    return { events, response: opening.response };
+    const warnings = opening.held.flatMap((event) => (event.type === 'stream-start' ? event.warnings : []));
+    return { events, response: opening.response, ...(warnings.length > 0 && { warnings }) };
   } catch (error) {
     const typed = attemptError(error, guard, target);
     // A cancelled attempt's latency ends when it was abandoned, not when its upstream let go.

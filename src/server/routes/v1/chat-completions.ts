@@ -39,6 +39,6 @@ export function chatCompletionsHandler(dependencies: RouteDependencies) {
       },
       includeUsage: meta.includeUsage,
     });
-    return sendSse(context, routingHeaders(requestId, plan, execution), execution.result.events, formatter);
+    return sendSse(context, routingHeaders(requestId, plan, execution, execution.result.warnings), execution.result.events, formatter);
   };
 }

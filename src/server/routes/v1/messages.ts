@@ -8,6 +8,7 @@ import { convertAnthropicMessagesRequest } from '../../anthropic-wire/convert-an
 import { REQUEST_ID_HEADER, type GatewayEnv, type RouteDependencies } from '../../gateway-context.js';
 import { parseWireRequest } from '../../parse-wire-request.js';
 import { routingHeaders } from '../../response-headers.js';
+import { ANTHROPIC_PARAMETER_NAMES } from '../../wire-parameter-names.js';
 import { sendSse } from '../../sse/send-sse.js';
 import { readChatRequest } from './read-chat-request.js';
 
@@ -46,7 +47,7 @@ async function createMessage(context: Context<GatewayEnv>, dependencies: RouteDe
       stopSequences: meta.stopSequences,
     });
     const warnings: CallWarning[] = [...meta.warnings, ...result.warnings];
-    return context.json(message, 200, { ...routingHeaders(requestId, plan, execution, warnings), ...requestIdHeaders(requestId) });
+    return context.json(message, 200, { ...routingHeaders(requestId, plan, execution, warnings, ANTHROPIC_PARAMETER_NAMES), ...requestIdHeaders(requestId) });
   }
 
   const { plan, execution } = await dependencies.pipeline.stream(request);
@@ -58,7 +59,7 @@ async function createMessage(context: Context<GatewayEnv>, dependencies: RouteDe
       stopSequences: meta.stopSequences,
     },
   });
-  const headers = { ...routingHeaders(requestId, plan, execution, meta.warnings), ...requestIdHeaders(requestId) };
+  const headers = { ...routingHeaders(requestId, plan, execution, [...meta.warnings, ...(execution.result.warnings ?? [])], ANTHROPIC_PARAMETER_NAMES), ...requestIdHeaders(requestId) };
   return sendSse(context, headers, execution.result.events, formatter);
 }
 
