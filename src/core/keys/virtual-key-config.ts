@@ -45,9 +45,11 @@ export const virtualKeysSchema = z.array(virtualKeySchema).superRefine((entries,
   const digests = new Set<string>();
   entries.forEach((entry, index) => {
     if (names.has(entry.name)) context.addIssue({ code: 'custom', path: [index, 'name'], message: `duplicate key name '${entry.name}'` });
+    names.add(entry.name);
+    // An entry whose key was refused (too short, say) has no digest: it is reported there, not here.
+    if (typeof entry.key_sha256 !== 'string') return;
     // The message names the entry, never the digest or key.
     if (digests.has(entry.key_sha256)) context.addIssue({ code: 'custom', path: [index], message: `key '${entry.name}' has the same key as an earlier entry` });
-    names.add(entry.name);
     digests.add(entry.key_sha256);
   });
 });

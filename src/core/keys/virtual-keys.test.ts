@@ -57,6 +57,17 @@ describe('virtual key config', () => {
     expect(result.error?.issues.map((issue) => issue.message)).toEqual(["duplicate key name 'a'", "key 'c' has the same key as an earlier entry"]);
     expect(JSON.stringify(result.error?.issues)).not.toContain(PLAIN);
   });
+
+  it('reports short keys as short, not as duplicates of each other', () => {
+    const result = virtualKeysSchema.safeParse([
+      { name: 'team-a', key: 'key-a' },
+      { name: 'team-b', key: 'key-b' },
+    ]);
+    expect(result.error?.issues.map((issue) => [issue.path.join('.'), issue.message])).toEqual([
+      ['0.key', 'expected at least 16 characters'],
+      ['1.key', 'expected at least 16 characters'],
+    ]);
+  });
 });
 
 describe('VirtualKeyRegistry', () => {
