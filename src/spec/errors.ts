@@ -280,6 +280,8 @@ export interface AttemptRecord {
   tier?: number;
   /** Why the attempt was made, when not to answer the client: a cascade check (agreement sample, judge). */
   purpose?: 'check';
+  /** The upstream's Retry-After on a failed attempt, in ms. */
+  retryAfterMs?: number;
 }
 
 /** Every deployment tried failed. The status is that of the last, most telling error. */
@@ -301,6 +303,16 @@ export class AllTargetsFailedError extends GatewayError {
   }
   override get type(): string {
     return this.lastError.type;
+  }
+  /**
+   * When the client may try again: for a rate limit, the soonest any tried deployment said it
+   * would accept (the largest would keep the client away longer than needed); else the last error's.
+   */
+  get retryAfterMs(): number | undefined {
+    const own = 'retryAfterMs' in this.lastError && typeof this.lastError.retryAfterMs === 'number' ? this.lastError.retryAfterMs : undefined;
+    if (this.lastError.httpStatus !== 429) return own;
+    const announced = this.attempts.flatMap((attempt) => (attempt.retryAfterMs === undefined ? [] : [attempt.retryAfterMs]));
+    return announced.length === 0 ? own : Math.min(...announced);
   }
 }
 

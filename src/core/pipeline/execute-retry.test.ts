@@ -122,6 +122,17 @@ describe('retries on the same deployment', () => {
     expect(state.health.get('a/m1').health.isCoolingDown(Date.now())).toBe(true);
   });
 
+  it('records each failed attempt’s Retry-After, so the client is told the soonest one', async () => {
+    const limitedFor = (retryAfterMs: number, provider: string) => new ProviderRateLimitError('slow down', { provider, upstreamStatus: 429, retryAfterMs });
+    const a = createFakeAdapter('a/m1', [{ kind: 'fail', error: limitedFor(30_000, 'a') }]);
+    const b = createFakeAdapter('b/m2', [{ kind: 'fail', error: limitedFor(45_000, 'b') }]);
+    const { run } = setup({ 'a/m1': a, 'b/m2': b });
+    const pending = track(run('chat'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(pending.error).toMatchObject({ code: 'all_targets_failed', retryAfterMs: 30_000 });
+    expect((pending.error as { attempts: unknown[] }).attempts).toMatchObject([{ retryAfterMs: 30_000 }, { retryAfterMs: 45_000 }]);
+  });
+
   it('does not retry a non-retryable error, but another deployment may answer it', async () => {
     const quota = new ProviderQuotaExceededError('out of credit', { provider: 'a', upstreamStatus: 429 });
     const a = createFakeAdapter('a/m1', [{ kind: 'fail', error: quota }]);

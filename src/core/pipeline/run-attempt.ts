@@ -161,6 +161,7 @@ export async function runAttempt<T>(
     record.code = typed.code;
     record.message = typed.message;
     if ('upstreamStatus' in typed && typeof typed.upstreamStatus === 'number') record.upstreamStatus = typed.upstreamStatus;
+    if ('retryAfterMs' in typed && typeof typed.retryAfterMs === 'number') record.retryAfterMs = typed.retryAfterMs;
     if (typed instanceof ProviderRateLimitError) resilience.health.recordRateLimit(typed.retryAfterMs, context.state.clock());
     settleBreaker(resilience, permit, typed);
     throw typed;
