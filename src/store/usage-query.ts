@@ -34,7 +34,7 @@ export interface UsageRow {
   escalations: number;
   /** escalations / requests. */
   escalationRate: number;
-  /** Requests answered by a deployment other than the first attempted (retry elsewhere, hedge, fallback model). */
+  /** Requests answered by a deployment other than the first attempted (retry elsewhere, fallback model; not a winning hedge). */
   fallbacks: number;
   /** fallbacks / requests. */
   fallbackRate: number;

@@ -76,8 +76,12 @@ export function isEscalated(record: RequestLogRecord): boolean {
   return record.status < 400 && (record.cascade?.tier ?? 0) > 0;
 }
 
-/** Answered by a deployment other than the first attempted: a retry elsewhere, a winning hedge or a fallback model. */
+/**
+ * Answered by a deployment other than the first attempted, because that one failed: a retry
+ * elsewhere or a fallback model. A hedge that won while the first attempt was still running (it
+ * ends `cancelled`) is not a fallback, as in the `switchyard_fallbacks_total` metric.
+ */
 export function isFallback(record: RequestLogRecord): boolean {
   const first = record.attempts.find((attempt) => attempt.purpose === undefined && (attempt.tier ?? 0) === (record.cascade?.tier ?? 0));
-  return record.status < 400 && record.deployment !== undefined && first !== undefined && first.deployment !== record.deployment;
+  return record.status < 400 && record.deployment !== undefined && first !== undefined && first.deployment !== record.deployment && first.code !== 'cancelled';
 }

@@ -306,23 +306,34 @@ export function describeRequestLogStore(name: string, createLocation: () => Prom
               { deployment: 'frontier', provider: 'openai', code: 'ok', latencyMs: 380 },
             ],
           }),
+          // A winning hedge: answered elsewhere, but the first deployment had not failed.
+          makeRecord('h1', {
+            time: BASE + 21,
+            durationMs: 400,
+            workload: 'support',
+            deployment: 'frontier',
+            attempts: [
+              { deployment: 'cheap', provider: 'local', code: 'cancelled', latencyMs: 200 },
+              { deployment: 'frontier', provider: 'openai', code: 'ok', latencyMs: 150, hedge: true },
+            ],
+          }),
         ]);
         const rows = await store.aggregate({ ...range, groupBy: ['workload', 'deployment'] });
         // makeRecord's one attempt is on openai-east, so a record answered by another deployment
-        // counts as a fallback; s4 failed (500), so it was answered by no one. None was escalated
-        // by a cascade.
+        // counts as a fallback; s4 failed (500), so it was answered by no one; h1's winning hedge is
+        // not a fallback. None was escalated by a cascade.
         expect(rows.map((row) => [row.keys, row.key, row.requests, row.fallbacks, row.escalations])).toEqual([
-          [{ workload: 'support', deployment: 'frontier' }, 'support / frontier', 3, 2, 0],
+          [{ workload: 'support', deployment: 'frontier' }, 'support / frontier', 4, 2, 0],
           [{ workload: 'support', deployment: 'cheap' }, 'support / cheap', 2, 2, 0],
           [{ workload: 'batch', deployment: 'cheap' }, 'batch / cheap', 1, 1, 0],
         ]);
         const frontier = rows.find((row) => row.keys.deployment === 'frontier')!;
-        // Durations 300, 400, 500.
+        // Durations 300, 400, 400, 500.
         expect(frontier.p50LatencyMs).toBeCloseTo(400, 6);
-        expect(frontier.p99LatencyMs).toBeCloseTo(498, 6);
+        expect(frontier.p99LatencyMs).toBeCloseTo(497, 6);
         const filtered = await store.aggregate({ ...range, groupBy: 'hour', workload: 'support', deployment: 'frontier' });
         expect(filtered.map((row) => [row.keys.hour, row.requests, row.fallbacks])).toEqual([
-          ['2025-01-15T10:00:00.000Z', 1, 1],
+          ['2025-01-15T10:00:00.000Z', 2, 1],
           ['2025-01-15T11:00:00.000Z', 2, 1],
         ]);
         expect((await store.aggregate({ ...range, groupBy: 'workload', model: 'llama' })).map((row) => row.key)).toEqual(['batch']);

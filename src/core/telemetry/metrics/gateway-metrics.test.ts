@@ -172,6 +172,27 @@ describe('GatewayMetrics.record', () => {
     ]);
   });
 
+  it('charges each attempt’s cost to the deployment it ran on, and counts a hedge that won after the first failed as a fallback', async () => {
+    const metrics = new GatewayMetrics();
+    metrics.record(
+      summary({
+        workload: 'chat',
+        deployment: 'azure/gpt',
+        attempts: [
+          { deployment: 'openai/gpt', provider: 'openai', code: 'provider_http_error', latencyMs: 150, retry: 0 },
+          { deployment: 'azure/gpt', provider: 'azure', code: 'ok', latencyMs: 50, retry: 0, hedge: true },
+        ],
+      }),
+      { costUsd: 0.003, perAttempt: [{ deployment: 'openai/gpt', costUsd: 0.001 }, { deployment: 'azure/gpt', costUsd: 0.002 }] },
+    );
+    const lines = await counterLines(metrics);
+    expect(lines.filter((line) => line.startsWith('switchyard_cost_usd_total'))).toEqual([
+      'switchyard_cost_usd_total{workload="chat",deployment="openai/gpt"} 0.001',
+      'switchyard_cost_usd_total{workload="chat",deployment="azure/gpt"} 0.002',
+    ]);
+    expect(lines.filter((line) => line.startsWith('switchyard_fallbacks_total'))).toEqual(['switchyard_fallbacks_total{workload="chat"} 1']);
+  });
+
   it('counts a winning hedge as won, not as a fallback, and a cancelled hedge as lost', async () => {
     const metrics = new GatewayMetrics();
     metrics.record(

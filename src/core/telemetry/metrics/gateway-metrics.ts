@@ -20,8 +20,14 @@ export interface GatewayMetricsSnapshot {
 
 /** What one request cost, priced by the caller (metrics know nothing about prices). */
 export interface RequestCosts {
-  /** What the request cost on the deployment that answered it. */
+  /** What the request cost, every attempt included. */
   costUsd?: number;
+  /**
+   * Per attempt, where known: each is charged to its own deployment (a lost hedge or a failed
+   * first try is billed by its provider, not by the one that answered). Without it the whole
+   * cost goes to the answering deployment.
+   */
+  perAttempt?: ReadonlyArray<{ deployment: string; costUsd: number | undefined }>;
   /** What it would have cost on the workload's reference model, for savings dashboards. */
   referenceCostUsd?: number;
 }
@@ -101,7 +107,7 @@ export class GatewayMetrics {
     });
     this.cost = new Counter({
       name: 'switchyard_cost_usd_total',
-      help: 'Spend in US dollars on the deployment that answered.',
+      help: 'Spend in US dollars, by the deployment each attempt ran on (retries and lost hedges are billed too).',
       labelNames: ['workload', 'deployment'],
       registers,
     });
@@ -119,7 +125,7 @@ export class GatewayMetrics {
     });
     this.fallbacks = new Counter({
       name: 'switchyard_fallbacks_total',
-      help: 'Requests answered by a deployment other than the first one tried (not counting a winning hedge).',
+      help: 'Requests answered by a deployment other than the first one tried, because that one failed (a hedge that won the race is not counted).',
       labelNames: ['workload'],
       registers,
     });
@@ -270,22 +276,23 @@ export class GatewayMetrics {
       this.addTokens(workload, deployment, 'cache_write', usage.cacheWriteInputTokens);
     }
     if (costs) {
-      if (isPositive(costs.costUsd)) this.cost.inc({ workload, deployment }, costs.costUsd);
+      if (costs.perAttempt !== undefined) {
+        for (const attempt of costs.perAttempt) {
+          if (attempt.costUsd !== undefined && isPositive(attempt.costUsd)) this.cost.inc({ workload, deployment: attempt.deployment }, attempt.costUsd);
+        }
+      } else if (isPositive(costs.costUsd)) this.cost.inc({ workload, deployment }, costs.costUsd);
       if (isPositive(costs.referenceCostUsd)) this.referenceCost.inc({ workload }, costs.referenceCostUsd);
     }
 
     let retries = 0;
     let hedgesWon = 0;
     let hedgesLost = 0;
-    let answeredByHedge = false;
     for (const attempt of summary.attempts) {
       this.attempts.inc({ deployment: attempt.deployment, code: codeLabel(attempt.code) });
       if (attempt.retry !== undefined && attempt.retry > 0) retries += 1;
       if (attempt.hedge === true) {
-        if (attempt.code === 'ok') {
-          hedgesWon += 1;
-          answeredByHedge = true;
-        } else hedgesLost += 1;
+        if (attempt.code === 'ok') hedgesWon += 1;
+        else hedgesLost += 1;
       }
     }
     if (retries > 0) this.retries.inc({ workload }, retries);
@@ -303,7 +310,8 @@ export class GatewayMetrics {
     // cascade, only the answering tier's own attempts count (escalation is not a fallback).
     const answeringTier = routing?.tier;
     const first = answeringTier === undefined ? summary.attempts[0] : summary.attempts.find((attempt) => attempt.purpose === undefined && attempt.tier === answeringTier);
-    if (summary.deployment !== undefined && first !== undefined && first.deployment !== summary.deployment && !answeredByHedge) {
+    // A hedge that won while the first attempt still ran (it ends `cancelled`) is not a fallback.
+    if (summary.deployment !== undefined && first !== undefined && first.deployment !== summary.deployment && first.code !== 'cancelled') {
       this.fallbacks.inc({ workload });
     }
   }
