@@ -120,6 +120,17 @@ describe('bad input', () => {
     await expectError(response, 413, null, /exceeds the limit of 2048 bytes/);
   });
 
+  it('names the model that answered after a fallback in x-switchyard-model', async () => {
+    // mock-model fails on its try and its retry; the workload falls back to ollama-model.
+    const overloaded = { type: 'json' as const, status: 503, body: { error: { message: 'overloaded' } } };
+    upstream.enqueue('/v1/chat/completions', overloaded, overloaded);
+    const response = await chat({ model: 'workload/triage' });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-switchyard-model')).toBe('ollama-model');
+    expect(response.headers.get('x-switchyard-deployment')).toBe('ollama/llama3.1');
+    expect(response.headers.get('x-switchyard-attempts')).toBe('3');
+  });
+
   it('unknown parameter → 400 naming it; n > 1 → 400', async () => {
     await expectError(await chat({ temprature: 1 }), 400, 'temprature', /Unrecognized request argument supplied: temprature/);
     await expectError(await chat({ n: 2 }), 400, 'n', /Only n=1/);

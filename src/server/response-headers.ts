@@ -14,7 +14,8 @@ export function routingHeaders(
 ): Record<string, string> {
   const headers: Record<string, string> = {
     'x-request-id': requestId,
-    'x-switchyard-model': plan.model,
+    // The logical model that answered: after a fallback to another model, that model, not the route's first.
+    'x-switchyard-model': execution.target.deployment.modelName,
     'x-switchyard-deployment': execution.target.deployment.id,
     'x-switchyard-route': asciiHeader(plan.reason),
     'x-switchyard-attempts': String(execution.attempts.filter((attempt) => attempt.code !== 'circuit_open').length),
