@@ -26,10 +26,33 @@ export async function readJsonBody(context: Context<GatewayEnv>, limitBytes: num
     if (Buffer.byteLength(text) > limitBytes) throw new PayloadTooLargeError(limitBytes);
   }
   if (text.trim() === '') throw new InvalidRequestError('Request body is empty; expected a JSON object.', { code: 'invalid_json' });
+  let body: unknown;
   try {
-    return JSON.parse(text);
+    body = JSON.parse(text);
   } catch (error) {
     throw invalidJsonError(error);
+  }
+  // Nesting needs two bytes a level, so a small body cannot be deep enough to matter.
+  if (text.length > 2 * MAX_NESTING) assertNestingWithin(body, MAX_NESTING);
+  return body;
+}
+
+/**
+ * How deep a request body may nest. Every later step (validation, token counting, the upstream
+ * request's JSON) walks it recursively, and a body nested thousands of levels deep (a tool schema,
+ * say) would overflow the stack there: a 500 for what is bad input.
+ */
+export const MAX_NESTING = 256;
+
+/** Throws a 400 when `value` nests deeper than `limit` arrays/objects; iterative, so it cannot overflow itself. */
+function assertNestingWithin(value: unknown, limit: number): void {
+  const pending: Array<{ value: unknown; depth: number }> = [{ value, depth: 0 }];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    if (next.value === null || typeof next.value !== 'object') continue;
+    if (next.depth >= limit) throw new InvalidRequestError(`Request body nests more than ${limit} levels deep.`, { code: 'invalid_json' });
+    for (const child of Array.isArray(next.value) ? next.value : Object.values(next.value)) {
+      if (child !== null && typeof child === 'object') pending.push({ value: child, depth: next.depth + 1 });
+    }
   }
 }
 
