@@ -107,6 +107,25 @@ describe('switchyard serve', () => {
   });
 });
 
+describe('argument errors', () => {
+  it('exit 1 with one line, and with --json print a JSON error on stdout', async () => {
+    const text = await runCli(['config', 'check', '--bogus']);
+    expect(text.code).toBe(1);
+    expect(text.stderr.trim()).toBe("error: unknown option '--bogus'");
+    const json = await runCli(['usage', '--json', '--by']);
+    expect(json.code).toBe(1);
+    expect(json.stderr).toBe('');
+    expect(JSON.parse(json.stdout)).toEqual({ ok: false, error: { code: 'invalid_arguments', message: "option '--by <groupings>' argument missing" } });
+  });
+
+  it('leave --help and --version successful', async () => {
+    const help = await runCli(['models', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: switchyard models');
+    expect((await runCli(['--version'])).code).toBe(0);
+  });
+});
+
 describe('switchyard demo', () => {
   it('refuses a port that is not a number, on one line', async () => {
     const result = await runCli(['demo', '--port', 'abc']);

@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { CliExit } from './cli-output.js';
 import { registerConfigCommands } from './config-check-command.js';
 import { registerDemoCommand } from './demo-command.js';
@@ -15,9 +15,13 @@ import { registerExportCommands } from './export-command.js';
 import { exposureCatalogueOf } from '../core/governance/exposure/exposure-catalogue.js';
 
 /** The `switchyard` command line. */
-export function createProgram(): Command {
+export function createProgram(options: { json?: boolean } = {}): Command {
   const program = new Command();
   program.name('switchyard').description('One OpenAI-compatible gateway over every open and closed LLM').version('0.1.0');
+  // Set before the subcommands are added, which inherit them: argument errors throw (main reports
+  // them) rather than exit, and with --json they are not printed as text.
+  program.exitOverride();
+  if (options.json) program.configureOutput({ outputError: () => undefined });
   registerServeCommand(program);
   registerConfigCommands(program);
   registerModelsCommand(program);
@@ -34,10 +38,18 @@ export function createProgram(): Command {
 
 /** Runs the CLI; a failure sets a non-zero exit code after its one-line reason is printed. */
 export async function main(argv: string[] = process.argv): Promise<void> {
+  const json = argv.includes('--json');
   try {
-    await createProgram().parseAsync(argv);
+    await createProgram({ json }).parseAsync(argv);
   } catch (error) {
     if (error instanceof CliExit) process.exitCode = error.exitCode;
-    else throw error;
+    else if (error instanceof CommanderError) {
+      // Help and --version end here too, with exit code 0.
+      if (json && error.exitCode !== 0) {
+        const message = error.message.replace(/^error: /, '');
+        process.stdout.write(`${JSON.stringify({ ok: false, error: { code: 'invalid_arguments', message } }, null, 2)}\n`);
+      }
+      process.exitCode = error.exitCode;
+    } else throw error;
   }
 }
