@@ -82,9 +82,11 @@ describe('selection', () => {
       sample('low', { score: 0.5 }),
       sample('unscored', { score: undefined, unscoredReason: 'malformed judge reply' }),
       sample('bare', { messages: undefined, answer: undefined }),
+      // As the online evaluator stores an answer it could not score: no score and no conversation.
+      sample('unscored-bare', { score: undefined, unscoredReason: 'malformed judge reply', messages: undefined, answer: undefined }),
     ], { minScore: (8 - 1) / 9 });
     expect(ids(selection).sort()).toEqual(['edge', 'good']);
-    expect(selection.report).toMatchObject({ read: 5, written: 2, skipped: { below_threshold: 1, unscored: 1, no_conversation: 1 } });
+    expect(selection.report).toMatchObject({ read: 6, written: 2, skipped: { below_threshold: 1, unscored: 2, no_conversation: 1 } });
     expect(selection.report.meanScore).toBeCloseTo((0.9 + 7 / 9) / 2, 12);
   });
 

@@ -194,8 +194,10 @@ function firstSkip(
   minScore: number,
   modelFilter: (model: string, deployment: string | undefined) => AnswerModelSkip | undefined,
 ): SkipReason | undefined {
-  if (sample.messages === undefined || sample.answer === undefined) return 'no_conversation';
+  // Unscored first: the online evaluator keeps the conversation only of answers it scored, so an
+  // unscored sample also lacks one, and "unscored" is the cause to report.
   if (sample.score === undefined || !Number.isFinite(sample.score)) return 'unscored';
+  if (sample.messages === undefined || sample.answer === undefined) return 'no_conversation';
   if (sample.score < minScore - SCORE_EPSILON) return 'below_threshold';
   return modelFilter(sample.model, sample.deployment);
 }
