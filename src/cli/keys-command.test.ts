@@ -22,6 +22,17 @@ describe('switchyard keys', () => {
     expect(registry.authenticate(key!)?.name).toBe('team-a');
   });
 
+  it('create quotes a name YAML would misread, and refuses an empty one', async () => {
+    const result = await runKeys(['create', '--name', 'ops: on-call #2']);
+    expect(result.code).toBe(0);
+    const entry = /^ {2}- name: (.+)\n {4}key_sha256: ([0-9a-f]{64})$/m.exec(result.stdout)!;
+    expect(entry[1]).toBe('"ops: on-call #2"');
+    // The printed lines are a valid keys: entry as pasted.
+    const { parse } = await import('yaml');
+    expect(virtualKeysSchema.parse(parse(`- name: ${entry[1]}\n  key_sha256: ${entry[2]}\n`))[0]!.name).toBe('ops: on-call #2');
+    expect(await runKeys(['create', '--name', ' '])).toMatchObject({ code: 1, stderr: 'error: --name must not be empty\n' });
+  });
+
   it('create --json', async () => {
     const result = await runKeys(['create', '--json']);
     const body = JSON.parse(result.stdout) as { name: string; key: string; key_sha256: string };

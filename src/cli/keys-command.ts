@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { generateVirtualKey } from '../core/keys/generate-virtual-key.js';
 import { hashVirtualKey } from '../core/keys/hash-virtual-key.js';
+import { InvalidRequestError } from '../spec/errors.js';
 import { fail, printResult } from './cli-output.js';
 
 export function registerKeysCommands(program: Command): void {
@@ -13,6 +14,7 @@ export function registerKeysCommands(program: Command): void {
     .action((options: { name: string; json?: boolean }) => {
       const json = options.json === true;
       try {
+        if (options.name.trim() === '') throw new InvalidRequestError('--name must not be empty', { param: 'name' });
         const { key, sha256 } = generateVirtualKey();
         printResult(json, { name: options.name, key, key_sha256: sha256 }, () =>
           [
@@ -21,7 +23,8 @@ export function registerKeysCommands(program: Command): void {
             'This key is shown only once: hand it to its owner now. The gateway keeps only its hash.',
             'Add this to the keys: list of switchyard.yaml:',
             '',
-            `  - name: ${options.name}`,
+            // A JSON string is a valid YAML scalar: names with `: `, `#` or quotes paste safely.
+            `  - name: ${/^[\w.-]+$/.test(options.name) ? options.name : JSON.stringify(options.name)}`,
             `    key_sha256: ${sha256}`,
           ].join('\n'),
         );
