@@ -138,6 +138,7 @@ describe('switchyard router train --from-shadow', () => {
     [['--workload', 'support', '--since', 'last week'], /--since: expected a number of days \(30, 30d\) or an ISO date, got 'last week'/],
     [['--workload', 'support', '--data', 'x.jsonl'], /give --data or --from-shadow, not both/],
     [['--workload', 'support', '--weak', 'small'], /give --weak and --strong together/],
+    [['--workload', 'nosuch'], /unknown workload 'nosuch' \(known: /],
     [['--workload', 'support', '--max-cost', '$0.01'], /--max-cost takes a share of traffic to the strong model/],
   ])('refuses %j with a one-line reason', async (extra, message) => {
     const result = await runRouter(['train', '--from-shadow', '--config', configFile, '--variant', 'baseline', '--folds', '3', '--out', join(directory, 'refused.json'), '--json', ...extra]);

@@ -202,6 +202,10 @@ async function runTrainFromShadow(options: TrainOptions, json: boolean, dependen
   if (options.weak !== undefined && options.strong !== undefined) distinctFrom(options.strong, options.weak);
   const since = options.since === undefined ? undefined : parseSinceDays(options.since, (dependencies.now ?? Date.now)());
   const { config } = await loadConfigForCli(options.config);
+  if (options.workload !== undefined && config.workloads[options.workload] === undefined) {
+    const known = Object.keys(config.workloads);
+    throw new InvalidRequestError(`unknown workload '${options.workload}'${known.length > 0 ? ` (known: ${known.join(', ')})` : ' (the config has none)'}`, { param: 'workload' });
+  }
   const learned = options.workload === undefined ? undefined : config.workloads[options.workload]?.routing?.learned;
   const models = options.weak !== undefined && options.strong !== undefined ? { weak: options.weak, strong: options.strong } : learned && { weak: learned.weak, strong: learned.strong };
   const opened = await (dependencies.openEvaluationStore ?? openEvaluationStore)(config.storage);
