@@ -14,6 +14,8 @@ export type ProviderOptions = Record<string, Record<string, unknown>>;
 export interface TextPart {
   type: 'text';
   text: string;
+  /** The model declined (OpenAI's `refusal`): wire formats that have a refusal field put the text there. */
+  refusal?: boolean;
   providerOptions?: ProviderOptions;
 }
 

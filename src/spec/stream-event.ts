@@ -10,7 +10,7 @@ import type { Usage } from './usage.js';
 export type StreamEvent =
   | { type: 'stream-start'; warnings: CallWarning[] }
   | ({ type: 'response-metadata' } & ResponseInfo)
-  | { type: 'text-delta'; delta: string }
+  | { type: 'text-delta'; delta: string; /** Part of a refusal (see TextPart.refusal). */ refusal?: boolean }
   | { type: 'reasoning-delta'; delta: string; signature?: string }
   /** A tool call begins. `toolCallId` links later deltas to it. */
   | { type: 'tool-input-start'; toolCallId: string; toolName: string }

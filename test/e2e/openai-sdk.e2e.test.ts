@@ -159,6 +159,36 @@ describe('OpenAI SDK against the gateway', () => {
     expect(upstream.requests[0]!.body).toMatchObject({ response_format: { type: 'json_schema', json_schema: { name: 'answer', strict: true } } });
   });
 
+  it('keeps a refusal a refusal, so parse() reports it rather than parsing it as JSON, streamed or not', async () => {
+    const refused = 'I cannot help with that.';
+    upstream.enqueue('/v1/chat/completions', {
+      type: 'json',
+      body: {
+        id: 'chatcmpl-r', object: 'chat.completion', created: 1, model: 'mock-model',
+        choices: [{ index: 0, message: { role: 'assistant', content: null, refusal: refused }, logprobs: null, finish_reason: 'stop' }],
+        usage: { prompt_tokens: 5, completion_tokens: 6, total_tokens: 11 },
+      },
+    });
+    const parsed = await client.chat.completions.parse({
+      model: 'mock-model',
+      messages: [{ role: 'user', content: 'Give JSON' }],
+      response_format: { type: 'json_schema', json_schema: { name: 'answer', strict: true, schema: { type: 'object', properties: { answer: { type: 'string' } }, required: ['answer'], additionalProperties: false } } },
+    });
+    expect(parsed.choices[0]!.message).toMatchObject({ content: null, refusal: refused, parsed: null });
+
+    const delta = (refusal: string) => sse({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: { refusal }, finish_reason: null }] });
+    const done = sse({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] });
+    upstream.enqueue('/v1/chat/completions', { type: 'stream', chunks: [delta('I cannot '), delta('help with that.'), done, 'data: [DONE]\n\n'] });
+    const stream = await client.chat.completions.create({ model: 'mock-model', messages: [{ role: 'user', content: 'x' }], stream: true });
+    let streamedRefusal = '';
+    let streamedContent = '';
+    for await (const chunk of stream) {
+      streamedRefusal += chunk.choices[0]?.delta.refusal ?? '';
+      streamedContent += chunk.choices[0]?.delta.content ?? '';
+    }
+    expect({ streamedRefusal, streamedContent }).toEqual({ streamedRefusal: refused, streamedContent: '' });
+  });
+
   it('passes logprobs through', async () => {
     const completion = await client.chat.completions.create({ model: 'mock-model', messages: [{ role: 'user', content: 'x' }], logprobs: true, top_logprobs: 2 });
     expect(completion.choices[0]!.logprobs?.content?.[0]).toMatchObject({ token: 'Echo', logprob: -0.1 });

@@ -27,8 +27,9 @@ export class StreamResultCollector {
       }
       case 'text-delta': {
         const last = this.content.at(-1);
-        if (last?.type === 'text') last.text += event.delta;
-        else this.content.push({ type: 'text', text: event.delta });
+        const refusal = event.refusal === true;
+        if (last?.type === 'text' && (last.refusal === true) === refusal) last.text += event.delta;
+        else this.content.push(refusal ? { type: 'text', text: event.delta, refusal } : { type: 'text', text: event.delta });
         break;
       }
       case 'reasoning-delta': {

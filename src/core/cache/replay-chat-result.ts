@@ -15,7 +15,7 @@ export function replayChatResult(result: ChatResult): StreamEvent[] {
   result.content.forEach((part, index) => {
     switch (part.type) {
       case 'text':
-        for (const delta of splitIntoChunks(part.text)) events.push({ type: 'text-delta', delta });
+        for (const delta of splitIntoChunks(part.text)) events.push(part.refusal === true ? { type: 'text-delta', delta, refusal: true } : { type: 'text-delta', delta });
         break;
       case 'reasoning': {
         const chunks = splitIntoChunks(part.text);

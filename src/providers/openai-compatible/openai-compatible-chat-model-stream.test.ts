@@ -226,12 +226,12 @@ describe('OpenAICompatibleChatModel.stream', () => {
     ]);
   });
 
-  it('streams a refusal as text, as generate returns it', async () => {
+  it('streams a refusal as refusal text, as generate returns it', async () => {
     replyStream(loadOpenAIChunks('openai-refusal'));
     const { events } = await streamEvents();
     expect(events.filter((event) => event.type === 'text-delta')).toEqual([
-      { type: 'text-delta', delta: "I'm sorry, " },
-      { type: 'text-delta', delta: 'I cannot assist with that request.' },
+      { type: 'text-delta', delta: "I'm sorry, ", refusal: true },
+      { type: 'text-delta', delta: 'I cannot assist with that request.', refusal: true },
     ]);
   });
 

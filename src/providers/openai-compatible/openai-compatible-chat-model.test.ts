@@ -540,10 +540,10 @@ describe('OpenAICompatibleChatModel.generate results', () => {
     expect(result.usage).toMatchObject({ inputTokens: 15, outputTokens: 200, cacheReadInputTokens: 0, reasoningTokens: 192 });
   });
 
-  it('returns a refusal as the text', async () => {
+  it('returns a refusal as refusal text', async () => {
     answerWith('openai-refusal');
     const result = await model().generate(hello);
-    expect(result.content).toEqual([{ type: 'text', text: "I'm sorry, I cannot assist with that request." }]);
+    expect(result.content).toEqual([{ type: 'text', text: "I'm sorry, I cannot assist with that request.", refusal: true }]);
     expect(result.usage).toEqual({
       inputTokens: 81,
       outputTokens: 11,

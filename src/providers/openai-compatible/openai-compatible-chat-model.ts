@@ -75,8 +75,9 @@ export class OpenAICompatibleChatModel implements LanguageModelAdapter {
     const content: Array<TextPart | ToolCallPart | ReasoningPart> = [];
     const reasoning = choice.message.reasoning_content || choice.message.reasoning;
     if (reasoning) content.push({ type: 'reasoning', text: reasoning });
-    const text = choice.message.content ?? choice.message.refusal;
-    if (text) content.push({ type: 'text', text });
+    if (choice.message.content) content.push({ type: 'text', text: choice.message.content });
+    // A refusal stays one (OpenAI SDKs read `message.refusal`; `parse()` must not see it as JSON content).
+    if (choice.message.refusal) content.push({ type: 'text', text: choice.message.refusal, refusal: true });
     for (const [index, toolCall] of (choice.message.tool_calls ?? []).entries()) {
       content.push({
         type: 'tool-call',
@@ -290,8 +291,8 @@ class OpenAICompatibleStreamMapper implements StreamChunkMapper<OpenAIChatChunk 
     const reasoning = delta?.reasoning_content || delta?.reasoning;
     if (reasoning) emit({ type: 'reasoning-delta', delta: reasoning });
     if (delta?.content) emit({ type: 'text-delta', delta: delta.content });
-    // A refusal is the answer's text, as `generate` maps it; dropping it would stream an empty reply.
-    if (delta?.refusal) emit({ type: 'text-delta', delta: delta.refusal });
+    // A refusal streams as refusal text, as `generate` keeps it; dropping it would stream an empty reply.
+    if (delta?.refusal) emit({ type: 'text-delta', delta: delta.refusal, refusal: true });
     for (const toolDelta of delta?.tool_calls ?? []) {
       const index = toolDelta.index ?? this.toolCallIds.size;
       let toolCallId = this.toolCallIds.get(index);

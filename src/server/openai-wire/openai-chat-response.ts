@@ -13,17 +13,20 @@ export interface ResponseIdentity {
 /** @see https://platform.openai.com/docs/api-reference/chat/object */
 export function toOpenAIChatCompletion(result: ChatResult, identity: ResponseIdentity): Record<string, unknown> {
   let text = '';
+  let refusal = '';
   let reasoning = '';
   const toolCalls: Array<Record<string, unknown>> = [];
   for (const part of result.content) {
-    if (part.type === 'text') text += part.text;
-    else if (part.type === 'reasoning') reasoning += part.text;
+    if (part.type === 'text') {
+      if (part.refusal === true) refusal += part.text;
+      else text += part.text;
+    } else if (part.type === 'reasoning') reasoning += part.text;
     else toolCalls.push({ id: part.toolCallId, type: 'function', function: { name: part.toolName, arguments: part.input } });
   }
   const message: Record<string, unknown> = {
     role: 'assistant',
-    content: text === '' && toolCalls.length > 0 ? null : text,
-    refusal: null,
+    content: text === '' && (toolCalls.length > 0 || refusal !== '') ? null : text,
+    refusal: refusal === '' ? null : refusal,
   };
   if (toolCalls.length > 0) message.tool_calls = toolCalls;
   if (reasoning !== '') message.reasoning_content = reasoning;

@@ -35,7 +35,8 @@ export function createOpenAIChatSseFormatter(options: OpenAIStreamOptions): SseF
         case 'response-metadata':
           return '';
         case 'text-delta':
-          return event.delta === '' ? '' : chunk({ content: event.delta });
+          if (event.delta === '') return '';
+          return event.refusal === true ? chunk({ refusal: event.delta }) : chunk({ content: event.delta });
         case 'reasoning-delta':
           return event.delta === '' ? '' : chunk({ reasoning_content: event.delta });
         case 'tool-input-start': {

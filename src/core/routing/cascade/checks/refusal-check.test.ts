@@ -51,6 +51,13 @@ describe('refusal detection', () => {
     expect(detectRefusal(toolCall, '')).toBeUndefined();
   });
 
+  it('takes a provider-marked refusal at its word, whatever the wording', () => {
+    const text = 'That request falls outside what this assistant does.';
+    expect(refused(text)).toBeUndefined();
+    const marked: ChatResult = { ...result(text), content: [{ type: 'text', text, refusal: true }] };
+    expect(detectRefusal(marked, text)).toBe(`refusal (provider): "${text.slice(0, 50)}…"`);
+  });
+
   it('only looks at the opening: a refusal phrase deep in a long answer is not a refusal', () => {
     const long = `${'The derivation goes as follows. '.repeat(10)}I don't know why textbooks skip this step.`;
     expect(refused(long)).toBeUndefined();

@@ -50,6 +50,9 @@ const REFUSAL_PATTERNS: ReadonlyArray<{ name: string; pattern: RegExp }> = [
 /** Whether an answer is a refusal or non-answer, and which rule said so; undefined when it is not. */
 export function detectRefusal(result: ChatResult, text: string): string | undefined {
   if (result.finishReason.unified === 'content-filter') return 'finish reason content_filter';
+  // The provider said so itself (OpenAI's `refusal` field), whatever the wording.
+  const refusal = result.content.find((part) => part.type === 'text' && part.refusal === true);
+  if (refusal !== undefined && refusal.type === 'text') return `refusal (provider): ${quoteForReason(refusal.text.trim(), 50)}`;
   const hasToolCall = result.content.some((part) => part.type === 'tool-call');
   const trimmed = text.trim();
   if (trimmed === '') return hasToolCall ? undefined : 'empty answer';
