@@ -20,8 +20,9 @@ export function fail(error: unknown, json: boolean): never {
   const message = error instanceof Error ? error.message : String(error);
   const issues = error instanceof ConfigError ? error.issues : undefined;
   if (json) {
+    const listed = issues ?? (error !== null && typeof error === 'object' && 'issues' in error && Array.isArray(error.issues) ? error.issues : undefined);
     const code = GatewayError.isInstance(error) ? error.code : 'error';
-    process.stdout.write(`${JSON.stringify({ ok: false, error: { code, message: message.split('\n')[0], issues } }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ ok: false, error: { code, message: message.split('\n')[0], issues: listed } }, null, 2)}\n`);
   } else if (issues) {
     process.stderr.write(`error: config invalid (${issues.length} problem${issues.length > 1 ? 's' : ''})\n${message}\n`);
   } else {

@@ -13,7 +13,8 @@ export async function loadSetOneLine(setFile: string): Promise<EvalCase[]> {
     if (!(error instanceof ConfigError)) throw error;
     const [first, ...rest] = error.issues;
     const more = rest.length === 0 ? '' : ` (and ${rest.length} more problem${rest.length === 1 ? '' : 's'})`;
-    throw new InvalidRequestError(`eval set ${first ? formatConfigIssue(first) : setFile}${more}`);
+    // One line as text; every problem in --json (`fail` prints an error's `issues`).
+    throw Object.assign(new InvalidRequestError(`eval set ${first ? formatConfigIssue(first) : setFile}${more}`), { issues: error.issues });
   }
 }
 

@@ -95,6 +95,19 @@ describe('switchyard eval run', () => {
     expect(result.code).toBe(1);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toContain(`error: eval set ${bad}:2: messages: one of \`messages\` or \`prompt\` is required (and 1 more problem)`);
+    // --json lists every problem with its line.
+    const json = await runEvalCli(['run', '--set', bad, '--model', 'frontier', '--json']);
+    expect(json.code).toBe(1);
+    const body = JSON.parse(json.stdout) as { error: { issues: Array<{ line: number }> } };
+    expect(body.error.issues.map((issue) => issue.line)).toEqual([2, 3]);
+  });
+
+  it('takes a bare scorer name on a case, as --scorer does', async () => {
+    const set = join(directory, 'bare-scorer.jsonl');
+    await writeFile(set, '{"id":"a","prompt":"Say hi","expected":"hi","scorer":"contains"}\n', 'utf8');
+    const result = await runCommandInProcess(registerEvalCommands, ['eval', 'run', '--set', set, '--model', 'frontier', '--config', config, '--no-cache', '--no-record', '--json']);
+    expect(result.code).toBe(0);
+    expect((JSON.parse(result.stdout) as { report: ReportJson }).report).toMatchObject({ cases: 1, scored: 1, failed: 0 });
   });
 
   it('a missing set and an unknown model fail on one line; --json gives an error object', async () => {

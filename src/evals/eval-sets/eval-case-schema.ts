@@ -39,7 +39,8 @@ export const evalCaseSchema = z
     criteria: z.string().optional(),
     tags: z.array(z.string().min(1)).default([]),
     /** Overrides the set's default scorer for this case. */
-    scorer: scorerSpecSchema.optional(),
+    // A bare type name (`"contains"`) is short for `{ "type": "contains" }`, as `--scorer contains` is.
+    scorer: z.preprocess((value) => (typeof value === 'string' ? { type: value } : value), scorerSpecSchema).optional(),
     /** Carried through to reports untouched. */
     metadata: z.record(z.string(), z.json()).optional(),
   })
