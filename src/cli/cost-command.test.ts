@@ -71,6 +71,9 @@ describe('switchyard cost breakeven', () => {
     expect(body.breakeven.tokensPerDay).toBeNull();
     const text = await runCost(['breakeven', '--api-model', 'gpt-4o-mini', '--gpu-hour-usd', '2', '--throughput', '1000']);
     expect(text.stdout).toContain('Self-hosting never wins');
+    // Both prices given: the catalogue is not credited for them.
+    const given = await runCost(['breakeven', '--api-model', 'gpt-4o', '--api-input-price', '1', '--api-output-price', '2', '--gpu-hour-usd', '2', '--throughput', '1000']);
+    expect(given.stdout).toContain('API (gpt-4o, prices as given): $1 in / $2 out');
   });
 
   it('--svg writes the same curves as a standalone SVG', async () => {

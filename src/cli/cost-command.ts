@@ -74,7 +74,10 @@ function parseBreakevenOptions(options: BreakevenOptions): { input: BreakevenInp
   if (options.apiModel !== undefined) {
     const match = defaultPriceCatalogue().find(options.apiModel);
     if (!match) throw new Error(`--api-model: '${options.apiModel}' is not in the price catalogue; give --api-input-price and --api-output-price`);
-    Object.assign(api, { model: match.entry.id, pricedAt: match.entry.provider, asOf: match.entry.as_of });
+    // The catalogue is credited only for the prices it supplied.
+    if (options.apiInputPrice === undefined || options.apiOutputPrice === undefined) {
+      Object.assign(api, { model: match.entry.id, pricedAt: match.entry.provider, asOf: match.entry.as_of });
+    } else api.model = match.entry.id;
     apiInputPerMtok = options.apiInputPrice === undefined ? match.entry.input_per_mtok : number('--api-input-price', options.apiInputPrice, { min: 0 });
     apiOutputPerMtok = options.apiOutputPrice === undefined ? match.entry.output_per_mtok : number('--api-output-price', options.apiOutputPrice, { min: 0 });
   } else {
@@ -180,7 +183,7 @@ function breakevenJson(breakeven: Breakeven) {
 
 export function formatBreakevenText(report: BreakevenReport): string {
   const { input, model, breakeven, api } = report;
-  const source = api.model ? ` (${api.model} at ${api.pricedAt}, ${api.asOf})` : '';
+  const source = api.model === undefined ? '' : api.pricedAt === undefined ? ` (${api.model}, prices as given)` : ` (${api.model} at ${api.pricedAt}, ${api.asOf})`;
   const lines = [
     `API${source}: $${input.apiInputPerMtok} in / $${input.apiOutputPerMtok} out per 1M tokens; $${model.apiBlendedPerMtok.toFixed(3)} blended at ${Math.round(input.inputShare * 100)}% input`,
     `Self-hosted: ${gpuCount(input.gpus)} at $${input.gpuHourUsd}/h = $${model.replicaUsdPerDay.toFixed(2)}/day per replica + $${model.overheadUsdPerDay.toFixed(2)}/day overhead; ` +
