@@ -94,5 +94,9 @@ describe('switchyard usage', () => {
     expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
     const grouping = await runUsage(['--config', configFile, '--by', 'workload,team']);
     expect(grouping.stderr).toBe("error: --by must be a comma-separated list of workload, model, deployment, apiKey, hour, day; got 'team'.\n");
+    const future = await runUsage(['--config', configFile, '--since', '2099-01-01']);
+    expect(future.stderr).toBe('error: --since is in the future; nothing is logged after now.\n');
+    const backwards = await runUsage(['--config', configFile, '--since', '2025-01-02', '--until', '2025-01-01']);
+    expect(backwards.stderr).toBe('error: --until must be after --since.\n');
   });
 });

@@ -112,7 +112,11 @@ export function parseUsageQuery(input: UsageQueryText, now: number, names: { by:
   const since = parseUsageTime(input.since ?? DEFAULT_USAGE_SINCE, names.since, now);
   // `until` is exclusive; by default it includes requests logged in this very millisecond.
   const until = input.until === undefined ? now + 1 : parseUsageTime(input.until, names.until, now);
-  if (until <= since) throw new InvalidRequestError(`${names.until} must be after ${names.since}.`, { param: names.until });
+  if (until <= since) {
+    // Without an explicit `until` the window ends now: the only way to get here is a future `since`.
+    if (input.until === undefined) throw new InvalidRequestError(`${names.since} is in the future; nothing is logged after now.`, { param: names.since });
+    throw new InvalidRequestError(`${names.until} must be after ${names.since}.`, { param: names.until });
+  }
   return {
     by: parseUsageGroupBy(input.by ?? 'workload', names.by),
     since,
