@@ -32,12 +32,15 @@ export function loadConfigText(text: string, file: string, options: LoadConfigOp
   const document = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   if (document.errors.length > 0) {
     throw new ConfigError(
-      document.errors.map((error) => ({
-        file,
-        path: '',
-        line: error.linePos?.[0]?.line,
-        message: `YAML syntax: ${error.message.split('\n')[0]}`,
-      })),
+      document.errors.map((error) => {
+        // The parser's own " at line N, column M:" repeats the line we report (and introduces an
+        // excerpt we drop). An unclosed bracket is found at the end of the text: past the last line.
+        const lastLine = text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
+        const line = error.linePos?.[0]?.line;
+        const atEnd = line !== undefined && line > lastLine;
+        const message = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+        return { file, path: '', line: atEnd ? lastLine : line, message: `YAML syntax: ${message}${atEnd ? ' (found at the end of the file)' : ''}` };
+      }),
     );
   }
   const lineOf = (path: ReadonlyArray<PropertyKey>) => findLine(document, lineCounter, path);
