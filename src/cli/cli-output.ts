@@ -24,7 +24,9 @@ export function fail(error: unknown, json: boolean): never {
     const code = GatewayError.isInstance(error) ? error.code : 'error';
     process.stdout.write(`${JSON.stringify({ ok: false, error: { code, message: message.split('\n')[0], issues: listed } }, null, 2)}\n`);
   } else if (issues) {
-    process.stderr.write(`error: config invalid (${issues.length} problem${issues.length > 1 ? 's' : ''})\n${message}\n`);
+    // ConfigError also reports router artifacts and eval sets: name the file rather than say "config".
+    const file = issues[0]?.file;
+    process.stderr.write(`error: ${file === undefined ? 'config' : file} invalid (${issues.length} problem${issues.length > 1 ? 's' : ''})\n${message}\n`);
   } else {
     process.stderr.write(`error: ${message.split('\n')[0]}\n`);
   }

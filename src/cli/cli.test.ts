@@ -38,7 +38,7 @@ describe('switchyard config check', () => {
     const file = await writeConfig(GOOD.replace('${LOCAL_KEY:-none}', 'sk-do-not-print').replace('- provider: local', '- provider: missing'));
     const result = await runCli(['config', 'check', '--config', file]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`${file}:9: models.mock-model.deployments[0].provider: unknown provider 'missing'`);
+    expect(result.stderr).toBe(`error: ${file} invalid (1 problem)\n${file}:9: models.mock-model.deployments[0].provider: unknown provider 'missing'; expected one of: local\n`);
     expect(result.stderr + result.stdout).not.toContain('sk-do-not-print');
     const json = await runCli(['config', 'check', '--config', file, '--json']);
     expect(json.code).toBe(1);
