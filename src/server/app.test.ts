@@ -175,6 +175,10 @@ describe('embeddings', () => {
 
   it('rejects empty input and chat models', async () => {
     await expectError(await post('/v1/embeddings', { model: 'embedder', input: [''] }), 400, 'input', /empty strings/);
+    const missing = await expectError(await post('/v1/embeddings', { model: 'embedder' }), 400, 'input', /^Missing required parameter: 'input'\.$/);
+    expect(missing.code).toBe('missing_required_parameter');
+    await expectError(await post('/v1/embeddings', { model: 'embedder', input: [1, 2, 3] }), 400, 'input', /token-id arrays are not supported: send the text/);
+    await expectError(await chat({ stop: ['a', 'b', 'c', 'd', 'e'] }), 400, 'stop', /expected a string or an array of at most 4 strings/);
     await expectError(await post('/v1/embeddings', { model: 'mock-model', input: 'x' }), 400, 'model', /chat model/);
   });
 });

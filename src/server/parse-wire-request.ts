@@ -17,9 +17,20 @@ export function parseWireRequest<T extends z.ZodType>(schema: T, body: unknown):
   }
   const param = formatPath(issue.path);
   if (issue.path.length === 0) throw new InvalidRequestError(`Invalid request body: ${issue.message}`);
-  const missing = issue.code === 'invalid_type' && issue.message.includes('received undefined');
+  // Missing is judged by the body itself (a union's issue, e.g. `input`, does not say "received
+  // undefined"); a rule's own message (a custom issue) is kept.
+  const missing = (issue.code === 'invalid_type' || issue.code === 'invalid_union') && valueAt(body, issue.path) === undefined;
   throw new InvalidRequestError(missing ? `Missing required parameter: '${param}'.` : `Invalid value for '${param}': ${issue.message}.`, {
     param,
     code: missing ? 'missing_required_parameter' : 'invalid_value',
   });
+}
+
+function valueAt(body: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+  let value = body;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
 }

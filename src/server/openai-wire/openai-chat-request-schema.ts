@@ -99,7 +99,7 @@ export const openAIChatRequestSchema = z
     top_p: z.number().min(0).max(1).nullish(),
     top_k: z.number().int().positive().nullish(),
     n: z.number().int().nullish(),
-    stop: z.union([z.string(), z.array(z.string()).max(4)]).nullish(),
+    stop: z.union([z.string(), z.array(z.string()).max(4)], { message: 'expected a string or an array of at most 4 strings' }).nullish(),
     seed: z.number().int().nullish(),
     logprobs: z.boolean().nullish(),
     top_logprobs: z.number().int().min(0).max(20).nullish(),
@@ -120,7 +120,9 @@ export type OpenAIMessage = z.infer<typeof openAIMessageSchema>;
 export const openAIEmbeddingRequestSchema = z
   .object({
     model: z.string().min(1, 'must not be empty'),
-    input: z.union([z.string(), z.array(z.string()).min(1, 'must not be empty')]),
+    input: z.union([z.string(), z.array(z.string()).min(1, 'must not be empty')], {
+      message: 'expected a string or a non-empty array of strings (token-id arrays are not supported: send the text)',
+    }),
     dimensions: z.number().int().positive().optional(),
     encoding_format: z.enum(['float', 'base64']).optional(),
     user: z.string().optional(),
