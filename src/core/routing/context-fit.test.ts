@@ -93,7 +93,7 @@ describe('fitRoutePlan', () => {
     expect(result.plan.groups).toHaveLength(1);
     expect(result.plan.groups[0]!.on).toBeUndefined();
     expect(result.plan.reason).toBe('workload support: small, fallbacks gpt-4o-mini; context: skipped vllm/small');
-    expect(result.misfits[0]!.description).toMatch(/^vllm\/small: \d+ input \+ 512 output > 4096 window$/);
+    expect(result.misfits[0]!.description).toMatch(/^vllm\/small: ~\d+ input \+ 512 output > 4096 window$/);
   });
 
   it('throws a 400 context_length_exceeded naming input, output and each window when nothing fits', () => {
@@ -109,6 +109,6 @@ describe('fitRoutePlan', () => {
     expect(typed.httpStatus).toBe(400);
     expect(typed.code).toBe('context_length_exceeded');
     expect(typed.param).toBe('messages');
-    expect(typed.message).toMatch(/vllm\/small: \d+ input \+ 120000 output > 4096 window; openai\/gpt-4o-mini: \d+ input \+ 120000 output > 128000 window/);
+    expect(typed.message).toMatch(/vllm\/small: ~\d+ input \+ 120000 output > 4096 window; openai\/gpt-4o-mini: \d+ input \+ 120000 output > 128000 window/);
   });
 });

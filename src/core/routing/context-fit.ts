@@ -5,6 +5,7 @@ import type { ResolvedDeployment } from '../config/resolve-config.js';
 import { countInputTokens, inputTokensUpperBound } from './tokens/count-input-tokens.js';
 import { tokenizerForDeployment } from './tokens/deployment-tokenizer.js';
 import { defaultModelLimits } from './tokens/model-limits.js';
+import { isExactFamily } from './tokens/tokenizer-family.js';
 
 export { tokenizerForDeployment } from './tokens/deployment-tokenizer.js';
 
@@ -133,7 +134,8 @@ export function checkContextFit<T extends { deployment: FitDeployment }>(
       inputTokens,
       outputTokens,
       contextWindow,
-      description: `${deployment.id}: ${inputTokens} input + ${outputTokens} output > ${contextWindow} window`,
+      // Only OpenAI families are counted exactly; elsewhere the count is a deliberately high estimate.
+      description: `${deployment.id}: ${isExactFamily(tokenizerForDeployment(deployment)) ? '' : '~'}${inputTokens} input + ${outputTokens} output > ${contextWindow} window`,
     });
   }
   return result;
