@@ -68,6 +68,10 @@ describe('health and discovery', () => {
     expect(response.status).toBe(404);
     expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     expect(await response.json()).toMatchObject({ error: { code: 'not_found', type: 'invalid_request_error' } });
+    // Under /v1/messages/ (the Anthropic SDK's count_tokens, say) in Anthropic's shape.
+    const anthropic = await app.request('/v1/messages/count_tokens', { method: 'POST', body: '{}' });
+    expect(anthropic.status).toBe(404);
+    expect(await anthropic.json()).toEqual({ type: 'error', error: { type: 'not_found_error', message: 'No route for POST /v1/messages/count_tokens.' } });
   });
 });
 

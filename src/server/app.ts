@@ -1,7 +1,6 @@
 import { Hono } from 'hono';
 import { RequestPipeline } from '../core/pipeline/request-pipeline.js';
 import { newRequestId } from '../core/telemetry/request-id.js';
-import { NoSuchModelError } from '../spec/errors.js';
 import { REQUEST_ID_HEADER, type GatewayDependencies, type GatewayEnv } from './gateway-context.js';
 import { toOpenAIErrorResponse } from './openai-wire/openai-error-body.js';
 import { adminRoutes } from './routes/admin/admin-routes.js';
@@ -47,8 +46,11 @@ export function createGatewayApp(dependencies: GatewayDependencies): Hono<Gatewa
   if (dependencies.metrics) app.get('/metrics', metricsHandler(dependencies.holder, dependencies.metrics));
 
   app.notFound((context) => {
-    const error = new NoSuchModelError(`No route for ${context.req.method} ${context.req.path}.`, { param: undefined });
-    return context.json({ error: { message: error.message, type: 'invalid_request_error', param: null, code: 'not_found' } }, 404, { [REQUEST_ID_HEADER]: context.get('requestId') });
+    const message = `No route for ${context.req.method} ${context.req.path}.`;
+    const headers = { [REQUEST_ID_HEADER]: context.get('requestId') };
+    // Anthropic SDK calls (e.g. /v1/messages/count_tokens) get Anthropic's error shape, so the SDK raises NotFoundError.
+    if (context.req.path.startsWith('/v1/messages/')) return context.json({ type: 'error', error: { type: 'not_found_error', message } }, 404, headers);
+    return context.json({ error: { message, type: 'invalid_request_error', param: null, code: 'not_found' } }, 404, headers);
   });
 
   app.onError((error, context) => {
