@@ -153,6 +153,8 @@ describe('bad input', () => {
     expect(streamed.status).toBe(200);
     expect(streamed.headers.get('x-switchyard-warnings')).toBe('unsupported:top_k; unsupported:logprobs');
     expect(await streamed.text()).toContain('data: [DONE]');
+    // A value the gateway does not know is refused, not ignored.
+    await expectError(await chat({ model: 'ollama-model', logprobs: true }, { 'x-switchyard-unsupported-params': 'yolo' }), 400, 'x-switchyard-unsupported-params', /must be 'drop' or 'reject'; got 'yolo'/);
   });
 
   it('wrong content type → 400; unknown route → 404 in the OpenAI error shape', async () => {

@@ -4,6 +4,7 @@ import type { RequestSummary } from '../../../core/pipeline/request-summary.js';
 import { WORKLOAD_HEADER } from '../../../core/routing/resolve-route.js';
 import type { VirtualKey } from '../../../core/keys/virtual-key-registry.js';
 import type { ChatCall } from '../../../spec/chat-call.js';
+import { InvalidRequestError } from '../../../spec/errors.js';
 import type { GatewayEnv, RouteDependencies } from '../../gateway-context.js';
 import { UNSUPPORTED_PARAMS_HEADER } from '../../gateway-context.js';
 import { authenticateClient } from '../../middleware/auth.js';
@@ -32,13 +33,13 @@ export async function readChatRequest<Meta extends { model: string }>(
   try {
     body = await readJsonBody(context, server.max_body_bytes);
     converted = convert(body);
+    converted.call.unsupportedSettings = unsupportedSettingsMode(context, server.unsupported_params);
   } catch (error) {
     recordRejection(context, dependencies, endpoint, error, client, body);
     throw error;
   }
   const { call, meta } = converted;
   call.abortSignal = requestAbortSignal(context, requestDeadlineMs(context, server.request_timeout_ms));
-  call.unsupportedSettings = unsupportedSettingsMode(context, server.unsupported_params);
   const request: PipelineRequest = {
     runtime,
     client,
@@ -83,7 +84,10 @@ export function recordRejection(
 /** `x-switchyard-unsupported-params: drop|reject` overrides `server.unsupported_params` per request. */
 export function unsupportedSettingsMode(context: Context<GatewayEnv>, configured: 'reject' | 'drop'): 'warn' | 'error' {
   const header = requestHeader(context, UNSUPPORTED_PARAMS_HEADER);
-  const mode = header === 'drop' || header === 'reject' ? header : configured;
+  if (header !== undefined && header !== 'drop' && header !== 'reject') {
+    throw new InvalidRequestError(`Header ${UNSUPPORTED_PARAMS_HEADER} must be 'drop' or 'reject'; got '${header.slice(0, 40)}'.`, { param: UNSUPPORTED_PARAMS_HEADER });
+  }
+  const mode = header ?? configured;
   return mode === 'drop' ? 'warn' : 'error';
 }
 
