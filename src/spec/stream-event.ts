@@ -9,7 +9,11 @@ import type { Usage } from './usage.js';
  */
 export type StreamEvent =
   | { type: 'stream-start'; warnings: CallWarning[] }
-  | ({ type: 'response-metadata' } & ResponseInfo)
+  | ({
+      type: 'response-metadata';
+      /** The prompt's token counts, where the provider sends them before the answer (Anthropic's `message_start`). */
+      promptUsage?: Usage;
+    } & ResponseInfo)
   | { type: 'text-delta'; delta: string; /** Part of a refusal (see TextPart.refusal). */ refusal?: boolean }
   | { type: 'reasoning-delta'; delta: string; signature?: string }
   /** A tool call begins. `toolCallId` links later deltas to it. */

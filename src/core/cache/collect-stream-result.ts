@@ -21,7 +21,7 @@ export class StreamResultCollector {
         this.warnings = event.warnings;
         break;
       case 'response-metadata': {
-        const { type: _type, headers: _headers, ...info } = event;
+        const { type: _type, headers: _headers, promptUsage: _promptUsage, ...info } = event;
         this.response = { ...this.response, ...info };
         break;
       }

@@ -218,6 +218,6 @@ async function openStream(
   // before any byte goes to the client, so the client's first chunk can carry it.
   const metadata = held.find((event) => event.type === 'response-metadata');
   if (!metadata) return { held, reader, response };
-  const { type: _type, ...info } = metadata;
+  const { type: _type, promptUsage: _promptUsage, ...info } = metadata;
   return { held, reader, response: { ...response, ...info } };
 }

@@ -77,6 +77,23 @@ describe('AnthropicChatModel.stream', () => {
         {
           "id": "msg_01QC4g3HwBThD4BaNtBckFDJ",
           "modelId": "claude-sonnet-4-5-20250929",
+          "promptUsage": {
+            "cacheReadInputTokens": 2048,
+            "cacheWriteInputTokens": 0,
+            "inputTokens": 2073,
+            "outputTokens": 1,
+            "raw": {
+              "cache_creation": {
+                "ephemeral_1h_input_tokens": 0,
+                "ephemeral_5m_input_tokens": 0,
+              },
+              "cache_creation_input_tokens": 0,
+              "cache_read_input_tokens": 2048,
+              "input_tokens": 25,
+              "output_tokens": 1,
+              "service_tier": "standard",
+            },
+          },
           "type": "response-metadata",
         },
         {

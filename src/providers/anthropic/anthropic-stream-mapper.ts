@@ -76,8 +76,9 @@ export function createAnthropicStreamMapper(options: {
       switch (chunk.type) {
         case 'message_start': {
           const { id, model } = chunk.message;
-          emit({ type: 'response-metadata', ...(id ? { id } : {}), ...(model ? { modelId: model } : {}) });
           usage = mergeUsage(usage, chunk.message.usage);
+          const promptUsage = chunk.message.usage ? convertAnthropicUsage(usage) : undefined;
+          emit({ type: 'response-metadata', ...(id ? { id } : {}), ...(model ? { modelId: model } : {}), ...(promptUsage && { promptUsage }) });
           break;
         }
         case 'content_block_start':

@@ -109,6 +109,17 @@ describe('toAnthropicMessageStream', () => {
     expect((parsed[1]![1].delta as Record<string, unknown>).stop_reason).toBe('max_tokens');
   });
 
+  it("puts the prompt's counts in message_start when the upstream sent them first", async () => {
+    const text = await run([
+      { type: 'response-metadata', modelId: 'claude-sonnet-4-5-20250929', promptUsage: { inputTokens: 2073, outputTokens: 1, cacheReadInputTokens: 2048, cacheWriteInputTokens: 0 } },
+      { type: 'text-delta', delta: 'Hi' },
+      { type: 'finish', finishReason: { unified: 'stop', raw: 'end_turn' }, usage },
+    ]);
+    const start = frames(text)[0]![1].message as Record<string, unknown>;
+    // Anthropic's input_tokens excludes the cached part; nothing is output yet.
+    expect(start.usage).toEqual({ input_tokens: 25, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 2048 });
+  });
+
   it('ends a stream that fails midway with an error event', async () => {
     const failure = new ProviderApiError('Overloaded', { provider: 'anthropic', upstreamStatus: 529 });
     const text = await run([{ type: 'text-delta', delta: 'Hel' }], {}, failure);

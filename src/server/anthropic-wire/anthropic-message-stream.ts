@@ -26,14 +26,16 @@ function frame(type: string, data: Record<string, unknown>): string {
  * `content_block_start` / `content_block_delta`… / `content_block_stop`, then `message_delta`
  * (stop reason and usage) and `message_stop`. Our events carry no block boundaries, so a block
  * opens when the kind of delta changes and closes when the next one opens or the stream finishes.
- * Usage is only known at the end, so `message_start` reports zeros and `message_delta` the
- * totals (the SDKs overwrite the snapshot's counts with those present in `message_delta`).
+ * `message_start` carries the prompt's counts when the upstream sent them first (an Anthropic
+ * upstream does), else zeros; `message_delta` carries the totals (the SDKs overwrite the snapshot's
+ * counts with those present in `message_delta`).
  * A failure after the stream began becomes a final `event: error` frame.
  * @see https://docs.anthropic.com/en/docs/build-with-claude/streaming
  */
 export function createAnthropicSseFormatter(options: AnthropicStreamOptions): SseFormatter {
   const { identity } = options;
   let model = identity.model;
+  let promptUsage: ReturnType<typeof toAnthropicUsage> | undefined;
   let started = false;
   let current: OpenBlock | undefined;
   let nextIndex = 0;
@@ -50,7 +52,7 @@ export function createAnthropicSseFormatter(options: AnthropicStreamOptions): Ss
       content: [],
       stop_reason: null,
       stop_sequence: null,
-      usage: { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+      usage: promptUsage ?? { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
     };
     return frame('message_start', { message });
   };
@@ -75,6 +77,7 @@ export function createAnthropicSseFormatter(options: AnthropicStreamOptions): Ss
         return '';
       case 'response-metadata':
         if (!started && event.modelId) model = event.modelId;
+        if (!started && event.promptUsage) promptUsage = { ...toAnthropicUsage(event.promptUsage), output_tokens: 0 };
         return '';
       case 'text-delta': {
         if (event.delta === '') return '';
