@@ -25,6 +25,7 @@ export const ANTHROPIC_PARAMETER_NAMES: Readonly<Record<string, string>> = {
   responseFormat: 'output_config.format',
   toolChoice: 'tool_choice',
   user: 'metadata.user_id',
+  reasoningBudgetTokens: 'thinking.budget_tokens',
 };
 
 /** Rewrites a message and param from ChatCall names to wire names. */

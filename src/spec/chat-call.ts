@@ -119,6 +119,12 @@ export interface ChatCall {
   topLogprobs?: number;
   /** How much a reasoning model should think, in OpenAI's terms (`minimal`, `low`, `medium`, `high`). */
   reasoningEffort?: string;
+  /**
+   * A token budget for thinking before the answer, on top of maxOutputTokens (Anthropic's
+   * `thinking.budget_tokens`, Gemini's `thinkingBudget`). A provider without one reports it as an
+   * unsupported setting rather than dropping it unseen.
+   */
+  reasoningBudgetTokens?: number;
   /** End-user identifier, forwarded where the provider accepts one. */
   user?: string;
   /** Ask the upstream to report usage at the end of a stream (always requested by adapters that can). */

@@ -202,6 +202,15 @@ describe('Anthropic SDK against the gateway', () => {
     expect(typed.error).toMatchObject({ type: 'error', error: { type: 'rate_limit_error' } });
   });
 
+  it('refuses extended thinking for a model that cannot think, or drops it with a warning on request', async () => {
+    const params = { model: 'mock-model', max_tokens: 2000, thinking: { type: 'enabled' as const, budget_tokens: 1024 }, messages: [{ role: 'user' as const, content: 'x' }] };
+    const error = await client.messages.create(params).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(Anthropic.BadRequestError);
+    expect((error as InstanceType<typeof Anthropic.BadRequestError>).message).toMatch(/thinking\.budget_tokens/);
+    const dropped = await client.messages.create(params, { headers: { 'x-switchyard-unsupported-params': 'drop' } }).withResponse();
+    expect(dropped.response.headers.get('x-switchyard-warnings')).toBe('unsupported:thinking.budget_tokens');
+  });
+
   it('raises OverloadedError for an overloaded upstream', async () => {
     // The gateway retries once (the default), so the upstream stays overloaded for both tries.
     const overloaded = { type: 'json' as const, status: 503, body: { error: { message: 'overloaded' } } };

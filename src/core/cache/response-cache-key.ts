@@ -48,6 +48,7 @@ export function generationParametersOf(call: ChatCall): { [Field in KeyedField]:
     logprobs: call.logprobs,
     topLogprobs: call.topLogprobs,
     reasoningEffort: call.reasoningEffort,
+    reasoningBudgetTokens: call.reasoningBudgetTokens,
     providerOptions: call.providerOptions,
     // Extra upstream headers can switch provider features (betas) on.
     headers: call.headers,

@@ -428,6 +428,12 @@ describe('AnthropicChatModel.generate', () => {
     });
   });
 
+  it('turns a provider-neutral reasoning budget into extended thinking, on top of the answer limit', async () => {
+    answerWith('anthropic-thinking');
+    await model().generate({ ...hello, maxOutputTokens: 1000, reasoningBudgetTokens: 2048 });
+    expect(sentBody()).toMatchObject({ max_tokens: 3048, thinking: { type: 'enabled', budget_tokens: 2048 } });
+  });
+
   it('maps thinking blocks to reasoning parts with their signature and skips redacted thinking', async () => {
     answerWith('anthropic-thinking');
     const result = await model().generate({

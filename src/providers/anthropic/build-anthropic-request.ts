@@ -45,7 +45,8 @@ export function buildAnthropicRequest(
   }
 
   let maxTokens = call.maxOutputTokens ?? options.defaultMaxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS;
-  const thinking = callOptions.thinking;
+  // Explicit provider options win; else the call's provider-neutral budget turns thinking on.
+  const thinking = callOptions.thinking ?? (call.reasoningBudgetTokens === undefined ? undefined : { type: 'enabled' as const, budgetTokens: call.reasoningBudgetTokens });
   if (thinking?.type === 'enabled') {
     // The thinking budget is part of max_tokens and must be below it; adding it keeps the
     // caller's limit for the visible answer.

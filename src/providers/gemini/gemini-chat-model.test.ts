@@ -410,6 +410,13 @@ describe('GeminiChatModel.generate: request', () => {
     `);
   });
 
+  it('sends a provider-neutral reasoning budget as thinkingConfig.thinkingBudget', async () => {
+    reply('gemini-text.json');
+    const result = await createModel().generate({ messages: hello, reasoningBudgetTokens: 512 });
+    expect((lastBody() as Record<string, unknown>).generationConfig).toEqual({ candidateCount: 1, thinkingConfig: { thinkingBudget: 512 } });
+    expect(result.warnings).toEqual([]);
+  });
+
   it('passes providerOptions.gemini through and warns about settings Gemini lacks', async () => {
     reply('gemini-text.json');
     const result = await createModel().generate({

@@ -123,7 +123,11 @@ export class GeminiChatModel implements LanguageModelAdapter {
       ...(call.logprobs === true
         ? { responseLogprobs: true, ...(call.topLogprobs !== undefined ? { logprobs: call.topLogprobs } : {}) }
         : {}),
-      ...(options.thinkingConfig !== undefined ? { thinkingConfig: options.thinkingConfig } : {}),
+      ...(options.thinkingConfig !== undefined
+        ? { thinkingConfig: options.thinkingConfig }
+        : call.reasoningBudgetTokens !== undefined
+          ? { thinkingConfig: { thinkingBudget: call.reasoningBudgetTokens } }
+          : {}),
     };
 
     const body: GeminiGenerateContentRequest = {

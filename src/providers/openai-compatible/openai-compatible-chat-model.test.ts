@@ -374,6 +374,13 @@ describe('OpenAICompatibleChatModel request body', () => {
     expect(result.warnings).toEqual([{ type: 'unsupported-setting', setting: 'topK' }]);
   });
 
+  it('reports a reasoning token budget as unsupported (OpenAI-style APIs take an effort level)', async () => {
+    server.setDefault(PATH, { type: 'json', body: loadOpenAIJson('openai-text') });
+    const result = await model('vllm').generate({ ...hello, reasoningBudgetTokens: 1024 });
+    expect(server.requests[0]?.body).not.toHaveProperty('reasoning_effort');
+    expect(result.warnings).toEqual([{ type: 'unsupported-setting', setting: 'reasoningBudgetTokens' }]);
+  });
+
   it('sends top_k to vLLM and warns about logprobs on Ollama', async () => {
     server.setDefault(PATH, { type: 'json', body: loadOpenAIJson('openai-text') });
     const vllm = await model('vllm').generate({ ...hello, topK: 40, logprobs: true, topLogprobs: 2 });

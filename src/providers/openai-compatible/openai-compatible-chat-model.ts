@@ -146,6 +146,8 @@ export class OpenAICompatibleChatModel implements LanguageModelAdapter {
     };
     if (call.maxOutputTokens !== undefined) body[profile.maxTokensField] = call.maxOutputTokens;
     if (call.temperature !== undefined) body.temperature = call.temperature;
+    // OpenAI-style APIs take an effort level, not a token budget.
+    if (call.reasoningBudgetTokens !== undefined) unsupported('reasoningBudgetTokens');
     if (call.topP !== undefined) body.top_p = call.topP;
     if (call.topK !== undefined) {
       if (profile.supportsTopK) body.top_k = call.topK;

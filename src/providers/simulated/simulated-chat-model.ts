@@ -164,6 +164,7 @@ export class SimulatedChatModel implements LanguageModelAdapter {
     const warnings: CallWarning[] = [];
     const where = { provider: this.provider, modelId: this.modelId };
     if (call.logprobs) reportUnsupportedSetting(call, warnings, where, 'logprobs');
+    if (call.reasoningBudgetTokens !== undefined) reportUnsupportedSetting(call, warnings, where, 'reasoningBudgetTokens');
     if (call.topLogprobs !== undefined) reportUnsupportedSetting(call, warnings, where, 'topLogprobs');
     return warnings;
   }

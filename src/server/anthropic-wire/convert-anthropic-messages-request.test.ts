@@ -211,10 +211,11 @@ describe('convertAnthropicMessagesRequest', () => {
     ).toEqual({ message: "tool_choice names tool 'b', which is not in 'tools'.", param: 'tool_choice.name' });
   });
 
-  it('takes the thinking budget out of max_tokens and passes thinking to Anthropic upstreams', () => {
+  it('takes the thinking budget out of max_tokens and passes it on as a provider-neutral reasoning budget', () => {
     const { call } = convert({ max_tokens: 5000, thinking: { type: 'enabled', budget_tokens: 2048 }, messages: [{ role: 'user', content: 'x' }] });
     expect(call.maxOutputTokens).toBe(2952);
-    expect(call.providerOptions).toEqual({ anthropic: { thinking: { type: 'enabled', budgetTokens: 2048 } } });
+    expect(call.reasoningBudgetTokens).toBe(2048);
+    expect(call.providerOptions).toBeUndefined();
     expect(
       rejection({ max_tokens: 1000, thinking: { type: 'enabled', budget_tokens: 1024 }, messages: [{ role: 'user', content: 'x' }] }).param,
     ).toBe('thinking.budget_tokens');

@@ -78,7 +78,8 @@ export function convertAnthropicMessagesRequest(request: AnthropicMessagesReques
       throw new InvalidRequestError('`max_tokens` must be greater than `thinking.budget_tokens`.', { param: 'thinking.budget_tokens' });
     }
     call.maxOutputTokens = request.max_tokens - thinking.budget_tokens;
-    call.providerOptions = { anthropic: { thinking: { type: 'enabled', budgetTokens: thinking.budget_tokens } } };
+    // Provider-neutral, so a deployment that cannot think reports it (400, or dropped with a warning).
+    call.reasoningBudgetTokens = thinking.budget_tokens;
   } else if (thinking?.type === 'disabled') {
     call.providerOptions = { anthropic: { thinking: { type: 'disabled' } } };
   } else if (thinking?.type === 'adaptive') {
