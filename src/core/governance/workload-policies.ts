@@ -1,9 +1,10 @@
 import type { ResolvedConfig } from '../config/resolve-config.js';
 import { compileWorkloadPolicy, type CompiledPolicy } from './policy/compile-workload-policy.js';
+import { DIRECT_REQUEST_POLICY } from './policy/policy-refused-error.js';
 import { applyOverlay } from './registry-state/apply-registry-overlay.js';
 import type { RegistryOverlaySnapshot } from './registry-state/registry-overlay.js';
 
-const built = new WeakMap<ResolvedConfig, { overlayVersion: number; policies: ReadonlyMap<string, CompiledPolicy> }>();
+const built = new WeakMap<ResolvedConfig, { overlayVersion: number; policies: ReadonlyMap<string, CompiledPolicy>; direct: CompiledPolicy }>();
 
 /**
  * Every workload's data policy, compiled against the registry's facts about every deployment —
@@ -13,15 +14,30 @@ const built = new WeakMap<ResolvedConfig, { overlayVersion: number; policies: Re
  * `policy` block gets the defaults: class `internal`, and no retired or unknown deployment.
  */
 export function workloadPoliciesOf(config: ResolvedConfig, overlay?: RegistryOverlaySnapshot): ReadonlyMap<string, CompiledPolicy> {
+  return compiledPolicies(config, overlay).policies;
+}
+
+/**
+ * The policy of a request that names a model directly (no workload): the defaults of a workload
+ * without a `policy` block under the top-level `policy` — above all, a retired model is refused
+ * whichever way it is asked for.
+ */
+export function directRequestPolicyOf(config: ResolvedConfig, overlay?: RegistryOverlaySnapshot): CompiledPolicy {
+  return compiledPolicies(config, overlay).direct;
+}
+
+function compiledPolicies(config: ResolvedConfig, overlay: RegistryOverlaySnapshot | undefined): { policies: ReadonlyMap<string, CompiledPolicy>; direct: CompiledPolicy } {
   const overlayVersion = overlay?.version ?? -1;
   const cached = built.get(config);
-  if (cached && cached.overlayVersion === overlayVersion) return cached.policies;
+  if (cached && cached.overlayVersion === overlayVersion) return cached;
   const registry = overlay ? applyOverlay(config.registry, overlay) : config.registry;
   const fleet = Object.keys(config.deployments).map((id) => registry.factsFor(id));
   const policies = new Map<string, CompiledPolicy>();
   for (const workload of Object.values(config.workloads)) {
     policies.set(workload.name, compileWorkloadPolicy(workload.policy, config.policy, { workload: workload.name, deployments: fleet }));
   }
-  built.set(config, { overlayVersion, policies });
-  return policies;
+  const direct = compileWorkloadPolicy(undefined, config.policy, { workload: DIRECT_REQUEST_POLICY, deployments: fleet });
+  const entry = { overlayVersion, policies, direct };
+  built.set(config, entry);
+  return entry;
 }

@@ -86,6 +86,27 @@ describe('data policy in the pipeline', () => {
     expect(summaries[0]).toMatchObject({ status: 403, workload: 'w', policy: { refused: 'data_class.restricted.self_hosted' } });
   });
 
+  it('refuses a retired model named directly, as through a workload (retired models are never used)', async () => {
+    const fakes = fleet();
+    const runtime = runtimeWithFakes(CONFIG('  w: { route: { model: gpt } }').replace('  gpt:\n', '  gpt:\n    registry: { lifecycle: retired }\n'), {
+      'local/llama-3-8b': fakes.llama,
+      'local2/qwen2-7b': fakes.qwen,
+      'cloud/gpt-4o': fakes.gpt,
+      'local/mixtral': fakes.mixtral,
+      'cloud/gpt-4o-mini': fakes.mini,
+    });
+    const summaries: RequestSummary[] = [];
+    const pipeline = new RequestPipeline({ onRequestEnd: (summary) => summaries.push(summary) });
+    const direct = pipeline.generate({ runtime, requestId: 'd', startedAt: performance.now(), endpoint: 'chat', model: 'gpt', call: chatCall() });
+    await expect(direct).rejects.toMatchObject({ code: 'policy_violation', httpStatus: 403 });
+    await expect(direct).rejects.toThrow("A request naming a model directly (data class internal) may only use deployments that are not retired (policy lifecycle.retired); no permitted deployment can serve it: cloud/gpt-4o (retired).");
+    expect(fakes.gpt.calls).toHaveLength(0);
+    expect(summaries[0]).toMatchObject({ status: 403, workload: undefined, policy: { refused: 'lifecycle.retired', denied: [{ deployment: 'cloud/gpt-4o', rule: 'lifecycle.retired' }] } });
+    // A model that is not retired is served directly as before.
+    const served = await pipeline.generate({ runtime, requestId: 'e', startedAt: performance.now(), endpoint: 'chat', model: 'llama', call: chatCall() });
+    expect(served.execution.target.deployment.id).toBe('local/llama-3-8b');
+  });
+
   it('fallback: when the permitted primary fails, a forbidden fallback is never tried', async () => {
     const down = new ProviderApiError('overloaded', { provider: 'local', upstreamStatus: 503 });
     const fakes = fleet({ llama: createFakeAdapter('local/llama-3-8b', [{ kind: 'fail', error: down }]) });

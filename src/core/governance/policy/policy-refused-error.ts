@@ -59,12 +59,16 @@ export class PolicyRefusedError extends GatewayError {
   }
 }
 
+/** The policy name of a request that named a model rather than a workload. */
+export const DIRECT_REQUEST_POLICY = '(direct model request)';
+
 function refusalMessage(details: PolicyRefusalDetails): string {
   const { workload, dataClass, raisedFrom, findings, rule, demand, denied } = details;
+  const subject = workload === DIRECT_REQUEST_POLICY ? 'A request naming a model directly' : `Workload '${workload}'`;
   if (demand === undefined) {
     // Refused for its content: the data class it would have been raised to says why.
     return (
-      `Workload '${workload}' (data class ${raisedFrom ?? dataClass}) refuses requests carrying sensitive data ` +
+      `${subject} (data class ${raisedFrom ?? dataClass}) refuses requests carrying sensitive data ` +
       `(found ${formatFindings(findings)}, which would raise it to ${dataClass}) (policy ${rule}).`
     );
   }
@@ -72,5 +76,5 @@ function refusalMessage(details: PolicyRefusalDetails): string {
   const listed = denied.slice(0, LISTED_DEPLOYMENTS).map((entry) => `${entry.deployment} (${entry.reason})`);
   if (denied.length > LISTED_DEPLOYMENTS) listed.push(`and ${denied.length - LISTED_DEPLOYMENTS} more`);
   const candidates = listed.length === 0 ? 'no deployment is configured for it' : `no permitted deployment can serve it: ${listed.join(', ')}`;
-  return `Workload '${workload}' (data class ${dataClass}${raised}) may only use ${demand} (policy ${rule}); ${candidates}.`;
+  return `${subject} (data class ${dataClass}${raised}) may only use ${demand} (policy ${rule}); ${candidates}.`;
 }
