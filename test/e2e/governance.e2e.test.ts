@@ -128,6 +128,9 @@ describe('governance end to end', () => {
     });
     const after = await client.chat.completions.create({ model: 'workload/support', messages: [{ role: 'user', content: 'hi' }] }).withResponse();
     expect(after.response.headers.get('x-switchyard-deployment')).toBe('local/llama-3-8b');
+    // Named directly, the retired model is refused too.
+    const direct = await client.chat.completions.create({ model: 'gpt', messages: [{ role: 'user', content: 'hi' }] }).catch((error: unknown) => error);
+    expect(direct).toMatchObject({ status: 403, code: 'policy_violation' });
     const registry = await admin<{ models: Array<{ name: string; lifecycle: string }> }>('/registry');
     expect(registry.models.find((model) => model.name === 'gpt')?.lifecycle).toBe('retired');
     const { entries } = await admin<{ entries: Array<{ action: string; target: string }> }>('/audit?action=registry.change');
