@@ -58,4 +58,31 @@ workloads:
     // The workload inherits small's fallbacks: the use points at the model's setting, so it is listed once.
     expect(workloadUsage(config).find((use) => use.role === 'fallback')?.path).toBe('models.small.fallbacks[0]');
   });
+
+  it('counts the judges of a workload’s evaluation (online, shadow, eval set) as dependencies', () => {
+    const config = loadConfigText(
+      `
+providers:
+  local: { type: simulated }
+models:
+  small: { deployments: [{ provider: local, model: small }] }
+  judge: { deployments: [{ provider: local, model: judge }] }
+  grader: { deployments: [{ provider: local, model: grader }] }
+workloads:
+  triage:
+    route: { model: small }
+    evaluation:
+      online: { sample_rate: 0.1, judge: { model: judge } }
+      shadow: { sample_rate: 0.05, judge: { model: judge } }
+      eval_set: { path: sets/triage.jsonl, judge_model: grader }
+`,
+      'test.yaml',
+    );
+    expect(workloadUsage(config).map((use) => `${use.model}:${use.role} ${use.path}`)).toEqual([
+      'small:primary workloads.triage.route.model',
+      'judge:judge_model workloads.triage.evaluation.online.judge.model',
+      'judge:judge_model workloads.triage.evaluation.shadow.judge.model',
+      'grader:judge_model workloads.triage.evaluation.eval_set.judge_model',
+    ]);
+  });
 });

@@ -8,7 +8,9 @@ import { formatPath } from '../../config/format-config-path.js';
  * - each routing rule's model, and its fallbacks (the rule's own, else the rule model's);
  * - the learned router's weak and strong models, the cascade's tiers, and the models its
  *   agreement and judge checks call — each of those brings its own model's fallbacks, because the
- *   pipeline plans a single model with the fallbacks configured for it.
+ *   pipeline plans a single model with the fallbacks configured for it;
+ * - the judges of its evaluation: online judging, shadow runs and its eval set's judge scorer
+ *   (a retired judge silently leaves every sample unscored, so it is as much a dependency).
  */
 
 export const USAGE_ROLES = ['primary', 'fallback', 'rule_target', 'learned_weak', 'learned_strong', 'cascade_tier', 'agreement_model', 'judge_model'] as const;
@@ -37,6 +39,11 @@ export interface UsageInput {
           rules?: ReadonlyArray<{ name?: string; model?: string; fallbacks?: readonly string[] }>;
           learned?: { weak: string; strong: string };
           cascade?: { tiers: readonly string[]; checks: ReadonlyArray<{ kind: string; model?: string }> };
+        };
+        evaluation?: {
+          online?: { judge: { model: string } };
+          shadow?: { judge: { model: string } };
+          eval_set?: { judge_model?: string };
         };
       }
     >
@@ -98,6 +105,13 @@ export function workloadUsage(config: UsageInput): WorkloadModelUse[] {
         if (check.kind === 'agreement') withModelFallbacks(check.model, 'agreement_model', [...cascadePath, 'checks', index, 'agreement', 'model']);
         if (check.kind === 'judge') withModelFallbacks(check.model, 'judge_model', [...cascadePath, 'checks', index, 'judge', 'model']);
       });
+    }
+    const evaluation = entry.evaluation;
+    const evaluationPath = [...base, 'evaluation'];
+    if (evaluation?.online !== undefined) withModelFallbacks(evaluation.online.judge.model, 'judge_model', [...evaluationPath, 'online', 'judge', 'model']);
+    if (evaluation?.shadow !== undefined) withModelFallbacks(evaluation.shadow.judge.model, 'judge_model', [...evaluationPath, 'shadow', 'judge', 'model']);
+    if (evaluation?.eval_set?.judge_model !== undefined) {
+      withModelFallbacks(evaluation.eval_set.judge_model, 'judge_model', [...evaluationPath, 'eval_set', 'judge_model']);
     }
   }
   return uses;
