@@ -28,6 +28,14 @@ function row(keys: UsageRow['keys'], requests: number, costUsd: number, errors =
 }
 
 describe('usage series', () => {
+  it('counts a request without a reference model at its own cost in the baseline, so baseline − cost = savings', () => {
+    const referenced = row({ workload: 'a' }, 4, 0.5);
+    const unreferenced = { ...row({ workload: 'b' }, 6, 0.25), referenceCostUsd: 0, savingsUsd: 0 };
+    const totals = totalsOf([referenced, unreferenced]);
+    expect(totals.referenceCostUsd).toBeCloseTo(5 + 0.25, 12);
+    expect(totals.referenceCostUsd - totals.costUsd).toBeCloseTo(totals.savingsUsd, 12);
+  });
+
   it('sums the additive columns', () => {
     expect(totalsOf([row({ workload: 'a' }, 4, 0.5, 1), row({ workload: 'b' }, 6, 0.25)])).toEqual({
       requests: 10,

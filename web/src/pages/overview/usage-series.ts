@@ -13,6 +13,15 @@ export interface UsageTotals {
   savingsUsd: number;
 }
 
+/**
+ * The all-frontier baseline of a usage row: cost plus savings. The server's `referenceCostUsd`
+ * sums only requests whose workload has a reference model, while `costUsd` sums them all; a
+ * request without a reference counts at its own cost here, so baseline − cost = savings always.
+ */
+export function baselineUsdOf(row: { costUsd: number; savingsUsd: number }): number {
+  return row.costUsd + row.savingsUsd;
+}
+
 export function rate(part: number, whole: number): number {
   return whole === 0 ? 0 : part / whole;
 }
@@ -26,7 +35,7 @@ export function totalsOf(rows: readonly UsageRow[]): UsageTotals {
     totals.escalations += row.escalations;
     totals.fallbacks += row.fallbacks;
     totals.costUsd += row.costUsd;
-    totals.referenceCostUsd += row.referenceCostUsd;
+    totals.referenceCostUsd += baselineUsdOf(row);
     totals.savingsUsd += row.savingsUsd;
   }
   return totals;
@@ -97,7 +106,7 @@ export function timeSeries(rows: readonly UsageRow[], bucket: 'hour' | 'day', si
       ok: row.requests - row.errors,
       errors: row.errors,
       costUsd: row.costUsd,
-      referenceCostUsd: row.referenceCostUsd,
+      referenceCostUsd: baselineUsdOf(row),
       savingsUsd: row.savingsUsd,
       p50LatencyMs: row.p50LatencyMs,
       p95LatencyMs: row.p95LatencyMs,

@@ -1,7 +1,7 @@
 import type { UsageRow } from '../../api/admin-types.js';
 import { DataTable, type Column } from '../../components/data-table.js';
 import { formatCount, formatMs, formatPercent, formatUsd } from '../../format/format-number.js';
-import { groupName } from './usage-series.js';
+import { baselineUsdOf, groupName } from './usage-series.js';
 
 function formatOptionalMs(value: number | undefined): string {
   return value === undefined ? '–' : formatMs(value);
@@ -13,7 +13,7 @@ export function UsageTable({ rows, by, caption, testId }: { rows: readonly Usage
     { header: by === 'workload' ? 'Workload' : 'Model', cell: (row) => groupName(row.keys[by]), rowHeader: true },
     { header: 'Requests', cell: (row) => formatCount(row.requests), numeric: true },
     { header: 'Cost', cell: (row) => formatUsd(row.costUsd), numeric: true },
-    { header: 'Baseline', cell: (row) => formatUsd(row.referenceCostUsd), numeric: true },
+    { header: 'Baseline', cell: (row) => formatUsd(baselineUsdOf(row)), numeric: true },
     { header: 'Savings', cell: (row) => formatUsd(row.savingsUsd), numeric: true },
     { header: 'p50', cell: (row) => formatMs(row.p50LatencyMs), numeric: true },
     { header: 'p95', cell: (row) => formatMs(row.p95LatencyMs), numeric: true },
