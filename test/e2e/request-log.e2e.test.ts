@@ -125,6 +125,12 @@ describe('request log', () => {
     expect(text).toMatch(/switchyard_requests_total\{endpoint="messages",[^}]*status_class="4xx",error_code="missing_required_parameter"\} 1/);
   });
 
+  it('answers an unknown request id with a 404 of its own code (the dashboard tells it from a missing endpoint)', async () => {
+    const response = await fetch(`${gateway.url}/admin/requests/does-not-exist`);
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ error: { code: 'request_not_found', param: 'id', message: "No request 'does-not-exist' in the log." } });
+  });
+
   it('rejects a bad query parameter by name', async () => {
     const response = await fetch(`${gateway.url}/admin/costs?group_by=planet`);
     expect(response.status).toBe(400);

@@ -31,7 +31,7 @@ export function registerRequestLogRoutes(admin: Hono<GatewayEnv>, store: Request
   });
   admin.get('/requests/:id', async (context) => {
     const record = await requireStore().getRequest(context.req.param('id'));
-    if (!record) return context.json({ error: { message: `No request '${context.req.param('id')}' in the log.`, type: 'invalid_request_error', param: 'id', code: 'not_found' } }, 404);
+    if (!record) return context.json({ error: { message: `No request '${context.req.param('id')}' in the log.`, type: 'invalid_request_error', param: 'id', code: 'request_not_found' } }, 404);
     return context.json(record);
   });
   admin.get('/costs', async (context) => {
