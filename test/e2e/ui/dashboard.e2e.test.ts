@@ -225,7 +225,8 @@ describe.skipIf(chromiumPath === undefined)('dashboard in a real browser', () =>
     expect(requests).toBe(total);
     expect(await statValue('stat-requests')).toBe(formatCount(requests));
     expect(await statValue('stat-cost')).toBe(formatUsd(sum((row) => row.costUsd)));
-    expect(await statValue('stat-baseline')).toBe(formatUsd(sum((row) => row.referenceCostUsd)));
+    // Requests without a reference model count at their own cost: baseline = cost + savings.
+    expect(await statValue('stat-baseline')).toBe(formatUsd(sum((row) => row.costUsd + row.savingsUsd)));
     expect(await statValue('stat-savings')).toBe(formatUsd(sum((row) => row.savingsUsd)));
     expect(await statValue('stat-error-rate')).toBe(formatPercent(sum((row) => row.errors) / requests));
     expect(await statValue('stat-fallback-rate')).toBe(formatPercent(sum((row) => row.fallbacks) / requests));
@@ -240,7 +241,7 @@ describe.skipIf(chromiumPath === undefined)('dashboard in a real browser', () =>
         groupOf(row, 'workload'),
         formatCount(row.requests),
         formatUsd(row.costUsd),
-        formatUsd(row.referenceCostUsd),
+        formatUsd(row.costUsd + row.savingsUsd),
         formatUsd(row.savingsUsd),
         formatMs(row.p50LatencyMs),
         formatMs(row.p95LatencyMs),
@@ -447,6 +448,18 @@ describe.skipIf(chromiumPath === undefined)('dashboard in a real browser', () =>
     expect(shownRequest).not.toContain(EMAIL);
     await expectNamedControls();
     await shoot('requests');
+  });
+
+  it('keeps the figures on screen, marked stale, when a live refresh fails', async () => {
+    await open('overview', 'Overview');
+    await page.getByTestId('stat-cost').waitFor();
+    const cost = await page.getByTestId('stat-cost').textContent();
+    // The admin API stops answering (the gateway restarting, say): the next poll fails.
+    await page.route('**/ui/api/admin/usage**', (route) => route.abort());
+    await page.getByTestId('stale').first().waitFor({ timeout: 15_000 });
+    expect(await page.getByTestId('stat-cost').textContent()).toBe(cost);
+    await page.unroute('**/ui/api/admin/usage**');
+    await page.getByTestId('stale').first().waitFor({ state: 'detached', timeout: 15_000 });
   });
 
   it('ran without script errors, and never put the admin key in a URL', () => {

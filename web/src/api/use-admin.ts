@@ -3,7 +3,8 @@ import { AdminApiError, getJson, type Unavailable } from './admin-client.js';
 
 export type Load<T> =
   | { state: 'loading' }
-  | { state: 'ready'; data: T; updatedAt: number }
+  /** `staleError`: the last refresh failed; `data` is from `updatedAt`, kept on screen. */
+  | { state: 'ready'; data: T; updatedAt: number; staleError?: string }
   | { state: 'unavailable'; reason: Unavailable; message: string }
   | { state: 'error'; message: string };
 
@@ -45,7 +46,9 @@ export function useAdmin<T>(path: string | null, parse: (value: unknown) => T, o
         if (error instanceof AdminApiError && error.unavailable !== undefined) {
           setLoad({ state: 'unavailable', reason: error.unavailable, message: error.message });
         } else {
-          setLoad({ state: 'error', message: error instanceof Error ? error.message : String(error) });
+          const message = error instanceof Error ? error.message : String(error);
+          // A failed refresh keeps what is on screen (marked stale) rather than wiping it for one blip.
+          setLoad((current) => (current.state === 'ready' ? { ...current, staleError: message } : { state: 'error', message }));
         }
       }
       if (!stopped && pollMs !== undefined && !paused) timer = setTimeout(() => void run(), pollMs);

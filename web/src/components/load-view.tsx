@@ -42,7 +42,16 @@ export function LoadView<T>({
     case 'unavailable':
       return <UnavailableState reason={load.reason} missing={missing} label={label} />;
     case 'ready':
-      return <>{children(load.data)}</>;
+      return (
+        <>
+          {load.staleError !== undefined && (
+            <p className="error" role="alert" data-testid="stale">
+              Could not refresh {label}: {load.staleError}. Showing what was loaded at {new Date(load.updatedAt).toLocaleTimeString()}.
+            </p>
+          )}
+          {children(load.data)}
+        </>
+      );
     default: {
       const unknown: never = load;
       return unknown;
