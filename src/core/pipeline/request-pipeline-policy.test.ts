@@ -50,8 +50,8 @@ function fleet(overrides: Partial<Fleet> = {}): Fleet {
   };
 }
 
-function setup(workloads: string, fakes: Fleet) {
-  const runtime = runtimeWithFakes(CONFIG(workloads), {
+function setup(workloads: string, fakes: Fleet, edit: (yaml: string) => string = (yaml) => yaml) {
+  const runtime = runtimeWithFakes(edit(CONFIG(workloads)), {
     'local/llama-3-8b': fakes.llama,
     'local2/qwen2-7b': fakes.qwen,
     'cloud/gpt-4o': fakes.gpt,
@@ -61,7 +61,7 @@ function setup(workloads: string, fakes: Fleet) {
   const summaries: RequestSummary[] = [];
   const pipeline = new RequestPipeline({ onRequestEnd: (summary) => summaries.push(summary) });
   const request = (call: ChatCall = chatCall()): PipelineRequest => ({ runtime, requestId: 'r', startedAt: performance.now(), endpoint: 'chat', model: 'workload/w', call });
-  return { pipeline, summaries, request };
+  return { pipeline, summaries, request, runtime };
 }
 
 const cloudCalls = (fakes: Fleet) => fakes.gpt.calls.length + fakes.mini.calls.length;
@@ -88,15 +88,8 @@ describe('data policy in the pipeline', () => {
 
   it('refuses a retired model named directly, as through a workload (retired models are never used)', async () => {
     const fakes = fleet();
-    const runtime = runtimeWithFakes(CONFIG('  w: { route: { model: gpt } }').replace('  gpt:\n', '  gpt:\n    registry: { lifecycle: retired }\n'), {
-      'local/llama-3-8b': fakes.llama,
-      'local2/qwen2-7b': fakes.qwen,
-      'cloud/gpt-4o': fakes.gpt,
-      'local/mixtral': fakes.mixtral,
-      'cloud/gpt-4o-mini': fakes.mini,
-    });
-    const summaries: RequestSummary[] = [];
-    const pipeline = new RequestPipeline({ onRequestEnd: (summary) => summaries.push(summary) });
+    const retireGpt = (yaml: string) => yaml.replace('  gpt:\n', '  gpt:\n    registry: { lifecycle: retired }\n');
+    const { pipeline, summaries, runtime } = setup('  w: { route: { model: gpt } }', fakes, retireGpt);
     const direct = pipeline.generate({ runtime, requestId: 'd', startedAt: performance.now(), endpoint: 'chat', model: 'gpt', call: chatCall() });
     await expect(direct).rejects.toMatchObject({ code: 'policy_violation', httpStatus: 403 });
     await expect(direct).rejects.toThrow("A request naming a model directly (data class internal) may only use deployments that are not retired (policy lifecycle.retired); no permitted deployment can serve it: cloud/gpt-4o (retired).");
