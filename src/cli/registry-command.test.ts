@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
@@ -8,6 +8,8 @@ import type { ResolvedConfig } from '../core/config/resolve-config.js';
 import type { RegistryCheckReport } from '../core/governance/registry/registry-check.js';
 import type { RegistryView } from '../core/governance/registry/registry-listing.js';
 import { testFleet } from '../core/governance/registry/registry-test-fleet.js';
+import { KyselyGovernanceStore } from '../store/governance/kysely-governance-store.js';
+import { openSqliteRequestLogStore } from '../store/sqlite/open-sqlite-request-log-store.js';
 import { registerRegistryCommands } from './registry-command.js';
 import { loadConfigForCli } from './resolve-config-source.js';
 
@@ -183,6 +185,26 @@ workloads:
     const result = await run('registry', 'check', '-c', file);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain("FAIL small (primary) retired: model 'small' is retired");
+  });
+});
+
+describe('registry check and list see live lifecycle changes', () => {
+  it('fail on a model retired through the admin API (stored in the configured database), as the gateway enforces it', async () => {
+    const database = join(directory, 'live.db');
+    const file = join(directory, 'live.yaml');
+    writeFileSync(file, `${readFileSync(plainConfig, 'utf8')}storage: { type: sqlite, path: ${JSON.stringify(database)} }\n`);
+    expect((await run('registry', 'check', '-c', file)).code).toBe(0);
+    // A config whose database does not exist yet is checked without creating one.
+    expect(existsSync(database)).toBe(false);
+    const store = openSqliteRequestLogStore({ path: database });
+    await store.migrate();
+    await new KyselyGovernanceStore(store.database).setRegistryState({ model: 'small', lifecycle: 'retired', reason: 'provider shut it down', actor: 'admin', updatedAt: Date.now() });
+    await store.close();
+    const check = await run('registry', 'check', '-c', file);
+    expect(check.code).toBe(1);
+    expect(check.stdout).toContain("small (primary) retired");
+    const list = JSON.parse((await run('registry', 'list', '--json', '-c', file)).stdout) as RegistryView;
+    expect(list.models.find((model) => model.name === 'small')?.lifecycle).toBe('retired');
   });
 });
 

@@ -8,6 +8,9 @@ import type { Registry } from '../core/governance/registry/resolve-registry.js';
 import { workloadUsage } from '../core/governance/registry/workload-usage.js';
 import { findUngatedApprovals, type UngatedApproval } from '../evals/gating/ungated-approvals.js';
 import { openEvaluationStore } from '../store/evaluation/open-evaluation-store.js';
+import { readLiveRegistryState } from '../store/governance/read-live-registry-state.js';
+import { applyOverlay } from '../core/governance/registry-state/apply-registry-overlay.js';
+import { RegistryOverlay } from '../core/governance/registry-state/registry-overlay.js';
 import { ConfigError, InvalidRequestError } from '../spec/errors.js';
 import { CliExit, fail, printResult, table } from './cli-output.js';
 import { loadConfigForCli } from './resolve-config-source.js';
@@ -31,7 +34,7 @@ export function registerRegistryCommands(program: Command, extraSubcommands: Rea
       const json = options.json === true;
       try {
         const { config } = await loadConfigForCli(options.config);
-        const view = describeRegistry(loadRegistry(config), config);
+        const view = describeRegistry(await enforcedRegistry(config), config);
         printResult(json, view, () => formatRegistryView(view));
       } catch (error) {
         fail(error, json);
@@ -51,7 +54,7 @@ export function registerRegistryCommands(program: Command, extraSubcommands: Rea
       try {
         const withinDays = parseWithinDays(options.withinDays);
         const { config } = await loadConfigForCli(options.config);
-        const report = checkRegistry(loadRegistry(config), workloadUsage(config), {
+        const report = checkRegistry(await enforcedRegistry(config), workloadUsage(config), {
           withinDays,
           now: new Date(),
           declaredUse: (workload) => declaredUseOf(config.workloads[workload]),
@@ -81,6 +84,18 @@ async function ungatedApprovals(config: ResolvedConfig): Promise<UngatedApproval
   } finally {
     await opened.close();
   }
+}
+
+/**
+ * The registry as the gateway enforces it: the config's, with the live lifecycle changes stored in
+ * the configured database laid over it (so CI fails on a model retired through the admin API).
+ */
+async function enforcedRegistry(config: ResolvedConfig): Promise<Registry> {
+  const registry = loadRegistry(config);
+  // Without a request log there is no database (configs built in code may also leave it out).
+  if (config.requestLog?.enabled !== true) return registry;
+  const entries = await readLiveRegistryState(config.storage);
+  return entries.length === 0 ? registry : applyOverlay(registry, new RegistryOverlay(entries));
 }
 
 /** The config's registry; its problems (normally already config errors) stop the command. */
