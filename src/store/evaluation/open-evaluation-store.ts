@@ -1,5 +1,6 @@
 import type { EvaluationStore } from '../../core/evaluation/evaluation-records.js';
 import type { StorageConfig } from '../storage-config.js';
+import { openMigratedRequestLogStore } from '../open-migrated-request-log-store.js';
 import { KyselyEvaluationStore } from './kysely-evaluation-store.js';
 
 export interface OpenedEvaluationStore {
@@ -14,15 +15,6 @@ export interface OpenedEvaluationStore {
  * The request log's own migrate() applies 0006, under the same cross-process lock the gateway takes.
  */
 export async function openEvaluationStore(storage: StorageConfig): Promise<OpenedEvaluationStore> {
-  const requestLog =
-    storage.type === 'postgres'
-      ? (await import('../postgres/open-postgres-request-log-store.js')).openPostgresRequestLogStore({ url: storage.url, maxConnections: 2 })
-      : (await import('../sqlite/open-sqlite-request-log-store.js')).openSqliteRequestLogStore(storage.path === undefined ? {} : { path: storage.path });
-  try {
-    await requestLog.migrate();
-  } catch (error) {
-    await requestLog.close();
-    throw error;
-  }
+  const requestLog = await openMigratedRequestLogStore(storage);
   return { store: new KyselyEvaluationStore(requestLog.database), close: () => requestLog.close() };
 }

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { RegistryStateEntry } from '../../core/governance/registry-state/registry-state-entry.js';
+import { openMigratedRequestLogStore } from '../open-migrated-request-log-store.js';
 import { DEFAULT_SQLITE_PATH } from '../sqlite/open-sqlite-request-log-store.js';
 import type { StorageConfig } from '../storage-config.js';
 import { KyselyGovernanceStore } from './kysely-governance-store.js';
@@ -11,12 +12,8 @@ import { KyselyGovernanceStore } from './kysely-governance-store.js';
  */
 export async function readLiveRegistryState(storage: StorageConfig): Promise<RegistryStateEntry[]> {
   if (storage.type === 'sqlite' && !existsSync(storage.path ?? DEFAULT_SQLITE_PATH)) return [];
-  const requestLog =
-    storage.type === 'postgres'
-      ? (await import('../postgres/open-postgres-request-log-store.js')).openPostgresRequestLogStore({ url: storage.url, maxConnections: 1 })
-      : (await import('../sqlite/open-sqlite-request-log-store.js')).openSqliteRequestLogStore(storage.path === undefined ? {} : { path: storage.path });
+  const requestLog = await openMigratedRequestLogStore(storage, { maxConnections: 1 });
   try {
-    await requestLog.migrate();
     return await new KyselyGovernanceStore(requestLog.database).listRegistryState();
   } finally {
     await requestLog.close();

@@ -172,17 +172,21 @@ describe('GatewayMetrics.record', () => {
     ]);
   });
 
+  /** A chat request answered by a hedge on azure/gpt; the first attempt, on openai/gpt, ended with `firstCode`. */
+  const answeredByHedge = (firstCode: string) =>
+    summary({
+      workload: 'chat',
+      deployment: 'azure/gpt',
+      attempts: [
+        { deployment: 'openai/gpt', provider: 'openai', code: firstCode, latencyMs: 150, retry: 0 },
+        { deployment: 'azure/gpt', provider: 'azure', code: 'ok', latencyMs: 50, retry: 0, hedge: true },
+      ],
+    });
+
   it('charges each attempt’s cost to the deployment it ran on, and counts a hedge that won after the first failed as a fallback', async () => {
     const metrics = new GatewayMetrics();
     metrics.record(
-      summary({
-        workload: 'chat',
-        deployment: 'azure/gpt',
-        attempts: [
-          { deployment: 'openai/gpt', provider: 'openai', code: 'provider_http_error', latencyMs: 150, retry: 0 },
-          { deployment: 'azure/gpt', provider: 'azure', code: 'ok', latencyMs: 50, retry: 0, hedge: true },
-        ],
-      }),
+      answeredByHedge('provider_http_error'),
       { costUsd: 0.003, perAttempt: [{ deployment: 'openai/gpt', costUsd: 0.001 }, { deployment: 'azure/gpt', costUsd: 0.002 }] },
     );
     const lines = await counterLines(metrics);
@@ -195,16 +199,7 @@ describe('GatewayMetrics.record', () => {
 
   it('counts a winning hedge as won, not as a fallback, and a cancelled hedge as lost', async () => {
     const metrics = new GatewayMetrics();
-    metrics.record(
-      summary({
-        workload: 'chat',
-        deployment: 'azure/gpt',
-        attempts: [
-          { deployment: 'openai/gpt', provider: 'openai', code: 'cancelled', latencyMs: 150, retry: 0 },
-          { deployment: 'azure/gpt', provider: 'azure', code: 'ok', latencyMs: 50, retry: 0, hedge: true },
-        ],
-      }),
-    );
+    metrics.record(answeredByHedge('cancelled'));
     metrics.record(
       summary({
         workload: 'chat',
