@@ -24,9 +24,11 @@ export interface RunningRequestLog {
  * directory and starts the batched writer.
  */
 export async function startRequestLog(config: ResolvedConfig, logger: Logger): Promise<RunningRequestLog> {
-  const store = await createRequestLogStore(config.storage);
-  await store.migrate();
   const settings = config.requestLog;
+  const store = await createRequestLogStore(config.storage, { priority: settings.writer_priority });
+  await store.migrate();
+  const scheduling = await store.scheduling();
+  if (scheduling.note !== undefined) logger.info({ requested: scheduling.requested, policy: scheduling.policy, nice: scheduling.nice }, `request log worker: ${scheduling.note}`);
   const writer = new RequestLogWriter({
     store,
     spillDirectory: settings.spill_directory,

@@ -2,6 +2,8 @@ import type { EvaluationStore } from '../core/evaluation/evaluation-records.js';
 import type { GovernanceStore } from './governance/kysely-governance-store.js';
 import type { RequestLogStore } from './request-log-store.js';
 import type { StorageConfig } from './storage-config.js';
+import type { ThreadedRequestLogStore } from './threaded-request-log-store.js';
+import type { WorkerPriority } from './lower-thread-priority.js';
 
 export { storageConfigSchema, type RawStorageConfig, type StorageConfig } from './storage-config.js';
 
@@ -10,9 +12,12 @@ export { storageConfigSchema, type RawStorageConfig, type StorageConfig } from '
  * `migrate()` once at start. Each driver is imported lazily, so a SQLite gateway never loads `pg`
  * and a PostgreSQL one never loads the native SQLite module.
  */
-export async function createRequestLogStore(config: StorageConfig = { type: 'sqlite' }): Promise<RequestLogStore & { governance: GovernanceStore; evaluation: EvaluationStore }> {
+export async function createRequestLogStore(
+  config: StorageConfig = { type: 'sqlite' },
+  options: { priority?: WorkerPriority } = {},
+): Promise<RequestLogStore & { governance: GovernanceStore; evaluation: EvaluationStore; scheduling: ThreadedRequestLogStore['scheduling'] }> {
   // In a worker thread either way: SQLite's driver is synchronous, and PostgreSQL batches cost
   // query-building CPU; neither may take time from request handling.
   const { ThreadedRequestLogStore } = await import('./threaded-request-log-store.js');
-  return new ThreadedRequestLogStore(config);
+  return new ThreadedRequestLogStore(config, options);
 }

@@ -5,7 +5,7 @@ import { callEvaluationStore, isEvaluationStoreMethod, type EvaluationStoreMetho
 import { KyselyGovernanceStore } from './governance/kysely-governance-store.js';
 import { callGovernanceStore, isGovernanceStoreMethod, type GovernanceStoreMethod } from './governance/threaded-governance-store.js';
 import type { KyselyRequestLogStore } from './kysely-request-log-store.js';
-import { lowerCurrentThreadPriority, REQUEST_LOG_WORKER_NICE } from './lower-thread-priority.js';
+import { lowerCurrentThreadPriority, type AppliedPriority, type WorkerPriority } from './lower-thread-priority.js';
 import type { StorageConfig } from './storage-config.js';
 
 /**
@@ -13,7 +13,7 @@ import type { StorageConfig } from './storage-config.js';
  * the main thread would stall every request), and with PostgreSQL the query building and protocol
  * encoding of every batch would otherwise take CPU from request handling; so every call runs here.
  */
-type Method = 'migrate' | 'insertBatch' | 'getRequest' | 'listRequests' | 'aggregate' | 'close' | GovernanceStoreMethod | EvaluationStoreMethod;
+type Method = 'scheduling' | 'migrate' | 'insertBatch' | 'getRequest' | 'listRequests' | 'aggregate' | 'close' | GovernanceStoreMethod | EvaluationStoreMethod;
 
 export interface StoreCall {
   id: number;
@@ -25,9 +25,18 @@ export type StoreReply =
   | { id: number; ok: true; value: unknown }
   | { id: number; ok: false; error: { name: string; message: string; code?: string; param?: string } };
 
-// Batch inserts yield to request handling on a shared core (see REQUEST_LOG_WORKER_NICE).
-lowerCurrentThreadPriority(REQUEST_LOG_WORKER_NICE);
-const store: KyselyRequestLogStore = await openStore(workerData as StorageConfig);
+/** What the worker is started with. */
+export interface StoreWorkerData {
+  storage: StorageConfig;
+  priority: WorkerPriority;
+  /** The `chrt` to run for SCHED_IDLE (tests point it elsewhere). */
+  chrtCommand?: string;
+}
+
+const data = workerData as StoreWorkerData;
+// Batch inserts yield to request handling on a shared core (see WorkerPriority).
+const scheduling: Promise<AppliedPriority> = lowerCurrentThreadPriority(data.priority, data.chrtCommand);
+const store: KyselyRequestLogStore = await openStore(data.storage);
 // Governance tables (audit log, version sightings, exposure reads) share the connection.
 const governance = new KyselyGovernanceStore(store.database);
 // So do the evaluation tables (online scores, shadow pairs, eval runs and gates).
@@ -35,11 +44,13 @@ const evaluation = new KyselyEvaluationStore(store.database);
 const port = parentPort!;
 
 port.on('message', (call: StoreCall) => {
-  const run = isGovernanceStoreMethod(call.method)
-    ? callGovernanceStore(governance, call.method, call.args)
-    : isEvaluationStoreMethod(call.method)
-      ? callEvaluationStore(evaluation, call.method, call.args)
-      : (store[call.method] as (...args: unknown[]) => Promise<unknown>).apply(store, call.args);
+  const run = call.method === 'scheduling'
+    ? scheduling
+    : isGovernanceStoreMethod(call.method)
+      ? callGovernanceStore(governance, call.method, call.args)
+      : isEvaluationStoreMethod(call.method)
+        ? callEvaluationStore(evaluation, call.method, call.args)
+        : (store[call.method] as (...args: unknown[]) => Promise<unknown>).apply(store, call.args);
   run.then(
     (value) => port.postMessage({ id: call.id, ok: true, value } satisfies StoreReply),
     (error: unknown) => {

@@ -64,6 +64,43 @@ describe('ThreadedRequestLogStore', () => {
     expect(ownNice).toBeLessThan(10);
   });
 
+  it.runIf(process.platform === 'linux')('reports the scheduling the kernel gave its worker', async () => {
+    expect(await store.scheduling()).toMatchObject({ requested: 'low', policy: 'normal', nice: 10 });
+  });
+
+  it.runIf(process.platform === 'linux')('puts an idle-priority worker under SCHED_IDLE, so request handling always preempts it', async () => {
+    const idle = new ThreadedRequestLogStore({ type: 'sqlite', path: join(await mkdtemp(join(tmpdir(), 'switchyard-idle-')), 'log.db') }, { priority: 'idle' });
+    try {
+      const applied = await idle.scheduling();
+      expect(applied).toMatchObject({ requested: 'idle', policy: 'idle' });
+      expect(applied.note).toBeUndefined();
+      // Read back independently of the worker: field 41 of the thread's stat is its policy (5 = SCHED_IDLE).
+      const stat = readFileSync(`/proc/self/task/${applied.threadId}/stat`, 'utf8');
+      expect(Number(stat.slice(stat.lastIndexOf(') ') + 2).split(' ')[38])).toBe(5);
+      // The store works as usual at that priority.
+      await idle.migrate();
+      await idle.insertBatch([record('idle-1', 1000)]);
+      expect(await idle.getRequest('idle-1')).toMatchObject({ id: 'idle-1' });
+    } finally {
+      await idle.close();
+    }
+  });
+
+  it.runIf(process.platform === 'linux')('falls back to nice 19 and says why when SCHED_IDLE cannot be applied', async () => {
+    const fallback = new ThreadedRequestLogStore(
+      { type: 'sqlite', path: join(await mkdtemp(join(tmpdir(), 'switchyard-idle-')), 'log.db') },
+      { priority: 'idle', chrtCommand: '/nonexistent/chrt' },
+    );
+    try {
+      const applied = await fallback.scheduling();
+      expect(applied).toMatchObject({ requested: 'idle', policy: 'normal', nice: 19 });
+      expect(applied.note).toMatch(/SCHED_IDLE not applied \(.*ENOENT.*\); running at nice 19 instead/);
+      await fallback.migrate();
+    } finally {
+      await fallback.close();
+    }
+  });
+
   it('carries typed errors back across the thread', async () => {
     await expect(store.listRequests({ cursor: 'not-a-cursor' })).rejects.toBeInstanceOf(InvalidRequestError);
     await expect(store.listRequests({ cursor: 'not-a-cursor' })).rejects.toMatchObject({ param: 'cursor' });

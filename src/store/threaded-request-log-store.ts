@@ -7,7 +7,8 @@ import type { RequestLogRecord } from '../core/telemetry/request-log-record.js';
 import type { AggregateFilter, AggregateRow, ListRequestsFilter, ListRequestsPage, RequestLogStore } from './request-log-store.js';
 import { ThreadedEvaluationStore } from './evaluation/threaded-evaluation-store.js';
 import { ThreadedGovernanceStore } from './governance/threaded-governance-store.js';
-import type { StoreCall, StoreReply } from './request-log-store-worker.js';
+import type { AppliedPriority, WorkerPriority } from './lower-thread-priority.js';
+import type { StoreCall, StoreReply, StoreWorkerData } from './request-log-store-worker.js';
 import type { StorageConfig } from './storage-config.js';
 
 /**
@@ -27,8 +28,17 @@ export class ThreadedRequestLogStore implements RequestLogStore {
   /** Set once the worker has failed or exited: later calls fail at once instead of waiting forever. */
   private failure: unknown;
 
-  constructor(config: StorageConfig = { type: 'sqlite' }) {
-    this.worker = new Worker(workerEntry(), { workerData: config });
+  /**
+   * `priority` is how the worker is scheduled against request handling (see WorkerPriority); `low`
+   * by default, `idle` for a serving gateway (`request_log.writer_priority`).
+   */
+  constructor(config: StorageConfig = { type: 'sqlite' }, options: { priority?: WorkerPriority; chrtCommand?: string } = {}) {
+    const workerData: StoreWorkerData = {
+      storage: config,
+      priority: options.priority ?? 'low',
+      ...(options.chrtCommand === undefined ? {} : { chrtCommand: options.chrtCommand }),
+    };
+    this.worker = new Worker(workerEntry(), { workerData });
     this.worker.unref();
     this.worker.on('message', (reply: StoreReply) => {
       const waiter = this.pending.get(reply.id);
@@ -43,6 +53,10 @@ export class ThreadedRequestLogStore implements RequestLogStore {
     });
   }
 
+  /** How the worker thread is scheduled, as the kernel reports it once the change is made. */
+  scheduling(): Promise<AppliedPriority> {
+    return this.call('scheduling', []) as Promise<AppliedPriority>;
+  }
   migrate(): Promise<void> {
     return this.call('migrate', []) as Promise<void>;
   }

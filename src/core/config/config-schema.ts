@@ -207,6 +207,13 @@ export const configSchema = z
         max_queue: positiveInt.default(10_000),
         spill_directory: z.string().min(1).default('.switchyard/spill'),
         /**
+         * How the log's worker thread is scheduled against request handling on a shared core:
+         * `idle` (Linux SCHED_IDLE: it writes with the CPU requests leave free; on a core saturated
+         * for long the queue spills to disk and is replayed when load falls) or `low` (nice 10:
+         * keeps up on a saturated core, at the cost of the one-connection latency tail).
+         */
+        writer_priority: z.enum(['idle', 'low']).default('idle'),
+        /**
          * Store request and response bodies with each record: off by default. When on, bodies are
          * redacted (emails, phone numbers, cards, IBANs, SSNs, API keys and tokens become typed
          * placeholders) and each side is cut to `max_bytes` of JSON. `redact: false` stores raw
