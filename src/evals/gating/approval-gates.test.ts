@@ -141,6 +141,11 @@ describe('checkApprovalGates', () => {
     const result = await check('current');
     expect(result.workloads.filter((status) => status.state === 'missing').map((status) => status.workload)).toEqual(['billing', 'support']);
     expect(gateRequiredMessage(result)).toContain('--workload billing --candidate current');
+    // 'current' is what both workloads route to: the command alone would fail without an earlier run, and the message says so.
+    expect(gateRequiredMessage(result)).toContain(
+      "run `switchyard eval gate --workload billing --candidate current` (current is already the workload's current model, so the gate compares it with its newest recorded run of an earlier version; where none was recorded, add --baseline <another model>)",
+    );
+    expect((await check('support-q4')).workloads.find((status) => status.workload === 'support')?.commandNote).toBeUndefined();
   });
 
   it('without a store or a readable set there is no evidence; an unused model needs no gate', async () => {

@@ -33,6 +33,8 @@ export interface WorkloadGateStatus {
   gate?: Pick<GateRecord, 'id' | 'time' | 'baseline' | 'baselineVersion' | 'passed' | 'reason' | 'trigger'>;
   /** What to run to produce the missing evidence. */
   command?: string;
+  /** What the command needs to know when the candidate is already the workload's current model. */
+  commandNote?: string;
   detail?: string;
 }
 
@@ -80,7 +82,7 @@ export async function checkApprovalGates(input: {
       workloads.push({ workload, roles: workloadRoles, state: 'no_eval_set' });
       continue;
     }
-    const base = { workload, roles: workloadRoles, command: gateCommand(workload, model) };
+    const base = { workload, roles: workloadRoles, command: gateCommand(workload, model), ...(set.routeModel === model ? { commandNote: currentModelNote(model) } : {}) };
     let hash: string;
     try {
       hash = await hashEvalSetFile(set.path);
@@ -137,7 +139,7 @@ export function gateRequiredMessage(check: ApprovalGateCheck): string {
         : status.state === 'set_unreadable'
           ? `its eval set cannot be read (${status.detail})`
           : status.detail ?? 'no passing gate for this version of the model on the current contents of the set';
-    return `workload '${status.workload}' (eval set ${set}): ${why}; run \`${status.command}\``;
+    return `workload '${status.workload}' (eval set ${set}): ${why}; run \`${status.command}\`${status.commandNote === undefined ? '' : ` (${status.commandNote})`}`;
   });
   const free = check.workloads.filter((status) => status.state === 'no_eval_set').map((status) => status.workload);
   return [
@@ -145,6 +147,15 @@ export function gateRequiredMessage(check: ApprovalGateCheck): string {
     ...parts.map((part) => `${part}.`),
     ...(free.length === 0 ? [] : [`Workloads without an eval set need no gate: ${free.join(', ')}.`]),
   ].join(' ');
+}
+
+/**
+ * The gate command's default baseline is the workload's current model; when that is the candidate
+ * itself (a new version under the same name), the gate compares with its recorded run of an earlier
+ * version, which exists only if one was recorded before the change.
+ */
+function currentModelNote(model: string): string {
+  return `${model} is already the workload's current model, so the gate compares it with its newest recorded run of an earlier version; where none was recorded, add --baseline <another model>`;
 }
 
 /** `switchyard eval gate --workload W --candidate M`, quoted for a POSIX shell where needed. */
