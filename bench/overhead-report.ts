@@ -14,6 +14,11 @@ export interface GatewayMeasurement extends WrkResult {
   coreUtilisation: number;
   /** Share of the gateway's core used by other processes (and the hypervisor) during the run. */
   otherLoadOnCore: number;
+  /**
+   * How long after the load the request log took to store the run's last record. The CPU figures
+   * include that time: the log worker yields to requests and writes a saturated run's records after it.
+   */
+  logCatchUpMs: number;
 }
 
 export interface TargetCheck {

@@ -147,29 +147,58 @@ async function measure(url: string, connections: number, seconds: number, script
   return Promise.race([runWrk({ url, connections, durationSeconds: seconds, scriptFile, core: LOAD_CORE }), gateway.exited]);
 }
 
+/**
+ * Waits until the gateway's request log has stored every record of the load so far: nothing queued
+ * in memory and every spilled record replayed (`/metrics`). The log worker runs at idle priority,
+ * so on a saturated core it writes little during the run and catches up after it; waiting here
+ * keeps one run's backlog out of the next and lets the CPU of writing a run's records count
+ * against that run. Returns the time it took.
+ */
+async function waitForLogCatchUp(gatewayUrl: string, gateway: LongRunningChild, timeoutMs = 180_000): Promise<number> {
+  const started = performance.now();
+  for (;;) {
+    const text = await Promise.race([fetch(`${gatewayUrl}/metrics`).then((response) => response.text()), gateway.exited]);
+    const value = (pattern: RegExp) => Number(pattern.exec(text)?.[1] ?? Number.NaN);
+    const queued = value(/^switchyard_request_log_queue_depth (\S+)$/m);
+    const spilled = value(/^switchyard_request_log_records\{fate="spilled"\} (\S+)$/m);
+    const replayed = value(/^switchyard_request_log_records\{fate="replayed"\} (\S+)$/m);
+    if (Number.isNaN(queued)) throw new Error('the gateway does not report switchyard_request_log_queue_depth on /metrics');
+    if (queued === 0 && !(spilled > replayed)) return performance.now() - started;
+    if (performance.now() - started > timeoutMs) throw new Error(`the request log did not catch up within ${timeoutMs / 1000} s (queued ${queued}, spilled ${spilled}, replayed ${replayed})`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 async function measureGateway(url: string, connections: number, seconds: number, scriptFile: string, gateway: LongRunningChild): Promise<GatewayMeasurement> {
+  const gatewayUrl = new URL(url).origin;
+  // A warm-up's records are written before the measured run starts.
+  await waitForLogCatchUp(gatewayUrl, gateway);
   const cpuBefore = processCpuMs(gateway.pid);
   const coreBefore = coreBusyMs(GATEWAY_CORE);
   const result = await measure(url, connections, seconds, scriptFile, gateway);
+  // The CPU of a run includes writing its log records, however long after the load that happens.
+  const logCatchUpMs = await waitForLogCatchUp(gatewayUrl, gateway);
   const cpuMs = processCpuMs(gateway.pid) - cpuBefore;
   const coreMs = coreBusyMs(GATEWAY_CORE) - coreBefore;
-  const wallMs = result.durationSeconds * 1000;
+  const wallMs = result.durationSeconds * 1000 + logCatchUpMs;
   return {
     ...result,
     cpuMs,
     cpuMsPerRequest: result.requests === 0 ? Number.NaN : cpuMs / result.requests,
     coreUtilisation: cpuMs / wallMs,
     otherLoadOnCore: Math.max(0, coreMs - cpuMs) / wallMs,
+    logCatchUpMs,
   };
 }
 
 /** Several measured runs of the gateway as one: medians of rps and latency, CPU over all of them. */
 function combineGatewayRuns(runs: GatewayMeasurement[]): GatewayMeasurement {
   const cpuMs = runs.reduce((total, run) => total + run.cpuMs, 0);
-  const wallMs = runs.reduce((total, run) => total + run.durationSeconds * 1000, 0);
+  const wallMs = runs.reduce((total, run) => total + run.durationSeconds * 1000 + run.logCatchUpMs, 0);
   const combined = medianOfRuns(runs);
   return {
     ...combined,
+    logCatchUpMs: Math.max(...runs.map((run) => run.logCatchUpMs)),
     cpuMs,
     cpuMsPerRequest: combined.requests === 0 ? Number.NaN : cpuMs / combined.requests,
     coreUtilisation: cpuMs / wallMs,
@@ -213,7 +242,8 @@ async function runMatrix(
         await measure(chat(targets.gatewayUrl), connections, options.warmupSeconds, scripts[scenario], gateway);
         const measured = await measureGateway(chat(targets.gatewayUrl), connections, options.durationSeconds, scripts[scenario], gateway);
         through.push(measured);
-        progress(options, `${label('gateway')}  ${describe(measured)}, CPU ${measured.cpuMsPerRequest.toFixed(3)} ms/req (${Math.round(measured.coreUtilisation * 100)}% of core ${GATEWAY_CORE}; other load there ${Math.round(measured.otherLoadOnCore * 100)}%)`);
+        const catchUp = measured.logCatchUpMs > 1500 ? `; request log caught up ${(measured.logCatchUpMs / 1000).toFixed(1)} s after the load, counted` : '';
+        progress(options, `${label('gateway')}  ${describe(measured)}, CPU ${measured.cpuMsPerRequest.toFixed(3)} ms/req (${Math.round(measured.coreUtilisation * 100)}% of core ${GATEWAY_CORE}; other load there ${Math.round(measured.otherLoadOnCore * 100)}%${catchUp})`);
         await measure(chat(targets.proxyUrl), connections, options.warmupSeconds, scripts[scenario], gateway);
         proxy.push(await measure(chat(targets.proxyUrl), connections, options.durationSeconds, scripts[scenario], gateway));
         progress(options, `${label('bare proxy')}  ${describe(proxy.at(-1)!)}`);

@@ -1,4 +1,4 @@
-import { Agent, errors as undiciErrors, request, type Dispatcher } from 'undici';
+import { Agent, errors as undiciErrors, type Dispatcher } from 'undici';
 import {
   GatewayError,
   InvalidProviderResponseError,
@@ -79,14 +79,20 @@ const MAX_ERROR_BODY = 8192;
  */
 export async function sendUpstream(upstream: UpstreamRequest): Promise<UpstreamResponse> {
   const timeouts = { ...DEFAULT_TIMEOUTS, ...upstream.timeouts };
+  const dispatcher = upstream.dispatcher ?? getSharedDispatcher(timeouts.connectMs);
   let response: Dispatcher.ResponseData;
   try {
-    response = await request(upstream.url, {
+    const { origin, path } = originAndPath(upstream.url);
+    // The dispatcher's own `request`, not undici's top-level `request(url, …)`: that wrapper's
+    // per-call objects outlived many requests (found by V8's young-generation survival statistics);
+    // at one connection the extra scavenge work put 2–5 ms on about 2% of requests.
+    response = await dispatcher.request({
+      origin,
+      path,
       method: upstream.method ?? 'POST',
       headers: upstream.body === undefined ? upstream.headers : { 'content-type': 'application/json', ...upstream.headers },
       body: upstream.body === undefined ? undefined : JSON.stringify(upstream.body),
       signal: upstream.abortSignal,
-      dispatcher: upstream.dispatcher ?? getSharedDispatcher(timeouts.connectMs),
       headersTimeout: timeouts.headersMs,
       bodyTimeout: timeouts.idleMs,
     });
@@ -108,6 +114,22 @@ export async function sendUpstream(upstream: UpstreamRequest): Promise<UpstreamR
     });
   }
   return { status: response.statusCode, headers: response.headers, body: response.body };
+}
+
+/** Upstream URLs are few (a provider's endpoints, a model name in some paths): parsed once each. */
+const parsedUrls = new Map<string, { origin: string; path: string }>();
+const PARSED_URLS_KEPT = 1024;
+
+/** The origin and path (with query) of an upstream URL; throws a TypeError for an invalid one. */
+function originAndPath(url: string): { origin: string; path: string } {
+  let parsed = parsedUrls.get(url);
+  if (parsed === undefined) {
+    const { origin, pathname, search } = new URL(url);
+    parsed = { origin, path: `${pathname}${search}` };
+    if (parsedUrls.size >= PARSED_URLS_KEPT) parsedUrls.clear();
+    parsedUrls.set(url, parsed);
+  }
+  return parsed;
 }
 
 /** Sends a request and parses the JSON answer; a body that is not JSON is a bad provider response. */
