@@ -4,6 +4,7 @@ import type { RequestSink } from '../core/telemetry/request-recorder.js';
 import { RequestLogWriter } from '../core/telemetry/request-log-writer.js';
 import { createRequestLogStore } from '../store/create-request-log-store.js';
 import type { RequestLogStore } from '../store/request-log-store.js';
+import type { AppliedPriority } from '../store/lower-thread-priority.js';
 import type { EvaluationStore } from '../core/evaluation/evaluation-records.js';
 import type { GovernanceStore } from '../store/governance/kysely-governance-store.js';
 
@@ -16,6 +17,8 @@ export interface RunningRequestLog {
   evaluation: EvaluationStore;
   sink: RequestSink;
   stats(): ReturnType<RequestLogWriter['stats']>;
+  /** How the log's worker thread is scheduled (`request_log.writer_priority`), as the kernel reports it. */
+  scheduling: AppliedPriority;
   close(): Promise<void>;
 }
 
@@ -44,6 +47,7 @@ export async function startRequestLog(config: ResolvedConfig, logger: Logger): P
     evaluation: store.evaluation,
     sink: { record: (_summary, record) => writer.enqueue(record) },
     stats: () => writer.stats(),
+    scheduling,
     async close() {
       await writer.close();
       await store.close();

@@ -6,15 +6,16 @@ import { setPriority } from 'node:os';
 /**
  * How the request-log worker thread is scheduled against the thread that handles requests, when
  * both share a core:
- * - `idle` (default): Linux's SCHED_IDLE. The worker runs only when request handling leaves the core
- *   free, and a request that arrives mid-insert takes the core at once. At nice 10 the kernel's
- *   EEVDF scheduler still let a running insert slice finish first: 2.5% of one-connection requests
- *   waited over 1 ms, against 0.9% with SCHED_IDLE (README, performance). The cost: on a core kept
- *   saturated the worker gets almost nothing, so the queue passes `max_queue`, spills to disk and
- *   is replayed once load falls. Switching to SCHED_IDLE needs no privilege; where it cannot be
- *   applied (no `chrt`, not Linux) the thread runs at nice 19.
- * - `low`: nice 10. The scheduler weighs the worker at about a tenth of the request thread (110 vs
- *   1024), enough to keep up on a saturated core, at the price of that one-connection tail.
+ * - `low` (default): nice 10. The scheduler weighs the worker at about a tenth of the request
+ *   thread (110 vs 1024), enough to keep up on a saturated core. Under EEVDF a running insert slice
+ *   still finishes before a request that arrives meanwhile, which lengthens the one-connection tail.
+ * - `idle`: Linux's SCHED_IDLE. The worker runs only when request handling leaves the core free,
+ *   and a request that arrives mid-insert takes the core at once: at one connection 0.9% of
+ *   requests waited over 1 ms, against 2.5% at nice 10 (README, performance). On a saturated core
+ *   it gets almost nothing, so the request thread yields to it when a write has waited too long
+ *   (WorkerStarvationGuard), and what still falls behind spills to disk and is replayed. Switching
+ *   to SCHED_IDLE needs no privilege; where it cannot be applied (no `chrt`, not Linux) the thread
+ *   runs at nice 19.
  */
 export type WorkerPriority = 'idle' | 'low';
 

@@ -7,13 +7,14 @@ import { callGovernanceStore, isGovernanceStoreMethod, type GovernanceStoreMetho
 import type { KyselyRequestLogStore } from './kysely-request-log-store.js';
 import { lowerCurrentThreadPriority, type AppliedPriority, type WorkerPriority } from './lower-thread-priority.js';
 import type { StorageConfig } from './storage-config.js';
+import type { RequestLogRecord } from '../core/telemetry/request-log-record.js';
 
 /**
  * Owns the request-log store in a worker thread. better-sqlite3 is synchronous (a batch insert on
  * the main thread would stall every request), and with PostgreSQL the query building and protocol
  * encoding of every batch would otherwise take CPU from request handling; so every call runs here.
  */
-type Method = 'scheduling' | 'migrate' | 'insertBatch' | 'getRequest' | 'listRequests' | 'aggregate' | 'close' | GovernanceStoreMethod | EvaluationStoreMethod;
+type Method = 'scheduling' | 'insertSerializedBatch' | 'migrate' | 'insertBatch' | 'getRequest' | 'listRequests' | 'aggregate' | 'close' | GovernanceStoreMethod | EvaluationStoreMethod;
 
 export interface StoreCall {
   id: number;
@@ -43,14 +44,21 @@ const governance = new KyselyGovernanceStore(store.database);
 const evaluation = new KyselyEvaluationStore(store.database);
 const port = parentPort!;
 
+/** An unparsable line rejects the call (it must not throw out of the message handler and end the worker). */
+async function insertSerialized(lines: string[]): Promise<void> {
+  await store.insertBatch(lines.map((line) => JSON.parse(line) as RequestLogRecord));
+}
+
 port.on('message', (call: StoreCall) => {
   const run = call.method === 'scheduling'
     ? scheduling
-    : isGovernanceStoreMethod(call.method)
-      ? callGovernanceStore(governance, call.method, call.args)
-      : isEvaluationStoreMethod(call.method)
-        ? callEvaluationStore(evaluation, call.method, call.args)
-        : (store[call.method] as (...args: unknown[]) => Promise<unknown>).apply(store, call.args);
+    : call.method === 'insertSerializedBatch'
+      ? insertSerialized(call.args[0] as string[])
+      : isGovernanceStoreMethod(call.method)
+        ? callGovernanceStore(governance, call.method, call.args)
+        : isEvaluationStoreMethod(call.method)
+          ? callEvaluationStore(evaluation, call.method, call.args)
+          : (store[call.method] as (...args: unknown[]) => Promise<unknown>).apply(store, call.args);
   run.then(
     (value) => port.postMessage({ id: call.id, ok: true, value } satisfies StoreReply),
     (error: unknown) => {

@@ -88,6 +88,11 @@ export interface RequestLogStore {
   /** Applies pending schema migrations; safe to call repeatedly and from several processes at once. */
   migrate(): Promise<void>;
   insertBatch(records: RequestLogRecord[]): Promise<void>;
+  /**
+   * The same for records already serialised by `JSON.stringify` (what the writer queues), where
+   * the store can take them so more cheaply than as objects (a worker thread: strings copy flat).
+   */
+  insertSerializedBatch?(lines: string[]): Promise<void>;
   getRequest(id: string): Promise<RequestLogRecord | undefined>;
   listRequests(filter?: ListRequestsFilter): Promise<ListRequestsPage>;
   /** Groups ordered by time for `hour`/`day`, otherwise by request count (descending), then key. */

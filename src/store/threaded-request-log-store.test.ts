@@ -101,6 +101,12 @@ describe('ThreadedRequestLogStore', () => {
     }
   });
 
+  it('stores records sent already serialised, as the writer sends them', async () => {
+    await store.insertSerializedBatch([JSON.stringify(record('serialised-1', 3000)), JSON.stringify(record('serialised-2', 3001))]);
+    expect(await store.getRequest('serialised-2')).toMatchObject({ id: 'serialised-2', workload: 'w', costUsd: 0.5, attempts: [{ deployment: 'p/m', code: 'ok' }] });
+    await expect(store.insertSerializedBatch(['{not json'])).rejects.toThrow(/JSON/);
+  });
+
   it('carries typed errors back across the thread', async () => {
     await expect(store.listRequests({ cursor: 'not-a-cursor' })).rejects.toBeInstanceOf(InvalidRequestError);
     await expect(store.listRequests({ cursor: 'not-a-cursor' })).rejects.toMatchObject({ param: 'cursor' });

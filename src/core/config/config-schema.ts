@@ -208,11 +208,12 @@ export const configSchema = z
         spill_directory: z.string().min(1).default('.switchyard/spill'),
         /**
          * How the log's worker thread is scheduled against request handling on a shared core:
-         * `idle` (Linux SCHED_IDLE: it writes with the CPU requests leave free; on a core saturated
-         * for long the queue spills to disk and is replayed when load falls) or `low` (nice 10:
-         * keeps up on a saturated core, at the cost of the one-connection latency tail).
+         * `low` (nice 10: keeps up on a saturated core) or `idle` (Linux SCHED_IDLE: writes only
+         * with CPU that requests leave free, for a shorter latency tail at low load; when a write
+         * has waited a second the request thread yields it 2 ms in every 10, and on a core kept
+         * saturated records spill to disk and are replayed when load falls).
          */
-        writer_priority: z.enum(['idle', 'low']).default('idle'),
+        writer_priority: z.enum(['idle', 'low']).default('low'),
         /**
          * Store request and response bodies with each record: off by default. When on, bodies are
          * redacted (emails, phone numbers, cards, IBANs, SSNs, API keys and tokens become typed

@@ -150,6 +150,22 @@ describe('RequestLogWriter batching', () => {
     expect(store.batches).toEqual([['a', 'b']]);
   });
 
+  it('hands a store that takes serialised records the JSON of each, and counts a record that cannot be serialised as dropped', async () => {
+    const received: string[][] = [];
+    const writer = createWriter({
+      insertBatch: () => Promise.reject(new Error('objects are not expected here')),
+      insertSerializedBatch: async (lines: string[]) => void received.push(lines),
+    });
+    for (const id of ids(3)) writer.enqueue(record(id));
+    const circular = record('loop') as RequestLogRecord & { self?: unknown };
+    circular.self = circular;
+    writer.enqueue(circular);
+    await writer.flush();
+    expect(received.flat().map((line) => (JSON.parse(line) as RequestLogRecord).id)).toEqual(ids(3));
+    expect(JSON.parse(received[0]![0]!)).toEqual(JSON.parse(JSON.stringify(record('r0'))));
+    expect(writer.stats()).toMatchObject({ written: 3, dropped: 1, spilled: 0 });
+  });
+
   it('close() flushes everything still queued', async () => {
     const store = new FakeStore();
     const writer = createWriter(store, { batchSize: 500 });

@@ -9,7 +9,7 @@ export const DEFAULT_SPILL_DIRECTORY = '.switchyard/spill';
 const SPILL_FILE = /^requests-(\d+)\.jsonl$/;
 
 export interface RequestLogWriterOptions {
-  store: Pick<RequestLogStore, 'insertBatch'>;
+  store: Pick<RequestLogStore, 'insertBatch' | 'insertSerializedBatch'>;
   /** Where batches the store could not take are appended; default `.switchyard/spill`. */
   spillDirectory?: string;
   /** Default 1000. Also how often spill files are fsync'ed and replay is considered. */
@@ -59,7 +59,7 @@ export interface RequestLogWriterStats {
  * `close()` loses nothing: it flushes the queue, spilling what the store refuses, and fsyncs.
  */
 export class RequestLogWriter {
-  readonly #store: Pick<RequestLogStore, 'insertBatch'>;
+  readonly #store: Pick<RequestLogStore, 'insertBatch' | 'insertSerializedBatch'>;
   readonly #spillDirectory: string;
   readonly #flushIntervalMs: number;
   readonly #batchSize: number;
@@ -67,7 +67,12 @@ export class RequestLogWriter {
   readonly #replayRetryMs: number;
   readonly #onError: (error: unknown, context: string) => void;
 
-  #queue: RequestLogRecord[] = [];
+  /**
+   * Records waiting, each already serialised: the JSON work happens as each request finishes
+   * rather than for a whole batch at once, and a queued string is one flat object for the garbage
+   * collector instead of a record's graph of them. Spilling writes the same strings.
+   */
+  #queue: string[] = [];
   #inFlight = 0;
   #flushing: Promise<void> | undefined;
   #flushScheduled = false;
@@ -117,7 +122,15 @@ export class RequestLogWriter {
         this.#stats.dropped += 1;
         return;
       }
-      this.#queue.push(record);
+      let line: string;
+      try {
+        line = JSON.stringify(record);
+      } catch (error) {
+        this.#stats.dropped += 1;
+        this.#report(error, 'serialise record');
+        return;
+      }
+      this.#queue.push(line);
       if (this.#queue.length > this.#maxQueue) {
         // The store is not keeping up: move the oldest batch to disk rather than grow without bound.
         this.#spill(this.#queue.splice(0, this.#batchSize));
@@ -199,7 +212,7 @@ export class RequestLogWriter {
       owed -= batch.length;
       this.#inFlight = batch.length;
       try {
-        await this.#store.insertBatch(batch);
+        await this.#insert(batch);
         this.#stats.written += batch.length;
         this.#storeAnswering = true;
       } catch (error) {
@@ -217,16 +230,15 @@ export class RequestLogWriter {
     }
   }
 
-  #spill(records: RequestLogRecord[]): void {
-    for (const record of records) {
-      try {
-        this.#spillLines.push(`${JSON.stringify(record)}\n`);
-        this.#stats.spilled += 1;
-      } catch (error) {
-        this.#stats.dropped += 1;
-        this.#report(error, 'serialise record');
-      }
-    }
+  /** Inserts serialised records: as they are where the store takes them so, else parsed back. */
+  #insert(lines: string[]): Promise<void> {
+    if (this.#store.insertSerializedBatch) return this.#store.insertSerializedBatch(lines);
+    return this.#store.insertBatch(lines.map((line) => JSON.parse(line) as RequestLogRecord));
+  }
+
+  #spill(lines: string[]): void {
+    for (const line of lines) this.#spillLines.push(`${line}\n`);
+    this.#stats.spilled += lines.length;
     if (this.#spillLines.length > 0) this.#spillMayExist = true;
     this.#startSpillWriter();
   }
@@ -310,12 +322,12 @@ export class RequestLogWriter {
   /** Streams one file into the store in batches; true once it is inserted and deleted. */
   async #replayFile(path: string): Promise<boolean> {
     const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
-    let batch: RequestLogRecord[] = [];
+    let batch: string[] = [];
     let count = 0;
     const insert = async (): Promise<boolean> => {
       if (batch.length === 0) return true;
       try {
-        await this.#store.insertBatch(batch);
+        await this.#insert(batch);
         this.#storeAnswering = true;
       } catch (error) {
         this.#storeAnswering = false;
@@ -336,7 +348,8 @@ export class RequestLogWriter {
           this.#report(new Error(`Unreadable spill line in ${path}`), 'replay');
           continue;
         }
-        batch.push(record);
+        // The line as read (validated above): inserted without another serialisation.
+        batch.push(line);
         if (batch.length >= this.#batchSize && !(await insert())) return false;
       }
       if (!(await insert())) return false;
