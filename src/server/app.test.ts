@@ -2,6 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFakeOpenAIUpstream } from '../../test/fakes/fake-openai-upstream.js';
 import type { TestServer } from '../../test/support/create-test-server.js';
 import { createTestApp, minimalConfig } from '../../test/support/start-test-gateway.js';
+import { loadConfigText } from '../core/config/load-config.js';
+import { RegistryOverlay } from '../core/governance/registry-state/registry-overlay.js';
+import { RuntimeHolder } from '../core/registry/runtime-holder.js';
+import { createLogger } from '../core/telemetry/create-logger.js';
+import { buildGatewayRuntime } from '../core/registry/gateway-runtime.js';
+import { createGatewayApp } from './app.js';
 
 let upstream: TestServer;
 let app: ReturnType<typeof createTestApp>['app'];
@@ -61,6 +67,33 @@ describe('health and discovery', () => {
     expect(body.data.every((model) => model.object === 'model')).toBe(true);
     // A workload's route lists model names (fallback rules carry their conditions elsewhere).
     expect(body.data.at(-1)!.route).toEqual(['mock-model', 'ollama-model']);
+  });
+
+  it('leaves retired models out of /v1/models, whether retired in config or through the admin API, and shows each lifecycle', async () => {
+    const yaml = `${minimalConfig(upstream.url)}  old-model:
+    registry: { lifecycle: retired }
+    deployments:
+      - provider: local
+        model: old
+  fading-model:
+    registry: { lifecycle: deprecated, deprecation_date: '2027-01-31' }
+    deployments:
+      - provider: local
+        model: fading
+`;
+    const config = loadConfigText(yaml, 'test.yaml', { env: {} });
+    const registryOverlay = new RegistryOverlay();
+    const retiredApp = createGatewayApp({ holder: new RuntimeHolder(buildGatewayRuntime(config), undefined), logger: createLogger({ level: 'silent' }), registryOverlay });
+    const list = async () => ((await (await retiredApp.request('/v1/models')).json()) as { data: Array<{ id: string; lifecycle?: string }> }).data;
+    expect((await list()).map((model) => [model.id, model.lifecycle])).toEqual([
+      ['mock-model', 'approved'],
+      ['fading-model', 'deprecated'],
+    ]);
+    registryOverlay.set({ model: 'mock-model', lifecycle: 'retired', reason: 'incident', actor: 'ops', updatedAt: Date.now() });
+    expect((await list()).map((model) => model.id)).toEqual(['fading-model']);
+    // And such a request is refused, as the listing implies.
+    const refused = await retiredApp.request('/v1/chat/completions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'old-model', messages: [{ role: 'user', content: 'hi' }] }) });
+    expect(refused.status).toBeGreaterThanOrEqual(400);
   });
 
   it('answers an unknown path with a 404 in the OpenAI error shape, carrying x-request-id', async () => {
