@@ -9,6 +9,8 @@ import { hashEvalSetFile } from '../evals/gating/eval-set-identity.js';
 import { modelVersionOf } from '../evals/gating/model-version.js';
 import { openEvaluationStore } from '../store/evaluation/open-evaluation-store.js';
 import { registerRegistryCommands } from './registry-command.js';
+import { openSqliteRequestLogStore } from '../store/sqlite/open-sqlite-request-log-store.js';
+import { KyselyGovernanceStore } from '../store/governance/kysely-governance-store.js';
 
 /** `registry check --gates`: an approved model needs a passing gate on each gated workload's set, for its current version. */
 const directory = mkdtempSync(join(tmpdir(), 'switchyard-check-gates-'));
@@ -67,5 +69,19 @@ describe('switchyard registry check --gates', () => {
     const after = await run('registry', 'check', '--gates', '--config', configFile, '--json');
     expect(JSON.parse(after.stdout)).toMatchObject({ ok: true, ungated: [] });
     expect(after.code).toBe(0);
+  });
+
+  it('judges approvals as the gateway enforces them: a model moved back to candidate through the admin API needs no gate', async () => {
+    const liveDirectory = mkdtempSync(join(tmpdir(), 'switchyard-check-gates-live-'));
+    writeFileSync(join(liveDirectory, 'support.jsonl'), '{"id":"1","prompt":"2+2?","expected":"4"}\n');
+    const liveConfig = join(liveDirectory, 'switchyard.yaml');
+    writeFileSync(liveConfig, configText.replace(`${directory}/switchyard.db`, `${liveDirectory}/switchyard.db`));
+    const ungatedModels = async () => (JSON.parse((await run('registry', 'check', '--gates', '--config', liveConfig, '--json')).stdout) as { ungated: Array<{ model: string }> }).ungated.map((finding) => finding.model);
+    expect(await ungatedModels()).toEqual(['small']);
+    const store = openSqliteRequestLogStore({ path: join(liveDirectory, 'switchyard.db') });
+    await store.migrate();
+    await new KyselyGovernanceStore(store.database).setRegistryState({ model: 'small', lifecycle: 'candidate', reason: 'pending a gate', actor: 'admin', updatedAt: Date.now() });
+    await store.close();
+    expect(await ungatedModels()).toEqual([]);
   });
 });

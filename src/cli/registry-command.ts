@@ -54,12 +54,13 @@ export function registerRegistryCommands(program: Command, extraSubcommands: Rea
       try {
         const withinDays = parseWithinDays(options.withinDays);
         const { config } = await loadConfigForCli(options.config);
-        const report = checkRegistry(await enforcedRegistry(config), workloadUsage(config), {
+        const registry = await enforcedRegistry(config);
+        const report = checkRegistry(registry, workloadUsage(config), {
           withinDays,
           now: new Date(),
           declaredUse: (workload) => declaredUseOf(config.workloads[workload]),
         });
-        const ungated = options.gates === true ? await ungatedApprovals(config) : [];
+        const ungated = options.gates === true ? await ungatedApprovals(config, registry) : [];
         passed = report.ok && ungated.length === 0;
         printResult(json, options.gates === true ? { ...report, ok: passed, ungated } : report, () =>
           [formatCheckReport(report), ...ungated.map((finding) => `error  ungated  ${finding.workload}  ${finding.model}: ${finding.message}`)].join('\n'),
@@ -75,12 +76,15 @@ export function registerRegistryCommands(program: Command, extraSubcommands: Rea
   return registry;
 }
 
-/** Approved models without gate evidence in the configured database (with the request log off there is none: all are reported). */
-async function ungatedApprovals(config: ResolvedConfig): Promise<UngatedApproval[]> {
-  if (!config.requestLog.enabled) return findUngatedApprovals({ config, registry: loadRegistry(config), store: undefined });
+/**
+ * Models approved in the registry as enforced (config plus live changes) without gate evidence in
+ * the configured database (with the request log off there is none: all are reported).
+ */
+async function ungatedApprovals(config: ResolvedConfig, registry: Registry): Promise<UngatedApproval[]> {
+  if (!config.requestLog.enabled) return findUngatedApprovals({ config, registry, store: undefined });
   const opened = await openEvaluationStore(config.storage);
   try {
-    return await findUngatedApprovals({ config, registry: loadRegistry(config), store: opened.store });
+    return await findUngatedApprovals({ config, registry, store: opened.store });
   } finally {
     await opened.close();
   }
