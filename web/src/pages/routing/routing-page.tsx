@@ -137,7 +137,8 @@ function TierSection({ tiers }: { tiers: WorkloadTiers[] }) {
         columns={[
           { header: 'Workload', cell: (row) => row.workload, rowHeader: true },
           { header: 'Model', cell: (row) => row.model },
-          { header: 'Role', cell: (row) => row.role },
+          // What config makes the model in this workload (every role, when it has several), not why each request went there.
+          { header: 'Role in config', cell: (row) => row.role },
           { header: 'Requests', cell: (row) => formatCount(row.requests), numeric: true },
           { header: 'Share', cell: (row) => formatPercent(row.share), numeric: true },
         ]}
