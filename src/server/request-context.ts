@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { RequestAbortController } from '../core/pipeline/request-signal.js';
 import { DeadlineExceededError } from '../spec/errors.js';
 import type { GatewayEnv } from './gateway-context.js';
 
@@ -27,7 +28,8 @@ export function requestAbortSignal(context: Context<GatewayEnv>, deadlineMs?: nu
     const clientSignal = context.req.raw.signal;
     return deadlineMs === undefined ? clientSignal : AbortSignal.any([clientSignal, deadlineSignal(deadlineMs)]);
   }
-  const controller = new AbortController();
+  // Not node's AbortController: see RequestSignal (one per request, and node's outlive young GCs).
+  const controller = new RequestAbortController();
   let timer: NodeJS.Timeout | undefined;
   if (deadlineMs !== undefined) {
     timer = setTimeout(() => controller.abort(deadlineError(deadlineMs)), deadlineMs);

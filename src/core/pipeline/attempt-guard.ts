@@ -1,4 +1,5 @@
 import { ProviderTimeoutError } from '../../spec/errors.js';
+import { RequestAbortController } from './request-signal.js';
 
 /** Per-attempt time limits; undefined means no limit of that kind. */
 export interface AttemptTimeouts {
@@ -20,7 +21,7 @@ export interface AttemptTimeouts {
  * listener or timer map per attempt (about 4% of the gateway's CPU per request, by an interleaved A/B).
  */
 export class AttemptGuard {
-  private readonly controller: AbortController | undefined;
+  private readonly controller: RequestAbortController | undefined;
   private timers: Map<'first-token' | 'idle' | 'total', NodeJS.Timeout> | undefined;
   private detach: (() => void) | undefined;
   readonly signal: AbortSignal;
@@ -36,7 +37,7 @@ export class AttemptGuard {
       this.signal = parent;
       return;
     }
-    this.controller = new AbortController();
+    this.controller = new RequestAbortController();
     this.signal = this.controller.signal;
     if (parent) {
       const onAbort = () => this.abort(parent.reason);

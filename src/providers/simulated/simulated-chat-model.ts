@@ -88,8 +88,11 @@ export class SimulatedChatModel implements LanguageModelAdapter {
     callSignal: AbortSignal | undefined,
   ): StreamEventReader {
     // Cancelling the stream aborts this controller, which clears any pacing timer still pending.
+    // The call's signal may be a RequestSignal, which AbortSignal.any() cannot follow: linked by hand.
     const cancellation = new AbortController();
-    const signal = callSignal === undefined ? cancellation.signal : AbortSignal.any([callSignal, cancellation.signal]);
+    const signal = cancellation.signal;
+    if (callSignal?.aborted) cancellation.abort(callSignal.reason);
+    else callSignal?.addEventListener('abort', () => cancellation.abort(callSignal.reason), { once: true, signal });
     const sleep = this.runtime.sleep;
     const provider = this.provider;
     let index = 0;
