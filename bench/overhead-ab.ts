@@ -20,6 +20,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchGatewayConfig } from './bench-gateway-config.js';
 import { coreBusyMs, freePort, installCleanup, killAllChildren, processCpuMs, startPinned, waitForHealthy, waitForLine, type LongRunningChild } from './child-processes.js';
 import { validateCompletion, validateStream } from './validate-answers.js';
 import { errorCount, median, runWrk, writeWrkScript } from './wrk.js';
@@ -88,20 +89,7 @@ function parseOptions(argv: string[]): Options {
 async function startGateway(root: string, nodeFlags: string[], upstreamPort: number, directory: string): Promise<Gateway> {
   const configFile = join(directory, 'switchyard.yaml');
   // The same configuration as bench/overhead.ts: request log on SQLite, metrics and costing on.
-  writeFileSync(
-    configFile,
-    `storage: { type: sqlite, path: ${JSON.stringify(join(directory, 'log.db'))} }
-request_log: { spill_directory: ${JSON.stringify(join(directory, 'spill'))} }
-keys:
-  - { name: bench, key: bench-client-key-0000001 }
-providers:
-  bench-upstream: { type: openai, base_url: 'http://127.0.0.1:${upstreamPort}/v1', api_key: bench-upstream-key }
-models:
-  bench-model:
-    deployments:
-      - { provider: bench-upstream, model: bench-model }
-`,
-  );
+  writeFileSync(configFile, benchGatewayConfig(upstreamPort, directory));
   const port = await freePort();
   const gateway = startPinned(GATEWAY_CORE, process.execPath, [...nodeFlags, join(root, 'bin/switchyard.js'), 'serve', '--config', configFile, '--port', String(port), '--host', '127.0.0.1'], {
     name: `gateway from ${root}`,

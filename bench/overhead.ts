@@ -33,6 +33,7 @@ import {
   waitForLine,
   type LongRunningChild,
 } from './child-processes.js';
+import { benchGatewayConfig } from './bench-gateway-config.js';
 import { buildRow, formatSummary, formatTable, type GatewayMeasurement, type OverheadRow, type Scenario } from './overhead-report.js';
 import { summarizeCpuProfile } from './summarize-cpu-profile.js';
 import { validateCompletion, validateStream } from './validate-answers.js';
@@ -87,27 +88,6 @@ function checkPrerequisites(): void {
   if (availableParallelism() < 2) throw new Error(`needs 2 cores (gateway on core ${GATEWAY_CORE}, load on core ${LOAD_CORE}); this machine offers ${availableParallelism()}`);
   if (!existsSync(join(ROOT, 'dist/cli/main.js'))) throw new Error('dist/ is missing: run `npm run build` (or use `npm run bench:overhead`)');
   if (!existsSync('/proc/self/stat')) throw new Error('needs /proc (Linux) for CPU accounting');
-}
-
-function gatewayConfig(upstreamPort: number, directory: string): string {
-  // A fresh request log per run: a database grown by earlier runs would make inserts (and so the
-  // figures) depend on history.
-  return `# Written by bench/overhead.ts: one OpenAI provider pointed at the zero-latency upstream.
-storage: { type: sqlite, path: ${JSON.stringify(join(directory, 'log.db'))} }
-request_log: { spill_directory: ${JSON.stringify(join(directory, 'spill'))} }
-keys:
-  - { name: bench, key: bench-client-key-0000001 }
-providers:
-  bench-upstream:
-    type: openai
-    base_url: http://127.0.0.1:${upstreamPort}/v1
-    api_key: bench-upstream-key
-models:
-  bench-model:
-    deployments:
-      - provider: bench-upstream
-        model: bench-model
-`;
 }
 
 function progress(options: Options, line: string): void {
@@ -289,7 +269,7 @@ async function main(): Promise<number> {
   const upstream = await startUpstream();
   const upstreamUrl = `http://127.0.0.1:${upstream.port}`;
   const configFile = join(temporary, 'switchyard.yaml');
-  writeFileSync(configFile, gatewayConfig(upstream.port, temporary));
+  writeFileSync(configFile, benchGatewayConfig(upstream.port, temporary));
   progress(options, `zero-latency upstream on ${upstreamUrl} (core ${LOAD_CORE}); wrk on core ${LOAD_CORE}; gateway on core ${GATEWAY_CORE}`);
 
   if (options.cpuProfile) {

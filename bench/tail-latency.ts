@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, installCleanup, killAllChildren, runChild, startPinned, waitForHealthy, waitForLine } from './child-processes.js';
+import { BENCH_CLIENT_KEY, benchGatewayConfig } from './bench-gateway-config.js';
 import { chatRequestBody, wrkInstalled } from './wrk.js';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -61,7 +62,7 @@ local ts = ffi.new("bench_timespec")
 local function now() ffi.C.clock_gettime(1, ts); return tonumber(ts.tv_sec) * 1000 + tonumber(ts.tv_nsec) / 1e6 end
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "Bearer bench-client-key-0000001"
+wrk.headers["Authorization"] = "Bearer ${BENCH_CLIENT_KEY}"
 wrk.body = [[${chatRequestBody(false)}]]
 local formatted = nil
 local sent = 0
@@ -75,21 +76,6 @@ end
 done = function(summary, latency, requests)
   io.write(string.format("wrk %.1f %.4f %.4f %.4f\\n", summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency:percentile(99.9) / 1000))
 end
-`;
-}
-
-function gatewayConfig(upstreamPort: number, directory: string, extra: string[]): string {
-  return `storage: { type: sqlite, path: ${JSON.stringify(join(directory, 'log.db'))} }
-request_log: { spill_directory: ${JSON.stringify(join(directory, 'spill'))} }
-keys:
-  - { name: bench, key: bench-client-key-0000001 }
-providers:
-  bench-upstream: { type: openai, base_url: "http://127.0.0.1:${upstreamPort}/v1", api_key: bench-upstream-key }
-models:
-  bench-model:
-    deployments:
-      - { provider: bench-upstream, model: bench-model }
-${extra.join('\n')}
 `;
 }
 
@@ -175,7 +161,7 @@ async function main(): Promise<void> {
   const upstream = startPinned(1, process.execPath, ['--import', 'tsx', join(ROOT, 'bench/zero-latency-upstream.ts')], { name: 'zero-latency upstream' });
   const upstreamPort = Number(await waitForLine(upstream, /listening (\d+)/, 20_000));
   const configFile = join(directory, 'switchyard.yaml');
-  writeFileSync(configFile, gatewayConfig(upstreamPort, directory, options.configExtra));
+  writeFileSync(configFile, benchGatewayConfig(upstreamPort, directory, options.configExtra));
   const port = await freePort();
   const timelineFile = join(directory, 'timeline.json');
   const gateway = startPinned(

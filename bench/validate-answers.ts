@@ -3,13 +3,14 @@
  * throughput number for a gateway that answers errors (or a broken stream) would mean nothing.
  */
 import { chatRequestBody } from './wrk.js';
+import { BENCH_CLIENT_KEY } from './bench-gateway-config.js';
 
 const EXPECTED_TEXT = 'Hello! How can I help you today?';
 
 async function post(url: string, stream: boolean): Promise<Response> {
   return fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: 'Bearer bench-client-key-0000001' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_CLIENT_KEY}` },
     body: chatRequestBody(stream),
   });
 }

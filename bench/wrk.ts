@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { BENCH_CLIENT_KEY } from './bench-gateway-config.js';
 import { runChild } from './child-processes.js';
 
 export interface WrkResult {
@@ -51,7 +52,7 @@ export function writeWrkScript(directory: string, stream: boolean): string {
   const script = [
     'wrk.method = "POST"',
     'wrk.headers["Content-Type"] = "application/json"',
-    'wrk.headers["Authorization"] = "Bearer bench-client-key-0000001"',
+    `wrk.headers["Authorization"] = "Bearer ${BENCH_CLIENT_KEY}"`,
     `wrk.body = [[${chatRequestBody(stream)}]]`,
     '',
   ].join('\n');
