@@ -11,7 +11,9 @@
  * (scheduling: the log worker, other threads, the VM).
  *
  * Options: --duration <s> (10)  --warmup <s> (3)  --threshold <ms> (1.2)  --config-extra <yaml line>
+ *          --request-log <field: value> (repeatable: e.g. 'writer_priority: idle', 'enabled: false')
  *          --node-flag <flag> (repeatable: e.g. --max-semi-space-size=4)  --json
+ *          --target gateway|proxy (proxy: the same breakdown for bench/bare-proxy.ts, the floor)
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,12 +32,15 @@ interface Options {
   warmupSeconds: number;
   thresholdMs: number;
   configExtra: string[];
+  requestLogFields: string[];
   nodeFlags: string[];
   json: boolean;
+  /** What is measured: the gateway, or the bare keep-alive proxy (the floor, for comparison). */
+  target: 'gateway' | 'proxy';
 }
 
 function parseOptions(argv: string[]): Options {
-  const options: Options = { durationSeconds: 10, warmupSeconds: 3, thresholdMs: 1.2, configExtra: [], nodeFlags: [], json: false };
+  const options: Options = { durationSeconds: 10, warmupSeconds: 3, thresholdMs: 1.2, configExtra: [], requestLogFields: [], nodeFlags: [], json: false, target: 'gateway' };
   const positive = (flag: string, text: string | undefined) => {
     const value = Number(text);
     if (!Number.isFinite(value) || value <= 0) throw new Error(`${flag} expects a positive number, got '${text}'`);
@@ -47,8 +52,14 @@ function parseOptions(argv: string[]): Options {
     else if (flag === '--warmup') options.warmupSeconds = Math.round(positive(flag, argv[++index]));
     else if (flag === '--threshold') options.thresholdMs = positive(flag, argv[++index]);
     else if (flag === '--config-extra') options.configExtra.push(argv[++index] ?? '');
+    else if (flag === '--request-log') options.requestLogFields.push(argv[++index] ?? '');
     else if (flag === '--node-flag') options.nodeFlags.push(argv[++index] ?? '');
     else if (flag === '--json') options.json = true;
+    else if (flag === '--target') {
+      const target = argv[++index];
+      if (target !== 'gateway' && target !== 'proxy') throw new Error(`--target expects gateway or proxy, got '${target}'`);
+      options.target = target;
+    }
     else throw new Error(`unknown option '${flag}' (see the header of bench/tail-latency.ts)`);
   }
   return options;
@@ -92,7 +103,14 @@ interface Breakdown {
   byCause: Record<string, number>;
 }
 
-function analyse(wrkLine: string, clientLog: string, timeline: { gcs: Array<[number, number, number]>; requests: Array<[number, number]> }, thresholdMs: number): Breakdown {
+interface Timeline {
+  /** [start ms, duration ms, kind] on CLOCK_MONOTONIC. */
+  gcs: Array<[number, number, number]>;
+  /** [start ms, duration ms]. */
+  requests: Array<[number, number]>;
+}
+
+function analyse(wrkLine: string, clientLog: string, timeline: Timeline, upstreamGcs: Timeline['gcs'], thresholdMs: number): Breakdown {
   const [, rps, p50, p99, p999] = wrkLine.trim().split(/\s+/).map(Number);
   // The first second is the tail of start-up; what wrk wrote last may be cut off.
   const client = clientLog.trim().split('\n').map((line) => line.split(' ').map(Number) as [number, number, number]).filter(([, , status]) => status === 200);
@@ -111,13 +129,40 @@ function analyse(wrkLine: string, clientLog: string, timeline: { gcs: Array<[num
   const seconds = (rows.at(-1)![0] - rows[0]![0]) / 1000;
   const minor = gcs.filter(([, , kind]) => kind === KIND_MINOR);
   const major = gcs.filter(([, , kind]) => kind === KIND_MAJOR);
+  // Where a slow request without a GC spent its time, from the gateway's own record of it: before node
+  // emitted 'request' (the event loop was busy elsewhere, or the kernel/client was slow to deliver), in
+  // the handler, or after 'finish' (delivery back to the client).
+  const handled = [...timeline.requests].sort((left, right) => left[0] - right[0]);
+  const phaseOf = (sent: number, latency: number): string => {
+    let low = 0;
+    let high = handled.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (handled[middle]![0] < sent) low = middle + 1;
+      else high = middle;
+    }
+    const match = handled[low];
+    if (!match || match[0] > sent + latency) return 'gateway has no record';
+    const before = match[0] - sent;
+    const inside = match[1];
+    const after = latency - before - inside;
+    const longest = Math.max(before, inside, after);
+    return longest === before ? 'mostly before the handler' : longest === inside ? 'mostly in the handler' : 'mostly after the response';
+  };
   const byCause: Record<string, number> = {};
   let samplesAbove = 0;
   for (const [sent, latency] of rows) {
     if (latency <= thresholdMs) continue;
     const samples = 1 + Math.floor((latency - thresholdMs) / intervalMs);
     const overlapping = gcs.filter(([at, duration]) => at < sent + latency && at + duration > sent);
-    const cause = overlapping.some(([, , kind]) => kind === KIND_MAJOR) ? 'full GC' : overlapping.length > 0 ? 'young GC' : 'no GC (scheduling, log worker, VM)';
+    const upstreamPaused = upstreamGcs.some(([at, duration]) => at < sent + latency && at + duration > sent);
+    const cause = overlapping.some(([, , kind]) => kind === KIND_MAJOR)
+      ? 'full GC'
+      : overlapping.length > 0
+        ? 'young GC'
+        : upstreamPaused
+          ? 'upstream GC (not the gateway)'
+          : `no GC, ${phaseOf(sent, latency)}`;
     const size = latency > 5 ? '> 5 ms' : latency > 2 ? '2–5 ms' : `${thresholdMs}–2 ms`;
     byCause[`${cause}, requests of ${size}`] = (byCause[`${cause}, requests of ${size}`] ?? 0) + samples;
     samplesAbove += samples;
@@ -158,20 +203,28 @@ async function main(): Promise<void> {
   process.on('exit', () => rmSync(directory, { recursive: true, force: true }));
   const progress = (line: string) => (options.json ? process.stderr : process.stdout).write(`${line}\n`);
 
-  const upstream = startPinned(1, process.execPath, ['--import', 'tsx', join(ROOT, 'bench/zero-latency-upstream.ts')], { name: 'zero-latency upstream' });
+  // The upstream records its GCs too: a pause there lengthens a request without the gateway pausing.
+  const upstreamTimelineFile = join(directory, 'upstream-timeline.json');
+  const upstream = startPinned(1, process.execPath, ['--import', 'tsx', '--import', join(ROOT, 'bench/tail-instrument.mjs'), join(ROOT, 'bench/zero-latency-upstream.ts')], {
+    name: 'zero-latency upstream',
+    env: { ...process.env, TAIL_TIMELINE: upstreamTimelineFile },
+  });
   const upstreamPort = Number(await waitForLine(upstream, /listening (\d+)/, 20_000));
   const configFile = join(directory, 'switchyard.yaml');
-  writeFileSync(configFile, benchGatewayConfig(upstreamPort, directory, options.configExtra));
+  writeFileSync(configFile, benchGatewayConfig(upstreamPort, directory, options.configExtra, options.requestLogFields));
   const port = await freePort();
   const timelineFile = join(directory, 'timeline.json');
-  const gateway = startPinned(
-    0,
-    process.execPath,
-    [...options.nodeFlags, '--import', join(ROOT, 'bench/tail-instrument.mjs'), join(ROOT, 'bin/switchyard.js'), 'serve', '--config', configFile, '--port', String(port)],
-    { name: 'gateway', env: { ...process.env, LOG_LEVEL: 'warn', NODE_ENV: 'production', TAIL_TIMELINE: timelineFile } },
-  );
+  const command =
+    options.target === 'gateway'
+      ? [join(ROOT, 'bin/switchyard.js'), 'serve', '--config', configFile, '--port', String(port)]
+      : ['--import', 'tsx', join(ROOT, 'bench/bare-proxy.ts'), '--upstream', String(upstreamPort), '--port', String(port)];
+  const gateway = startPinned(0, process.execPath, [...options.nodeFlags, '--import', join(ROOT, 'bench/tail-instrument.mjs'), ...command], {
+    name: options.target === 'gateway' ? 'gateway' : 'bare proxy',
+    env: { ...process.env, LOG_LEVEL: 'warn', NODE_ENV: 'production', TAIL_TIMELINE: timelineFile },
+  });
   const url = `http://127.0.0.1:${port}/v1/chat/completions`;
-  await waitForHealthy(`http://127.0.0.1:${port}/healthz`, 20_000, gateway.exited);
+  if (options.target === 'gateway') await waitForHealthy(`http://127.0.0.1:${port}/healthz`, 20_000, gateway.exited);
+  else await waitForLine(gateway, /listening (\d+)/, 20_000);
   const wrk = (seconds: number, script: string) => runChild('taskset', ['-c', '1', 'wrk', '-t1', '-c1', `-d${seconds}s`, '-s', script, url]);
   const warmupScript = join(directory, 'warmup.lua');
   writeFileSync(warmupScript, luaScript(join(directory, 'warmup.log')));
@@ -185,7 +238,10 @@ async function main(): Promise<void> {
   if (wrkLine === undefined) throw new Error(`wrk printed no summary: ${run.stderr.trim() || run.stdout.trim()}`);
   gateway.child.kill('SIGUSR2');
   await waitForLine(gateway, /timeline written/, 10_000);
-  const result = analyse(wrkLine, readFileSync(clientLog, 'utf8'), JSON.parse(readFileSync(timelineFile, 'utf8')), options.thresholdMs);
+  upstream.child.kill('SIGUSR2');
+  await waitForLine(upstream, /timeline written/, 10_000);
+  const upstreamTimeline = JSON.parse(readFileSync(upstreamTimelineFile, 'utf8')) as Timeline;
+  const result = analyse(wrkLine, readFileSync(clientLog, 'utf8'), JSON.parse(readFileSync(timelineFile, 'utf8')) as Timeline, upstreamTimeline.gcs, options.thresholdMs);
   await gateway.stop();
   await upstream.stop();
   process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : `${format(result)}\n`);
