@@ -5,6 +5,7 @@
  *
  * Options: --only <pair id>  --repeats <n> (5)  --folds <k> (5)
  */
+import { readFileSync } from 'node:fs';
 import { averageGapRecovered } from '../src/core/routing/learned/average-gap-recovered.js';
 import { BASELINE_HASHING } from '../src/core/routing/learned/baseline-settings.js';
 import { DENSE_FEATURE_NAMES } from '../src/core/routing/learned/dense-features.js';
@@ -123,6 +124,28 @@ function variantsFor(data: TrainPair): Variant[] {
           const first = standardised(baselinePlain.fitPredict(train, held));
           const second = standardised(other.fitPredict(train, held));
           return first.map((value, index) => value + weight * second[index]!);
+        },
+      });
+    }
+  }
+  const embeddingsFile = process.env.EMBEDDINGS_DIR ? `${process.env.EMBEDDINGS_DIR}/emb-${data.spec.id}.json` : undefined;
+  if (embeddingsFile) {
+    const table = JSON.parse(readFileSync(embeddingsFile, 'utf8')) as Record<string, number[]>;
+    const vectors = data.prompts.map((prompt) => Float64Array.from(table[prompt.row.id]!));
+    const zero = zeroGram(gram.size);
+    for (const scale of [1, 3, 10]) {
+      for (const [label, target] of [['hard', hard], ['soft', soft]] as const) {
+        variants.push(kernelVariant(`emb only ${label} ×${scale}`, withDenseColumns(zero, vectors, scale), target, 1));
+        variants.push(kernelVariant(`ngrams + emb ${label} ×${scale}`, withDenseColumns(gram, vectors, scale), target, 1));
+        variants.push(kernelVariant(`ngrams + dense + emb ${label} ×${scale}`, withDenseColumns(withDenseColumns(gram, all.denseRows, 0.3), vectors, scale), target, 1));
+      }
+      const embOnly = kernelVariant('', withDenseColumns(zero, vectors, scale), soft, 1);
+      variants.push({
+        name: `baseline ⊕ emb soft ×${scale}`,
+        fitPredict: (train, held) => {
+          const first = standardised(baselinePlain.fitPredict(train, held));
+          const second = standardised(embOnly.fitPredict(train, held));
+          return first.map((value, index) => value + second[index]!);
         },
       });
     }

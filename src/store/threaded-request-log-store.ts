@@ -1,7 +1,5 @@
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { workerEntry } from '../provider-utils/worker-entry.js';
 import { InvalidRequestError } from '../spec/errors.js';
 import type { RequestLogRecord } from '../core/telemetry/request-log-record.js';
 import type { AggregateFilter, AggregateRow, ListRequestsFilter, ListRequestsPage, RequestLogStore } from './request-log-store.js';
@@ -41,7 +39,7 @@ export class ThreadedRequestLogStore implements RequestLogStore {
       priority: options.priority ?? 'low',
       ...(options.chrtCommand === undefined ? {} : { chrtCommand: options.chrtCommand }),
     };
-    this.worker = new Worker(workerEntry(), { workerData });
+    this.worker = new Worker(workerEntry('request-log-store-worker', import.meta.url), { workerData });
     if (workerData.priority === 'idle') this.starvationGuard = new WorkerStarvationGuard();
     this.worker.unref();
     this.worker.on('message', (reply: StoreReply) => {
@@ -124,15 +122,6 @@ export class ThreadedRequestLogStore implements RequestLogStore {
  * The worker's entry. The build runs the compiled JavaScript; from TypeScript sources (tests, tsx)
  * a small bootstrap registers tsx's loader in the worker first.
  */
-function workerEntry(): URL {
-  if (!import.meta.url.endsWith('.ts')) return new URL('./request-log-store-worker.js', import.meta.url);
-  // tsx's ESM entry (its `import` export of `tsx/esm/api`); require.resolve would give the CommonJS one.
-  const tsxDirectory = dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
-  const loader = pathToFileURL(join(tsxDirectory, 'dist/esm/api/index.mjs')).href;
-  const target = new URL('./request-log-store-worker.ts', import.meta.url).href;
-  const bootstrap = `import { register } from ${JSON.stringify(loader)}; register(); await import(${JSON.stringify(target)});`;
-  return new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`);
-}
 
 function reviveError(error: { name: string; message: string; code?: string; param?: string }): Error {
   if (error.name === 'InvalidRequestError') {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseEnsemble, ensembleScores, logisticMixture, seededPermutation, type MemberScores } from './ensemble-cross-validation.js';
+import { CANDIDATE_ENSEMBLES, chooseEnsemble, EMBEDDING_ENSEMBLES, ensembleScores, logisticMixture, seededPermutation, type MemberScores } from './ensemble-cross-validation.js';
 
 /** 40 prompts: every other one defeats the weak model. */
 const weakQuality = Array.from({ length: 40 }, (_value, index) => index % 2);
@@ -11,7 +11,7 @@ const constant = new Float64Array(40);
 const shuffled = Float64Array.from(seededPermutation(40, 3));
 
 function scores(parts: Partial<MemberScores>): MemberScores {
-  return { baseline: constant, 'soft-dense': constant, 'soft-sublinear': constant, dense: constant, stumps: constant, ...parts };
+  return { baseline: constant, 'soft-dense': constant, 'soft-sublinear': constant, dense: constant, stumps: constant, embedding: constant, ...parts };
 }
 
 describe('chooseEnsemble', () => {
@@ -40,6 +40,14 @@ describe('chooseEnsemble', () => {
     expect(softDense.gain).toBeLessThan(softDense.gainStandardError);
     expect(choice.ensemble.logistic).toEqual(['baseline']);
   });
+
+  it('can choose the embedding member alone when it is offered and clearly better', () => {
+    const repetition = scores({ baseline: shuffled, 'soft-dense': shuffled, 'soft-sublinear': shuffled, dense: shuffled, stumps: shuffled, embedding: perfect });
+    const candidates = [...CANDIDATE_ENSEMBLES, ...EMBEDDING_ENSEMBLES];
+    expect(chooseEnsemble([repetition, repetition, repetition], data, 0.005, candidates).ensemble).toEqual({ logistic: [], stumps: false, embedding: true });
+    // Not offered (examples without embeddings): the baseline stays.
+    expect(chooseEnsemble([repetition, repetition, repetition], data, 0.005).ensemble).toEqual({ logistic: ['baseline'], stumps: false });
+  });
 });
 
 describe('ensemble scores', () => {
@@ -54,5 +62,10 @@ describe('ensemble scores', () => {
     expect(Array.from(ensembleScores({ logistic: ['baseline'], stumps: false }, members))).toEqual([-10, 0, 10]);
     // Linear ranks [0, 0.5, 1] weigh 1, stump ranks [1, 0.5, 0] weigh 1.
     expect(Array.from(ensembleScores({ logistic: ['baseline'], stumps: true }, members))).toEqual([0.5, 0.5, 0.5]);
+    // The embedding member alone is its own logits; beside the linear part it is rank-averaged in.
+    const withEmbedding = { ...members, embedding: Float64Array.of(0.3, 0.1, 0.2) };
+    expect(Array.from(ensembleScores({ logistic: [], stumps: false, embedding: true }, withEmbedding))).toEqual([0.3, 0.1, 0.2]);
+    // Linear ranks [0, 0.5, 1] weigh 1, embedding ranks [1, 0, 0.5] weigh 1.
+    expect(Array.from(ensembleScores({ logistic: ['baseline'], stumps: false, embedding: true }, withEmbedding))).toEqual([0.5, 0.25, 0.75]);
   });
 });

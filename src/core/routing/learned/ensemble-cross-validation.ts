@@ -44,16 +44,20 @@ export interface CrossValidationData {
   stumps: BoostedStumpsOptions;
   weakQuality: readonly number[];
   strongQuality: readonly number[];
+  /** The soft target on the prompts' embeddings (their Gram matrix), when the examples carry embeddings. */
+  embedding?: MemberData;
 }
 
 /** Out-of-fold raw scores (logits, boosted sums) of every member for one repetition. */
-export type MemberScores = Record<LogisticMemberName | 'stumps', Float64Array>;
+export type MemberScores = Record<LogisticMemberName | 'stumps' | 'embedding', Float64Array>;
 
 export interface Ensemble {
   /** Logistic members averaged into one linear model (logits weighted by 1 / their spread). */
   logistic: readonly LogisticMemberName[];
   /** Whether boosted stumps join the linear model by rank average. */
   stumps: boolean;
+  /** Whether the embedding member joins by rank average (with no logistic member, it is the model). */
+  embedding?: boolean;
 }
 
 /** The baseline alone comes first: it is the prior every other candidate must clearly beat. */
@@ -71,8 +75,17 @@ export const CANDIDATE_ENSEMBLES: readonly Ensemble[] = [
   { logistic: ['soft-dense', 'dense'], stumps: false },
 ];
 
+/** Candidates that also need the embedding member: tried only when the examples carry embeddings. */
+export const EMBEDDING_ENSEMBLES: readonly Ensemble[] = [
+  { logistic: [], stumps: false, embedding: true },
+  { logistic: ['baseline'], stumps: false, embedding: true },
+  { logistic: ['soft-dense'], stumps: false, embedding: true },
+  { logistic: ['soft-dense'], stumps: true, embedding: true },
+  { logistic: ['baseline', 'soft-dense'], stumps: false, embedding: true },
+];
+
 export function ensembleName(ensemble: Ensemble): string {
-  return [...ensemble.logistic, ...(ensemble.stumps ? ['stumps'] : [])].join('+');
+  return [...ensemble.logistic, ...(ensemble.stumps ? ['stumps'] : []), ...(ensemble.embedding ? ['embedding'] : [])].join('+');
 }
 
 /** A deterministic shuffle (mulberry32), so folds depend only on the seed. */
@@ -122,14 +135,16 @@ export function outOfFoldScores(data: CrossValidationData, plan: RepeatedFolds):
       'soft-sublinear': new Float64Array(count),
       dense: new Float64Array(count),
       stumps: new Float64Array(count),
+      embedding: new Float64Array(count),
     };
     for (let fold = 0; fold < folds; fold += 1) {
       const train: number[] = [];
       const held: number[] = [];
       foldOf.forEach((value, index) => (value === fold ? held : train).push(index));
       const ones = new Float64Array(train.length).fill(1);
-      for (const name of LOGISTIC_MEMBERS) {
-        const member = data.logistic[name];
+      const members: [LogisticMemberName | 'embedding', MemberData][] = LOGISTIC_MEMBERS.map((name) => [name, data.logistic[name]]);
+      if (data.embedding) members.push(['embedding', data.embedding]);
+      for (const [name, member] of members) {
         const fit = fitKernelLogistic({
           gram: gramBlock(member.gram, train, train),
           size: train.length,
@@ -156,6 +171,7 @@ export function outOfFoldScores(data: CrossValidationData, plan: RepeatedFolds):
 /** Mixing weight of each logistic member: 1 / spread of its logits, normalised, so each counts alike. */
 export function logisticMixture(ensemble: Ensemble, scores: MemberScores): Map<LogisticMemberName, number> {
   const mixture = new Map<LogisticMemberName, number>();
+  if (ensemble.logistic.length === 0) return mixture;
   // A single member keeps its own logits, so the baseline alone is exactly the baseline model.
   if (ensemble.logistic.length === 1) return mixture.set(ensemble.logistic[0]!, 1);
   let total = 0;
@@ -164,7 +180,7 @@ export function logisticMixture(ensemble: Ensemble, scores: MemberScores): Map<L
   return mixture;
 }
 
-/** The linear part's scores: the mixture of the logistic members' logits. */
+/** The linear part's scores: the mixture of the logistic members' logits (zeros when there are none). */
 export function linearScores(ensemble: Ensemble, scores: MemberScores): Float64Array {
   const linear = new Float64Array(scores.stumps.length);
   for (const [name, weight] of logisticMixture(ensemble, scores)) {
@@ -177,8 +193,13 @@ export function linearScores(ensemble: Ensemble, scores: MemberScores): Float64A
 /** The ensemble's scores; with stumps, a rank average where each member has equal say. */
 export function ensembleScores(ensemble: Ensemble, scores: MemberScores): Float64Array {
   const linear = linearScores(ensemble, scores);
-  if (!ensemble.stumps) return linear;
-  return meanRank([{ scores: linear, weight: ensemble.logistic.length }, { scores: scores.stumps, weight: 1 }]);
+  if (!ensemble.stumps && !ensemble.embedding) return linear;
+  if (ensemble.logistic.length === 0 && !ensemble.stumps) return scores.embedding;
+  return meanRank([
+    ...(ensemble.logistic.length > 0 ? [{ scores: linear, weight: ensemble.logistic.length }] : []),
+    ...(ensemble.stumps ? [{ scores: scores.stumps, weight: 1 }] : []),
+    ...(ensemble.embedding ? [{ scores: scores.embedding, weight: 1 }] : []),
+  ]);
 }
 
 export interface EnsembleEvaluation {

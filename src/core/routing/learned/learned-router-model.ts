@@ -7,6 +7,9 @@ import { routerText, type RouterInput } from './router-input.js';
 /** A loaded router: scores a prompt in [0,1], higher meaning "needs the strong model". */
 export interface LearnedRouterModel {
   readonly artifact: RouterArtifact;
+  /** The embedder whose vectors `score` needs in `input.embedding` (`features.embedding`), if any. */
+  readonly embedder?: string;
+  /** Throws a RangeError when the router needs an embedding and `input` has none of the right size. */
   score(input: RouterInput): number;
 }
 
@@ -17,10 +20,21 @@ interface NgramBuffer {
   size: number;
 }
 
-/** A member's raw score (log-odds) from the prompt's n-gram vector and standardised dense features. */
-type CompiledMember = (ngrams: NgramBuffer, dense: Float64Array) => number;
+/** A member's raw score (log-odds) from the prompt's n-gram vector, standardised dense features and embedding. */
+type CompiledMember = (ngrams: NgramBuffer, dense: Float64Array, embedding: ArrayLike<number>) => number;
+
+const NO_EMBEDDING: ArrayLike<number> = new Float64Array(0);
 
 function compileMember(member: RouterModelMember, buckets: number): CompiledMember {
+  if (member.kind === 'embedding') {
+    const weights = Float64Array.from(member.weights);
+    const bias = member.bias;
+    return (_ngrams, _dense, embedding) => {
+      let logit = bias;
+      for (let index = 0; index < weights.length; index += 1) logit += weights[index]! * embedding[index]!;
+      return logit;
+    };
+  }
   if (member.kind === 'logistic') {
     // A dense table makes each n-gram one array read; 2^18 float32 weights are 1 MB.
     const table = new Float32Array(buckets);
@@ -97,9 +111,17 @@ export function createLearnedRouterModel(artifact: RouterArtifact): LearnedRoute
   const single = artifact.model.combine === 'single';
   let totalWeight = 0;
   for (const member of members) totalWeight += member.weight;
+  const embedding = artifact.features.embedding;
   return {
     artifact,
+    ...(embedding === undefined ? {} : { embedder: embedding.embedder }),
     score(input: RouterInput): number {
+      if (embedding !== undefined && input.embedding?.length !== embedding.dimension) {
+        throw new RangeError(
+          `this router needs the prompt's ${embedding.dimension}-dimension embedding from '${embedding.embedder}', got ${input.embedding === undefined ? 'none' : `${input.embedding.length} dimensions`}`,
+        );
+      }
+      const vector = input.embedding ?? NO_EMBEDDING;
       ngrams.size = 0;
       vectorizer?.forEachEntry(normalizeText(routerText(input)), collect);
       const all = denseFeatures(input);
@@ -107,9 +129,9 @@ export function createLearnedRouterModel(artifact: RouterArtifact): LearnedRoute
       for (let index = 0; index < denseIndices.length; index += 1) {
         standardised[index] = (all[denseIndices[index]!]! - denseMean[index]!) / denseScale[index]!;
       }
-      if (single) return sigmoid(members[0]!.raw(ngrams, standardised));
+      if (single) return sigmoid(members[0]!.raw(ngrams, standardised, vector));
       let sum = 0;
-      for (const member of members) sum += member.weight * rankAmong(member.quantiles!, member.raw(ngrams, standardised));
+      for (const member of members) sum += member.weight * rankAmong(member.quantiles!, member.raw(ngrams, standardised, vector));
       return totalWeight > 0 ? sum / totalWeight : 0.5;
     },
   };

@@ -88,6 +88,14 @@ const featuresSchema = z
     dense: z.array(z.enum(DENSE_FEATURE_NAMES)),
     denseMean: z.array(finite),
     denseScale: z.array(finite),
+    /**
+     * The prompt embedding an `embedding` member reads: which embedder produced the training vectors
+     * (the gateway must embed with the same one) and their dimension. Absent: no embedding needed.
+     */
+    embedding: z
+      .object({ embedder: z.string().min(1), dimension: z.number().int().positive() })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -116,7 +124,16 @@ const stumpsMemberSchema = z
   })
   .strict();
 
-const memberSchema = z.discriminatedUnion('kind', [logisticMemberSchema, stumpsMemberSchema]);
+const embeddingMemberSchema = z
+  .object({
+    kind: z.literal('embedding'),
+    /** Logit = bias + weights · embedding. */
+    bias: finite,
+    weights: z.array(finite),
+  })
+  .strict();
+
+const memberSchema = z.discriminatedUnion('kind', [logisticMemberSchema, stumpsMemberSchema, embeddingMemberSchema]);
 
 const modelSchema = z
   .object({
@@ -176,6 +193,13 @@ export const routerArtifactSchema = z
         }
         if (member.denseWeights.length !== denseCount) {
           context.addIssue({ code: 'custom', path: [...path, 'member', 'denseWeights'], message: `expected ${denseCount} entries` });
+        }
+      } else if (member.kind === 'embedding') {
+        const dimension = artifact.features.embedding?.dimension;
+        if (dimension === undefined) {
+          context.addIssue({ code: 'custom', path: ['features', 'embedding'], message: 'an embedding member needs features.embedding (embedder and dimension)' });
+        } else if (member.weights.length !== dimension) {
+          context.addIssue({ code: 'custom', path: [...path, 'member', 'weights'], message: `expected ${dimension} weights, one per embedding dimension` });
         }
       } else if (member.stumps.some((stump) => stump.feature >= denseCount)) {
         context.addIssue({ code: 'custom', path: [...path, 'member', 'stumps'], message: 'stump feature out of range' });

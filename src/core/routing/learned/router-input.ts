@@ -6,6 +6,11 @@ export interface RouterInput {
   prompt: string;
   /** Earlier user turns of the conversation, oldest first (MT-Bench turn 2, chat follow-ups). */
   previousTurns?: readonly string[];
+  /**
+   * The prompt's embedding (of `routerText`), when the router was trained with one: computed by the
+   * embedder the artifact names, before routing, since embedding is asynchronous and scoring is not.
+   */
+  embedding?: ArrayLike<number>;
 }
 
 /**

@@ -2,7 +2,9 @@ import { BASELINE_HASHING, BASELINE_L2, baselineLabel } from './baseline-setting
 import { boostedStumpsScore, fitBoostedStumps, type BoostedStumpsOptions } from './boosted-stumps.js';
 import { DENSE_FEATURE_NAMES } from './dense-features.js';
 import {
+  CANDIDATE_ENSEMBLES,
   chooseEnsemble,
+  EMBEDDING_ENSEMBLES,
   ensembleName,
   linearScores,
   logisticMixture,
@@ -17,7 +19,7 @@ import type { HashingOptions, SparseVector } from './hashed-ngrams.js';
 import { fitKernelLogistic, primalCoefficients } from './kernel-logistic.js';
 import { logisticMember } from './logistic-member.js';
 import { quantilesOf } from './rank-average.js';
-import type { RouterArtifact, RouterModelSpec } from './router-artifact-schema.js';
+import type { RouterArtifact, RouterModelMember, RouterModelSpec } from './router-artifact-schema.js';
 import type { TrainingExample, TrainRouterOptions } from './training-example.js';
 
 /**
@@ -59,6 +61,9 @@ export interface SwitchyardSettings {
    * fold model and the final one, so a threshold means the same strong-call share for both.
    */
   thresholdTransfer: 'raw' | 'rank';
+  /** Multiplies the embedding columns (unit vectors), i.e. their kernel is scale² · cosine. */
+  embeddingScale: number;
+  embeddingL2: number;
 }
 
 /** Order statistics kept per member for rank averaging. */
@@ -78,6 +83,9 @@ export const SWITCHYARD_SETTINGS: SwitchyardSettings = {
   repeatBudgetRows: 3000,
   minimumGain: 0.005,
   thresholdTransfer: 'rank',
+  // Chosen by cross-validation on the train splits (bench/routing-train-cv.ts with EMBEDDINGS_DIR).
+  embeddingScale: 1,
+  embeddingL2: 1,
 };
 
 /** The linear model's logits on its own training rows (the n-gram and dense columns of `rows`). */
@@ -87,6 +95,38 @@ function inSampleLinearScores(rows: readonly SparseVector[], coefficients: Float
     for (let entry = 0; entry < row.indices.length; entry += 1) logit += coefficients[row.indices[entry]!]! * row.values[entry]!;
     return logit;
   });
+}
+
+function dot(left: ArrayLike<number>, right: ArrayLike<number>): number {
+  let sum = 0;
+  for (let index = 0; index < left.length; index += 1) sum += left[index]! * right[index]!;
+  return sum;
+}
+
+/** The primal weights of a kernel fit on scaled embeddings: w = scale² · Σ dual_i · e_i. */
+function embeddingWeights(dual: ArrayLike<number>, embeddings: readonly Float64Array[], scale: number): Float64Array {
+  const weights = new Float64Array(embeddings[0]!.length);
+  embeddings.forEach((vector, row) => {
+    const factor = dual[row]! * scale * scale;
+    for (let index = 0; index < weights.length; index += 1) weights[index]! += factor * vector[index]!;
+  });
+  return weights;
+}
+
+/**
+ * The examples' prompt embeddings when every example has one of one dimension (and the embedder is
+ * named, for the artifact); undefined when none has one. A partial or ragged set is an error: a
+ * silently dropped member would change what the router is without saying so.
+ */
+function examplesEmbeddings(examples: readonly TrainingExample[], options: TrainRouterOptions): Float64Array[] | undefined {
+  const present = examples.filter((example) => example.input.embedding !== undefined).length;
+  if (present === 0) return undefined;
+  if (present < examples.length) throw new RangeError(`${examples.length - present} of ${examples.length} training examples have no embedding: embed every prompt or none`);
+  if (options.embedder === undefined) throw new RangeError('training examples carry embeddings but no embedder is named (options.embedder)');
+  const dimension = examples[0]!.input.embedding!.length;
+  const ragged = examples.find((example) => example.input.embedding!.length !== dimension);
+  if (ragged) throw new RangeError(`example ${ragged.id}: embedding has ${ragged.input.embedding!.length} dimensions, the first had ${dimension}`);
+  return examples.map((example) => Float64Array.from(example.input.embedding!));
 }
 
 /** Target in [0,1]: the strong−weak quality gap mapped from [-1,1]. */
@@ -143,50 +183,75 @@ export function trainSwitchyardModel(
     weakQuality: examples.map((example) => example.weakQuality),
     strongQuality: examples.map((example) => example.strongQuality),
   };
+  const embeddings = examplesEmbeddings(examples, options);
+  if (embeddings) {
+    const none: GramMatrix = { size: examples.length, values: new Float64Array(examples.length * examples.length) };
+    data.embedding = { gram: withDenseColumns(none, embeddings, settings.embeddingScale), targets: softTargets, l2: settings.embeddingL2 };
+  }
   const grouped = examples.some((example) => example.group !== undefined);
   const groups = grouped ? examples.map((example) => example.group ?? example.id) : undefined;
   const repetitions = outOfFoldScores(data, { folds, repeats, seed: options.seed ?? 1, onFold: progress, ...(groups ? { groups } : {}) });
-  const { ensemble, evaluations } = chooseEnsemble(repetitions, data, settings.minimumGain);
+  const candidates = data.embedding ? [...CANDIDATE_ENSEMBLES, ...EMBEDDING_ENSEMBLES] : CANDIDATE_ENSEMBLES;
+  const { ensemble, evaluations } = chooseEnsemble(repetitions, data, settings.minimumGain, candidates);
   const chosen = evaluations.find((evaluation) => evaluation.name === ensembleName(ensemble))!;
   // The first repetition's out-of-fold scores set the mixing weights and each part's rank scale as
   // they look on prompts the model did not see.
   const reference = repetitions[0]!;
-  const family = MEMBER_FAMILY[ensemble.logistic[0]!];
+  const family = ensemble.logistic.length > 0 ? MEMBER_FAMILY[ensemble.logistic[0]!] : 'raw';
   const matrix = matrices[family];
-  const coefficients = new Float64Array(matrix.dimension);
-  let bias = 0;
-  for (const [name, weight] of logisticMixture(ensemble, reference)) {
-    const member = data.logistic[name];
-    const fit = fitKernelLogistic({ gram: member.gram.values, size: member.gram.size, targets: member.targets, sampleWeights: new Float64Array(examples.length).fill(1), l2: member.l2 });
-    // Which columns the member's Gram matrix spanned: n-grams, dense features, or both.
-    const primal = primalCoefficients(fit, matrix.rows, name === 'soft-dense' || name === 'dense' ? matrix.dimension : matrix.bucketColumns);
-    const first = name === 'dense' ? matrix.bucketColumns : 0;
-    for (let column = first; column < primal.length; column += 1) coefficients[column]! += weight * primal[column]!;
-    bias += weight * fit.bias;
+  const rank = settings.thresholdTransfer === 'rank';
+  // Each part of the model with the scores its rank scale comes from: its own training prompts
+  // (rank transfer) or the reference repetition's out-of-fold scores (raw).
+  const parts: { weight: number; member: RouterModelMember; inSample: () => ArrayLike<number>; outOfFold: () => ArrayLike<number> }[] = [];
+  if (ensemble.logistic.length > 0) {
+    const coefficients = new Float64Array(matrix.dimension);
+    let bias = 0;
+    for (const [name, weight] of logisticMixture(ensemble, reference)) {
+      const member = data.logistic[name];
+      const fit = fitKernelLogistic({ gram: member.gram.values, size: member.gram.size, targets: member.targets, sampleWeights: new Float64Array(examples.length).fill(1), l2: member.l2 });
+      // Which columns the member's Gram matrix spanned: n-grams, dense features, or both.
+      const primal = primalCoefficients(fit, matrix.rows, name === 'soft-dense' || name === 'dense' ? matrix.dimension : matrix.bucketColumns);
+      const first = name === 'dense' ? matrix.bucketColumns : 0;
+      for (let column = first; column < primal.length; column += 1) coefficients[column]! += weight * primal[column]!;
+      bias += weight * fit.bias;
+    }
+    parts.push({
+      weight: ensemble.logistic.length,
+      member: logisticMember({ coefficients, bias }, matrix, settings.denseColumnScale),
+      inSample: () => inSampleLinearScores(matrix.rows, coefficients, bias),
+      outOfFold: () => linearScores(ensemble, reference),
+    });
   }
-  const logistic = { weight: ensemble.logistic.length, member: logisticMember({ coefficients, bias }, matrix, settings.denseColumnScale) };
-  // Scores are ranks among the model's own training prompts (see thresholdTransfer).
-  const inSample = () => inSampleLinearScores(matrix.rows, coefficients, bias);
-  let model: RouterModelSpec;
-  if (settings.thresholdTransfer === 'raw') model = { combine: 'single', members: [{ ...logistic, weight: 1 }] };
-  else model = { combine: 'mean-rank', members: [{ ...logistic, weight: 1, quantiles: quantilesOf(inSample(), QUANTILES) }] };
   if (ensemble.stumps) {
     const stumps = fitBoostedStumps(data.denseRows, softTargets, settings.stumps);
-    const rank = settings.thresholdTransfer === 'rank';
+    parts.push({
+      weight: 1,
+      member: {
+        kind: 'stumps',
+        base: round(stumps.base),
+        stumps: stumps.stumps.map((stump) => ({ feature: stump.feature, threshold: round(stump.threshold), left: round(stump.left), right: round(stump.right) })),
+      },
+      inSample: () => data.denseRows.map((row) => boostedStumpsScore(stumps, row)),
+      outOfFold: () => reference.stumps,
+    });
+  }
+  if (ensemble.embedding && data.embedding && embeddings) {
+    const member = data.embedding;
+    const fit = fitKernelLogistic({ gram: member.gram.values, size: member.gram.size, targets: member.targets, sampleWeights: new Float64Array(examples.length).fill(1), l2: member.l2 });
+    const weights = embeddingWeights(fit.dual, embeddings, settings.embeddingScale);
+    parts.push({
+      weight: 1,
+      member: { kind: 'embedding', bias: round(fit.bias), weights: Array.from(weights, round) },
+      inSample: () => embeddings.map((vector) => fit.bias + dot(weights, vector)),
+      outOfFold: () => reference.embedding,
+    });
+  }
+  let model: RouterModelSpec;
+  if (parts.length === 1 && !rank) model = { combine: 'single', members: [{ weight: 1, member: parts[0]!.member }] };
+  else {
     model = {
       combine: 'mean-rank',
-      members: [
-        { ...logistic, quantiles: quantilesOf(rank ? inSample() : linearScores(ensemble, reference), QUANTILES) },
-        {
-          weight: 1,
-          quantiles: quantilesOf(rank ? data.denseRows.map((row) => boostedStumpsScore(stumps, row)) : reference.stumps, QUANTILES),
-          member: {
-            kind: 'stumps',
-            base: round(stumps.base),
-            stumps: stumps.stumps.map((stump) => ({ feature: stump.feature, threshold: round(stump.threshold), left: round(stump.left), right: round(stump.right) })),
-          },
-        },
-      ],
+      members: parts.map((part) => ({ weight: parts.length === 1 ? 1 : part.weight, member: part.member, quantiles: quantilesOf(rank ? part.inSample() : part.outOfFold(), QUANTILES) })),
     };
   }
   options.onProgress?.(total, total);
@@ -204,7 +269,13 @@ export function trainSwitchyardModel(
       folds,
       repeats,
     },
-    features: { hashing: { ...hashings[family] }, dense: [...matrix.dense], denseMean: matrix.denseMean, denseScale: matrix.denseScale },
+    features: {
+      hashing: { ...hashings[family] },
+      dense: [...matrix.dense],
+      denseMean: matrix.denseMean,
+      denseScale: matrix.denseScale,
+      ...(ensemble.embedding && embeddings ? { embedding: { embedder: options.embedder!, dimension: embeddings[0]!.length } } : {}),
+    },
     model,
   };
 }

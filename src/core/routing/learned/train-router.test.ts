@@ -109,3 +109,45 @@ describe.skipIf(!existsSync(gsm8k))('real data slice (GSM8K, GPT-4o vs Llama-3-8
     expect(apgr).toBeGreaterThan(0.55);
   });
 });
+
+describe('trainLearnedRouter with prompt embeddings', () => {
+  // The words carry no signal (hard and easy prompts share them); a direction of the embedding does.
+  const examples = (count: number, offset = 0): TrainingExample[] =>
+    Array.from({ length: count }, (_value, position) => {
+      const index = position + offset;
+      const hard = (index * 7) % 3 === 0;
+      const embedding = Float64Array.from({ length: 8 }, (_unused, dimension) => Math.sin(index * (dimension + 1)) * 0.3);
+      embedding[0] = hard ? 0.8 : -0.8;
+      return { id: `e${index}`, input: { prompt: `question number ${index % 5} about topic ${index % 4}`, embedding }, weakQuality: hard ? 0 : 1, strongQuality: 1 };
+    });
+  const options = { variant: 'switchyard' as const, strong: 'big', weak: 'small', trainedOn: TRAINED_ON, embedder: 'test/embedder' };
+
+  it('offers an embedding member to the cross-validated choice and records the embedder it needs', () => {
+    const artifact = trainLearnedRouter(examples(80), options);
+    const choice = artifact.trainedOn.extra?.crossValidation as { ensemble: string };
+    expect(choice.ensemble).toMatch(/embedding/);
+    expect(artifact.features.embedding).toEqual({ embedder: 'test/embedder', dimension: 8 });
+    expect(parseRouterArtifact(JSON.parse(JSON.stringify(artifact)), 'memory')).toEqual(artifact);
+    const model = createLearnedRouterModel(artifact);
+    expect(model.embedder).toBe('test/embedder');
+    const held = examples(30, 1000);
+    const scores = held.map((example) => model.score(example.input));
+    const weak = held.map((example) => example.weakQuality);
+    const strong = held.map((example) => example.strongQuality);
+    // As good as the oracle (every hard prompt ranked above every easy one).
+    expect(averageGapRecovered(scores, weak, strong)).toBeCloseTo(averageGapRecovered(weak.map((value) => 1 - value), weak, strong), 9);
+    // Without the embedding (or with one of the wrong size) it refuses rather than guessing.
+    expect(() => model.score({ prompt: 'question' })).toThrow(/8-dimension embedding from 'test\/embedder', got none/);
+    expect(() => model.score({ prompt: 'question', embedding: [1, 2] })).toThrow(/got 2 dimensions/);
+  });
+
+  it('refuses a partly embedded set, ragged vectors, or vectors from an unnamed embedder', () => {
+    const some = examples(20);
+    const partial = some.map((example, index) => (index === 3 ? { ...example, input: { prompt: example.input.prompt } } : example));
+    expect(() => trainLearnedRouter(partial, options)).toThrow(/1 of 20 training examples have no embedding/);
+    const ragged = some.map((example, index) => (index === 5 ? { ...example, input: { ...example.input, embedding: [1] } } : example));
+    expect(() => trainLearnedRouter(ragged, options)).toThrow(/example e5: embedding has 1 dimensions, the first had 8/);
+    const { embedder: _unused, ...unnamed } = options;
+    expect(() => trainLearnedRouter(some, unnamed)).toThrow(/no embedder is named/);
+  });
+});

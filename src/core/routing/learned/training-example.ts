@@ -22,5 +22,7 @@ export interface TrainRouterOptions {
   trainedOn: TrainedOn;
   /** Seeds the cross-validation folds (training is otherwise deterministic). */
   seed?: number;
+  /** Names the embedder of the examples' `input.embedding` vectors (recorded in the artifact). */
+  embedder?: string;
   onProgress?: (done: number, total: number) => void;
 }
