@@ -12,7 +12,8 @@ import {
   type LearnedVariant,
   type ProgressCallback,
 } from '../evals/routing/learned-router-evaluation.js';
-import { DEFAULT_PRICES_FILE, loadPriceList, loadRoutingDataset, rowsOfSplit, type SplitName } from '../evals/routing/routing-dataset.js';
+import { embedDataset, embedPrompts, offlineEmbedder, OFFLINE_EMBEDDERS } from '../evals/routing/embed-dataset.js';
+import { DEFAULT_PRICES_FILE, loadPriceList, loadRoutingDataset, rowsOfSplit, type RoutingDataset, type RoutingRow, type SplitName } from '../evals/routing/routing-dataset.js';
 import type { OperatingCriterion } from '../evals/routing/routing-metrics.js';
 import { defaultGoodEnoughRule, goodEnoughRule, pairPrompts } from '../evals/routing/routing-pair.js';
 import { costQualityChart, renderCostQualitySvg, policyTableRows, POLICY_TABLE_HEADERS, reportToJson, settingRows } from '../evals/routing/routing-report.js';
@@ -49,6 +50,7 @@ interface TrainOptions extends CommonOptions {
   maxCost?: string;
   folds: string;
   seed: string;
+  embeddings?: string;
 }
 
 interface ScoreOptions {
@@ -71,6 +73,7 @@ interface EvalOptions extends CommonOptions {
   goodEnoughMargin?: string;
   folds: string;
   seed: string;
+  embeddings?: string;
 }
 
 /** `switchyard router train | score | eval`: the learned router, offline, on the shared data format. */
@@ -92,6 +95,7 @@ export function registerRouterCommands(program: Command, dependencies: RouterCom
     .option('--max-cost <share|$usd>', 'or: best quality within this share of all-strong cost (0.3) or US$ per prompt ($0.002)')
     .option('--folds <k>', 'folds for the held-out scores used to calibrate', '5')
     .option('--seed <n>', 'seed for the folds', '1')
+    .option('--embeddings <embedder>', `also learn from prompt embeddings (${EMBEDDINGS_HELP}); the gateway then embeds each routed prompt the same way`)
     .option('--prices <file>', 'prices file (US$ per 1M tokens)', DEFAULT_PRICES_FILE)
     .option('--json', 'machine-readable output')
     .action(async (options: TrainOptions) => {
@@ -137,6 +141,7 @@ export function registerRouterCommands(program: Command, dependencies: RouterCom
     .option('--good-enough-margin <q>', 'weak answer is good enough when weak ≥ strong − margin (default per data)')
     .option('--folds <k>', 'folds for the held-out train scores of combined policies', '5')
     .option('--seed <n>', 'seed for the folds', '1')
+    .option('--embeddings <embedder>', `embed every prompt first, for router files trained with embeddings (${EMBEDDINGS_HELP})`)
     .option('--prices <file>', 'prices file (US$ per 1M tokens)', DEFAULT_PRICES_FILE)
     .option('--json', 'machine-readable output')
     .action(async (options: EvalOptions) => {
@@ -158,12 +163,16 @@ async function runTrain(options: TrainOptions, json: boolean): Promise<void> {
   const criterion = parseCriterion(options);
   const folds = integer('--folds', options.folds, 2);
   const seed = integer('--seed', options.seed, 0);
-  const [dataset, prices] = await Promise.all([loadRoutingDataset(data), loadPriceList(options.prices)]);
+  const [loaded, prices] = await Promise.all([loadRoutingDataset(data), loadPriceList(options.prices)]);
+  if (options.embeddings !== undefined && variant === 'baseline') throw new InvalidRequestError('--embeddings: the baseline variant reads n-grams only; use --variant switchyard');
+  const embedded = options.embeddings === undefined ? undefined : await embedRows(loaded, options.embeddings, json, rowsOfSplit(loaded, 'train'));
+  const dataset = embedded?.dataset ?? loaded;
   const pair = { strong, weak };
   const prompts = pairPrompts(dataset, rowsOfSplit(dataset, 'train'), prices, pair, defaultGoodEnoughRule(dataset, pair));
   if (prompts.length < folds * 2) throw new InvalidRequestError(`${data}: ${prompts.length} train rows are too few for ${folds} folds`);
   const trainedOn = { file: data, sha256: dataset.sha256, split: 'train', examples: prompts.length };
-  const trained = await withProgress(json, `training ${variant}`, (onProgress) => trainWithOutOfFoldScores(prompts, { variant, pair, trainedOn, seed, folds, onProgress }));
+  const job = { variant, pair, trainedOn, seed, folds, ...(embedded ? { embedder: embedded.embedder } : {}) };
+  const trained = await withProgress(json, `training ${variant}`, (onProgress) => trainWithOutOfFoldScores(prompts, { ...job, onProgress }));
   const calibration = calibrateThreshold(prompts, trained.outOfFoldScores, criterion);
   const artifact = withCalibration(trained.artifact, calibration, criterion, folds);
   await writeFile(out, `${JSON.stringify(artifact)}\n`);
@@ -219,8 +228,21 @@ async function runTrainFromShadow(options: TrainOptions, json: boolean, dependen
   const source = { ...(options.workload === undefined ? {} : { workload: options.workload }), ...(since === undefined ? {} : { since }) };
   const trainedOn = shadowTrainedOn(set, source);
   const pair = set.models;
-  const trained = await withProgress(json, `training ${variant}`, (onProgress) => trainWithOutOfFoldScores(set.prompts, { variant, pair, trainedOn, seed, folds, onProgress }));
-  const calibration = calibrateThreshold(set.prompts, trained.outOfFoldScores, criterion);
+  let prompts = set.prompts;
+  let embedderName: string | undefined;
+  if (options.embeddings !== undefined) {
+    if (variant === 'baseline') throw new InvalidRequestError('--embeddings: the baseline variant reads n-grams only; use --variant switchyard');
+    const embedder = offlineEmbedder(options.embeddings);
+    embedderName = embedder.name;
+    try {
+      prompts = await withProgress(json, `embedding (${embedder.name})`, (onProgress) => embedPrompts(set.prompts, embedder, onProgress));
+    } finally {
+      await embedder.close();
+    }
+  }
+  const job = { variant, pair, trainedOn, seed, folds, ...(embedderName === undefined ? {} : { embedder: embedderName }) };
+  const trained = await withProgress(json, `training ${variant}`, (onProgress) => trainWithOutOfFoldScores(prompts, { ...job, onProgress }));
+  const calibration = calibrateThreshold(prompts, trained.outOfFoldScores, criterion);
   const artifact = withCalibration(trained.artifact, calibration, criterion, folds);
   await writeFile(out, `${JSON.stringify(artifact)}\n`);
   const { counts } = set;
@@ -252,8 +274,10 @@ async function runScore(options: ScoreOptions, json: boolean): Promise<void> {
   const data = required(options.data, '--data');
   const out = required(options.out, '--out');
   const split = parseSplit(options.split);
-  const [artifact, dataset] = await Promise.all([readRouterArtifact(routerFile), loadRoutingDataset(data)]);
+  const [artifact, loaded] = await Promise.all([readRouterArtifact(routerFile), loadRoutingDataset(data)]);
   const model = createLearnedRouterModel(artifact);
+  // A router trained with embeddings names its embedder; the prompts are embedded with it first.
+  const dataset = model.embedder === undefined ? loaded : (await embedRows(loaded, model.embedder, json, rowsOfSplit(loaded, split))).dataset;
   const rows = rowsOfSplit(dataset, split);
   const lines = await withProgress(json, 'scoring', (onProgress) =>
     rows.map((row, index) => {
@@ -275,7 +299,8 @@ async function runEval(options: EvalOptions, json: boolean): Promise<void> {
   const criterion = parseCriterion(options);
   const folds = integer('--folds', options.folds, 2);
   const seed = integer('--seed', options.seed, 0);
-  const [dataset, prices] = await Promise.all([loadRoutingDataset(data), loadPriceList(options.prices)]);
+  const [loaded, prices] = await Promise.all([loadRoutingDataset(data), loadPriceList(options.prices)]);
+  const dataset = options.embeddings === undefined ? loaded : (await embedRows(loaded, options.embeddings, json)).dataset;
   const pair = { strong, weak };
   const rule =
     options.goodEnoughMargin === undefined ? defaultGoodEnoughRule(dataset, pair) : goodEnoughRule(number('--good-enough-margin', options.goodEnoughMargin, 0, 1));
@@ -313,6 +338,19 @@ async function runEval(options: EvalOptions, json: boolean): Promise<void> {
       ...(options.plot ? ['', `Wrote ${options.plot}.`] : []),
     ].join('\n');
   });
+}
+
+const EMBEDDINGS_HELP = `offline: ${Object.keys(OFFLINE_EMBEDDERS).join(' | ')}`;
+
+/** The dataset with `rows` (default all) embedded by the named offline embedder, with a progress bar. */
+async function embedRows(dataset: RoutingDataset, name: string, json: boolean, rows?: readonly RoutingRow[]): Promise<{ dataset: RoutingDataset; embedder: string }> {
+  const embedder = offlineEmbedder(name);
+  try {
+    const embedded = await withProgress(json, `embedding (${embedder.name})`, (onProgress) => embedDataset(dataset, embedder, onProgress, rows));
+    return { dataset: embedded, embedder: embedder.name };
+  } finally {
+    await embedder.close();
+  }
 }
 
 /** A progress bar on stderr while `work` runs, only for a person at a terminal (not --json, not piped). */

@@ -13,7 +13,12 @@ export type LearnedVariant = 'baseline' | 'switchyard';
 export type ProgressCallback = (done: number, total: number) => void;
 
 export function routerInputOf(prompt: Pick<PairedPrompt, 'row'>): RouterInput {
-  return prompt.row.previousTurns.length > 0 ? { prompt: prompt.row.prompt, previousTurns: prompt.row.previousTurns } : { prompt: prompt.row.prompt };
+  const { row } = prompt;
+  return {
+    prompt: row.prompt,
+    ...(row.previousTurns.length > 0 ? { previousTurns: row.previousTurns } : {}),
+    ...(row.embedding === undefined ? {} : { embedding: row.embedding }),
+  };
 }
 
 export function trainingExamples(prompts: readonly PairedPrompt[]): TrainingExample[] {
@@ -37,6 +42,8 @@ export interface TrainJob {
   readonly seed: number;
   /** k of the k-fold out-of-fold scores used to calibrate. */
   readonly folds: number;
+  /** The embedder of the prompts' embeddings, when the rows carry them. */
+  readonly embedder?: string;
   readonly onProgress?: ProgressCallback;
 }
 
@@ -89,8 +96,8 @@ export function trainWithOutOfFoldScores(prompts: readonly PairedPrompt[], job: 
   return { artifact, outOfFoldScores: scores };
 }
 
-function trainOptions(job: TrainJob): { variant: LearnedVariant; strong: string; weak: string; seed: number } {
-  return { variant: job.variant, strong: job.pair.strong, weak: job.pair.weak, seed: job.seed };
+function trainOptions(job: TrainJob): { variant: LearnedVariant; strong: string; weak: string; seed: number; embedder?: string } {
+  return { variant: job.variant, strong: job.pair.strong, weak: job.pair.weak, seed: job.seed, ...(job.embedder === undefined ? {} : { embedder: job.embedder }) };
 }
 
 /** Fold index per prompt, by conversation (`questionId`, else the id), shuffled with the seed. */

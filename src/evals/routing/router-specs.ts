@@ -79,7 +79,7 @@ async function evaluateSpec(context: RoutingEvaluationContext, spec: string, req
   }
   if (spec.startsWith('combined:')) {
     const file = spec.slice('combined:'.length);
-    const artifact = await readArtifact(file, context.pair);
+    const artifact = await readArtifact(file, context.pair, request.dataset);
     const model = createLearnedRouterModel(artifact);
     // lo/hi are chosen on train, so train needs scores from models that did not see each prompt.
     const tune = outOfFoldScores(context.tune, {
@@ -88,11 +88,12 @@ async function evaluateSpec(context: RoutingEvaluationContext, spec: string, req
       trainedOn: artifact.trainedOn,
       seed: request.seed,
       folds: request.folds,
+      ...(artifact.features.embedding === undefined ? {} : { embedder: artifact.features.embedding.embedder }),
     });
     const scores = { tune, evaluate: scorePrompts(model, context.evaluate) };
     return evaluateCombinedPolicy(context, `combined (${artifact.variant})`, scores, cascadeKindFor(context), request.secondModel === undefined ? {} : { second: request.secondModel });
   }
-  const artifact = await readArtifact(spec, context.pair);
+  const artifact = await readArtifact(spec, context.pair, request.dataset);
   const model = createLearnedRouterModel(artifact);
   return evaluateLearnedRouter(
     context,
@@ -104,7 +105,7 @@ async function evaluateSpec(context: RoutingEvaluationContext, spec: string, req
   );
 }
 
-async function readArtifact(file: string, pair: ModelPair): Promise<RouterArtifact> {
+async function readArtifact(file: string, pair: ModelPair, dataset: RoutingDataset): Promise<RouterArtifact> {
   try {
     await access(file);
   } catch {
@@ -115,6 +116,10 @@ async function readArtifact(file: string, pair: ModelPair): Promise<RouterArtifa
   const artifact = await readRouterArtifact(file);
   if (artifact.strong !== pair.strong || artifact.weak !== pair.weak) {
     throw new InvalidRequestError(`--router: ${file} was trained for strong '${artifact.strong}' / weak '${artifact.weak}', not '${pair.strong}' / '${pair.weak}'`);
+  }
+  const embedder = artifact.features.embedding?.embedder;
+  if (embedder !== undefined && dataset.rows.some((row) => row.embedding === undefined)) {
+    throw new InvalidRequestError(`--router: ${file} reads prompt embeddings from '${embedder}': add --embeddings ${embedder}`);
   }
   return artifact;
 }

@@ -39,6 +39,8 @@ export interface RoutingRow {
   readonly questionId?: string;
   readonly turn?: number;
   readonly models: ReadonlyMap<string, ModelOutcome>;
+  /** The prompt's embedding, when the dataset was embedded for a router that reads one (embed-dataset.ts). */
+  readonly embedding?: Float32Array;
 }
 
 export interface RoutingDataset {

@@ -29,8 +29,8 @@ export async function withEmbeddings<T extends RouterInput>(
   embedder: PromptEmbedder,
   onProgress?: (done: number, total: number) => void,
   batchSize = 16,
-): Promise<T[]> {
-  const embedded: T[] = [];
+): Promise<(T & { embedding: Float32Array })[]> {
+  const embedded: (T & { embedding: Float32Array })[] = [];
   for (let start = 0; start < inputs.length; start += batchSize) {
     const batch = inputs.slice(start, start + batchSize);
     const vectors = await embedder.embed(batch.map(embeddingText));

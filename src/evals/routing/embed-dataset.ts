@@ -1,0 +1,33 @@
+import { LOCAL_SENTENCE_ENCODER, LocalSentenceEncoder } from '../../core/routing/embeddings/local-sentence-encoder.js';
+import { withEmbeddings, type PromptEmbedder } from '../../core/routing/embeddings/prompt-embedder.js';
+import { InvalidRequestError } from '../../spec/errors.js';
+import type { ProgressCallback } from './learned-router-evaluation.js';
+import type { RoutingDataset, RoutingRow } from './routing-dataset.js';
+import type { PairedPrompt } from './routing-pair.js';
+
+/** Embedders that run here without a gateway or a network: what `--embeddings` accepts offline. */
+export const OFFLINE_EMBEDDERS: Record<string, string> = { local: LOCAL_SENTENCE_ENCODER, [LOCAL_SENTENCE_ENCODER]: LOCAL_SENTENCE_ENCODER };
+
+/** The offline embedder of that name (`local` is short for the local sentence encoder); close it after use. */
+export function offlineEmbedder(name: string, option = '--embeddings'): PromptEmbedder {
+  const resolved = OFFLINE_EMBEDDERS[name];
+  if (resolved === LOCAL_SENTENCE_ENCODER) return new LocalSentenceEncoder();
+  throw new InvalidRequestError(`${option}: '${name}' cannot run offline; expected one of ${Object.keys(OFFLINE_EMBEDDERS).join(', ')}`);
+}
+
+/**
+ * The dataset with `rows` (by default all) carrying their prompt embedding, so routers trained with
+ * embeddings can be trained, scored and evaluated on it. Other rows are left as they are.
+ */
+export async function embedDataset(dataset: RoutingDataset, embedder: PromptEmbedder, onProgress?: ProgressCallback, rows: readonly RoutingRow[] = dataset.rows): Promise<RoutingDataset> {
+  const inputs = rows.map((row) => ({ row, prompt: row.prompt, previousTurns: row.previousTurns }));
+  const embedded = await withEmbeddings(inputs, embedder, onProgress);
+  const vectorOf = new Map(embedded.map((input) => [input.row, input.embedding!]));
+  return { ...dataset, rows: dataset.rows.map((row) => (vectorOf.has(row) ? { ...row, embedding: vectorOf.get(row)! } : row)) };
+}
+
+/** The prompts with their rows embedded (shadow pairs, which come as prompts rather than a dataset). */
+export async function embedPrompts(prompts: readonly PairedPrompt[], embedder: PromptEmbedder, onProgress?: ProgressCallback): Promise<PairedPrompt[]> {
+  const embedded = await embedDataset({ file: '', sha256: '', models: [], rows: prompts.map((prompt) => prompt.row) }, embedder, onProgress);
+  return prompts.map((prompt, index) => ({ ...prompt, row: embedded.rows[index]! }));
+}
