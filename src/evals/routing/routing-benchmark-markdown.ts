@@ -8,6 +8,8 @@ import { costShareAtQuality, policyTableRows, POLICY_TABLE_HEADERS } from './rou
 
 /** Prefix of sensitivity rows (what-if pricing); they are shown but never count for a target. */
 export const HYPOTHETICAL = '(what-if)';
+/** The report of the Switchyard router the targets are judged on: trained with prompt embeddings. */
+export const SWITCHYARD_HEADLINE = 'learned switchyard + embeddings';
 
 export interface BenchmarkPairSpec {
   readonly id: string;
@@ -70,10 +72,10 @@ export function writeRoutingBenchmarkMarkdown(results: readonly PairResult[], se
     '## Targets (issue 5, item 7)',
     '',
     markdownTable(
-      ['pair', 'baseline APGR (issue ref.)', 'baseline APGR (ours)', 'Switchyard APGR', 'oracle APGR', 'Switchyard beats both baselines (ours and the issue’s)?'],
+      ['pair', 'baseline APGR (issue ref.)', 'baseline APGR (ours)', 'Switchyard APGR (with embeddings)', 'oracle APGR', 'Switchyard beats both baselines (ours and the issue’s)?'],
       results.map((result) => {
         const baseline = find(result, 'learned baseline')?.apgr;
-        const switchyard = find(result, 'learned switchyard')?.apgr;
+        const switchyard = (find(result, SWITCHYARD_HEADLINE) ?? find(result, 'learned switchyard'))?.apgr;
         const beats = baseline !== undefined && switchyard !== undefined && switchyard > baseline && switchyard > result.spec.referenceApgr;
         return [result.spec.title, fixed(result.spec.referenceApgr), fixed(baseline), fixed(switchyard), fixed(find(result, 'oracle')?.apgr), beats ? 'yes' : '**no**'];
       }),
