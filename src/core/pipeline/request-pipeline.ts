@@ -14,6 +14,7 @@ import { replayChatResult } from '../cache/replay-chat-result.js';
 import { RequestCache, type ResponseCacheHit } from '../cache/response-cache.js';
 import { estimateCallTokens, estimateEmbeddingTokens } from './estimate-tokens.js';
 import { routeChat, type ChatRoute } from '../routing/route-chat.js';
+import { workloadRoutingsOf } from '../routing/workload-routing.js';
 import { createRoutingContext, type RoutingHints } from '../routing/rules/routing-context.js';
 import { failedRouting, generateChatRoute, streamChatRoute, type RoutedExecution } from './execute-chat-route.js';
 import { policyStageFor, type PolicyStage } from './policy-stage.js';
@@ -75,7 +76,7 @@ export class RequestPipeline {
     let route: ChatRoute | undefined;
     let permit: LimitPermit | undefined;
     try {
-      route = this.routeChat(request);
+      route = this.routeChat(request, await this.promptEmbedding(request));
       plan = route.plan;
       permit = await this.admit(request, plan, estimateCallTokens(request.call));
       const cache = RequestCache.forRequest(request.runtime, plan, request.call);
@@ -124,7 +125,7 @@ export class RequestPipeline {
     let route: ChatRoute | undefined;
     let permit: LimitPermit | undefined;
     try {
-      route = this.routeChat(request);
+      route = this.routeChat(request, await this.promptEmbedding(request));
       plan = route.plan;
       permit = await this.admit(request, plan, estimateCallTokens(request.call));
       const routed = plan;
@@ -218,8 +219,19 @@ export class RequestPipeline {
     return resolveRoute(request.runtime, { model: request.model, workload: request.workload, kind });
   }
 
+  /**
+   * The prompt's embedding when the request's workload has a learned router that reads one (computed
+   * off the request thread, bounded by its timeout); undefined otherwise, without waiting.
+   */
+  private promptEmbedding(request: PipelineRequest): Promise<Float32Array | undefined> | undefined {
+    const routings = workloadRoutingsOf(request.runtime.config);
+    if (!routings.readsPromptEmbeddings) return undefined;
+    const workload = this.route(request, 'chat').workload;
+    return workload === undefined ? undefined : routings.get(workload)?.embedPrompt?.(request.call);
+  }
+
   /** The workload's routers (rules, learned, cascade) pick the plan, then context fit prunes it. */
-  private routeChat(request: PipelineRequest): ChatRoute {
+  private routeChat(request: PipelineRequest, promptEmbedding?: ArrayLike<number>): ChatRoute {
     const base = this.route(request, 'chat');
     const { call } = request;
     const policy = this.policyStage(request, base.workload, call);
@@ -230,6 +242,7 @@ export class RequestPipeline {
         ...(hints?.task === undefined ? {} : { task: hints.task }),
         ...(hints?.metadata === undefined ? {} : { metadata: hints.metadata }),
         tokenizerForModel: routing.tokenizerForModel,
+        ...(promptEmbedding === undefined ? {} : { promptEmbedding }),
       });
     }, policy?.route);
   }

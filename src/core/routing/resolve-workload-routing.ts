@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ConfigError } from '../../spec/errors.js';
 import { checkCascadeModels } from './cascade/cascade-config.js';
+import { GATEWAY_EMBEDDERS } from './embeddings/gateway-embedders.js';
 import { parseRouterArtifact, type RouterArtifact } from './learned/router-artifact.js';
 import { checkRuleTargets } from './rules/check-rule-targets.js';
 import type { ResolvedWorkloadRouting, WorkloadRoutingConfig } from './routing-config.js';
@@ -50,7 +51,10 @@ export function resolveWorkloadRouting(
     }
     const artifactPath = resolve(dirname(configFile), learned.artifact);
     const loaded = loadArtifact(artifactPath, [...path, 'learned', 'artifact'], issue);
-    if (loaded) resolved.learned = { ...learned, artifactPath, loaded };
+    const embedder = loaded?.features.embedding?.embedder;
+    if (embedder !== undefined && !GATEWAY_EMBEDDERS.includes(embedder)) {
+      issue([...path, 'learned', 'artifact'], `router artifact ${artifactPath} reads prompt embeddings from '${embedder}', which this gateway cannot compute (it can: ${GATEWAY_EMBEDDERS.join(', ')})`);
+    } else if (loaded) resolved.learned = { ...learned, artifactPath, loaded };
   }
   return resolved;
 }

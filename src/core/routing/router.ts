@@ -16,6 +16,11 @@ export interface RoutingContext {
    * OpenAI models, a documented estimate for others. Cached per tokenizer, so repeated asks are free.
    */
   inputTokens(model: string): number;
+  /**
+   * The prompt's embedding, computed before routing when the workload's learned router reads one
+   * (asynchronous work routers may not do); absent when it was not needed or did not come in time.
+   */
+  readonly promptEmbedding?: ArrayLike<number>;
 }
 
 /** Where a router sends a request: an ordered list of logical models, or a cascade. */

@@ -1,4 +1,8 @@
+import type { ChatCall } from '../../spec/chat-call.js';
 import type { ResolvedConfig, ResolvedModel, ResolvedWorkload } from '../config/resolve-config.js';
+import { gatewayEmbedder } from './embeddings/gateway-embedders.js';
+import { embeddingText, type PromptEmbedder } from './embeddings/prompt-embedder.js';
+import { routerInputFromCall } from './learned/router-input.js';
 import { createTokenizerForModel } from './rules/routing-context.js';
 import { preloadTokenizersFor } from './tokens/deployment-tokenizer.js';
 import type { TokenizerFamily } from './tokens/tokenizer-family.js';
@@ -16,19 +20,48 @@ export interface WorkloadRouting {
   cascade?: { tiers: readonly string[]; checks: readonly CascadeCheck[] };
   /** How each logical model counts input tokens (shared by every workload of the config). */
   tokenizerForModel: (model: string) => TokenizerFamily;
+  /**
+   * When the learned router reads prompt embeddings: the request's, computed off the request thread
+   * before routing; undefined when it failed or took longer than `embedding_timeout_ms`.
+   */
+  embedPrompt?: (call: ChatCall) => Promise<Float32Array | undefined>;
 }
 
-const built = new WeakMap<ResolvedConfig, ReadonlyMap<string, WorkloadRouting>>();
+/** How long a request waits for its prompt embedding by default (`routing.learned.embedding_timeout_ms`). */
+export const DEFAULT_EMBEDDING_TIMEOUT_MS = 500;
+
+function promptEmbedding(embedder: PromptEmbedder, timeoutMs: number): (call: ChatCall) => Promise<Float32Array | undefined> {
+  return (call) =>
+    new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(undefined), timeoutMs);
+      embedder.embed([embeddingText(routerInputFromCall(call))]).then(
+        ([vector]) => {
+          clearTimeout(timer);
+          resolve(vector);
+        },
+        () => {
+          clearTimeout(timer);
+          resolve(undefined);
+        },
+      );
+    });
+}
+
+/** Every workload's routing by name; `readsPromptEmbeddings` says whether any must embed the prompt first. */
+export type WorkloadRoutings = ReadonlyMap<string, WorkloadRouting> & { readonly readsPromptEmbeddings: boolean };
+
+const built = new WeakMap<ResolvedConfig, WorkloadRoutings>();
 
 /**
  * The routers of a config's workloads, built on first use and kept for the config's life (a reload
  * brings a new config, so new routers). Kept beside the runtime rather than in it, so the runtime's
  * module does not depend on every router. The gateway builds them when it starts and on reload, off any request.
  */
-export function workloadRoutingsOf(config: ResolvedConfig): ReadonlyMap<string, WorkloadRouting> {
+export function workloadRoutingsOf(config: ResolvedConfig): WorkloadRoutings {
   let routings = built.get(config);
   if (!routings) {
-    routings = buildWorkloadRoutings(config.workloads, config.models);
+    const map = buildWorkloadRoutings(config.workloads, config.models);
+    routings = Object.assign(map, { readsPromptEmbeddings: [...map.values()].some((routing) => routing.embedPrompt !== undefined) });
     built.set(config, routings);
   }
   return routings;
@@ -48,10 +81,14 @@ export function buildWorkloadRoutings(
     const routers: Router[] = [];
     if (routing.rules?.some((rule) => rule.when.input_tokens !== undefined)) preloadTokenizers(models);
     if (routing.rules && routing.rules.length > 0) routers.push(createRulesRouter(routing.rules, { primaryModel: workload.model, ...(cascade ? { cascadeTiers: cascade.tiers } : {}) }));
+    let embedPrompt: WorkloadRouting['embedPrompt'];
     if (routing.learned) {
       const learned = routing.learned;
+      const model = createLearnedRouterModel(learned.loaded);
+      const embedder = model.embedder === undefined ? undefined : gatewayEmbedder(model.embedder);
+      if (embedder) embedPrompt = promptEmbedding(embedder, learned.embedding_timeout_ms ?? DEFAULT_EMBEDDING_TIMEOUT_MS);
       routers.push(
-        createLearnedRouter(createLearnedRouterModel(learned.loaded), {
+        createLearnedRouter(model, {
           weak: learned.weak,
           strong: learned.strong,
           ...(learned.threshold === undefined ? {} : { threshold: learned.threshold }),
@@ -59,7 +96,7 @@ export function buildWorkloadRoutings(
         }),
       );
     }
-    routings.set(workload.name, { routers, tokenizerForModel, ...(cascade ? { cascade } : {}) });
+    routings.set(workload.name, { routers, tokenizerForModel, ...(cascade ? { cascade } : {}), ...(embedPrompt ? { embedPrompt } : {}) });
   }
   return routings;
 }

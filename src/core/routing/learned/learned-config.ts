@@ -16,6 +16,12 @@ export const learnedRouterConfigSchema = z
       .tuple([z.number().min(0).max(1), z.number().min(0).max(1)])
       .refine(([low, high]) => low < high, 'expected [lo, hi] with lo < hi')
       .optional(),
+    /**
+     * For a router trained with prompt embeddings: how long a request waits for its prompt's
+     * embedding before the learned router steps aside (the next router, the cascade or the
+     * workload's route decides, and the record says why). Default 500 ms.
+     */
+    embedding_timeout_ms: z.number().int().positive().max(60_000).optional(),
   })
   .strict();
 

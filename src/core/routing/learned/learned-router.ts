@@ -17,7 +17,8 @@ function formatScore(value: number): string {
 
 /**
  * The gateway-side learned router: scores the request's user text and sends it to the strong or the
- * weak model, or into a weak→strong cascade when the score is too close to call. Always decides.
+ * weak model, or into a weak→strong cascade when the score is too close to call. Always decides,
+ * unless it reads prompt embeddings and the request's did not arrive (then the next router does).
  */
 export function createLearnedRouter(model: LearnedRouterModel, options: LearnedRouterOptions): Router {
   const threshold = options.threshold ?? model.artifact.threshold;
@@ -27,8 +28,14 @@ export function createLearnedRouter(model: LearnedRouterModel, options: LearnedR
   if (band !== undefined && !(band[0] < band[1])) throw new RangeError(`cascade_between must be [lo, hi] with lo < hi, got [${band.join(', ')}]`);
   return {
     name: 'learned',
-    decide(context: RoutingContext): RouteDecision {
-      const score = model.score(routerInputFromCall(context.call));
+    decide(context: RoutingContext): RouteDecision | undefined {
+      const input = routerInputFromCall(context.call);
+      if (model.embedder !== undefined) {
+        // No embedding in time (or the encoder failed): step aside rather than guess without it.
+        if (context.promptEmbedding === undefined) return undefined;
+        input.embedding = context.promptEmbedding;
+      }
+      const score = model.score(input);
       if (band !== undefined && score >= band[0] && score <= band[1]) {
         return {
           kind: 'cascade',

@@ -15,6 +15,8 @@ export interface RoutingContextOptions {
   metadata?: Readonly<Record<string, string>>;
   /** How a logical model counts tokens: its first deployment's upstream model and provider type. */
   tokenizerForModel: (model: string) => TokenizerFamily;
+  /** The prompt's embedding, when the workload's learned router reads one. */
+  promptEmbedding?: ArrayLike<number>;
 }
 
 /**
@@ -30,6 +32,7 @@ export function createRoutingContext(call: ChatCall, options: RoutingContextOpti
     task: options.task,
     metadata: options.metadata ?? {},
     inputTokens: (model) => countInputTokens(call, tokenizerForModel(model)),
+    ...(options.promptEmbedding === undefined ? {} : { promptEmbedding: options.promptEmbedding }),
   };
 }
 
