@@ -7,7 +7,10 @@
  * Prompts are every prompt of the four shared datasets (../shared/data), so lengths range from a
  * sentence to multi-turn MT-Bench conversations.
  *
- * Options: --router <artifact.json> (default: train the switchyard router on MT-Bench's train split)
+ * Also times the local sentence encoder on a sample of the prompts (what a router trained with
+ * `--embeddings local` waits for before it scores).
+ *
+ * Options: --embedding-samples <n> (200)  --router <artifact.json> (default: train the switchyard router on MT-Bench's train split)
  *          --data-dir <dir> (../shared/data)  --runs <n> (3)
  */
 import { readFile } from 'node:fs/promises';
@@ -23,6 +26,9 @@ import { createLearnedRouterModel, readRouterArtifact, type RouterArtifact } fro
 import { trainLearnedRouter } from '../src/core/routing/learned/train-router.js';
 import { preloadTokenizersFor } from '../src/core/routing/tokens/deployment-tokenizer.js';
 import type { ChatCall } from '../src/spec/chat-call.js';
+import { LocalSentenceEncoder } from '../src/core/routing/embeddings/local-sentence-encoder.js';
+import { embeddingText } from '../src/core/routing/embeddings/prompt-embedder.js';
+import { routerInputFromCall } from '../src/core/routing/learned/router-input.js';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 
@@ -95,6 +101,31 @@ function time(calls: ChatCall[], run: (call: ChatCall) => unknown): { p50: numbe
   return { p50: percentile(perPrompt, 0.5), p90: percentile(perPrompt, 0.9), p99: percentile(perPrompt, 0.99), mean: perPrompt.reduce((sum, value) => sum + value, 0) / perPrompt.length };
 }
 
+const EMBEDDING_SAMPLES = Number(option('embedding-samples') ?? 200);
+
+/**
+ * What a router trained with `--embeddings local` adds before it can score: the encoder's time for
+ * one prompt as the gateway asks for it (evenly spaced prompts, so every length is represented).
+ */
+async function timeEmbeddings(calls: readonly ChatCall[]): Promise<{ p50: number; p90: number; p99: number; mean: number }> {
+  const encoder = new LocalSentenceEncoder();
+  try {
+    const step = Math.max(1, Math.floor(calls.length / EMBEDDING_SAMPLES));
+    const texts = calls.filter((_call, index) => index % step === 0).slice(0, EMBEDDING_SAMPLES).map((call) => embeddingText(routerInputFromCall(call)));
+    for (const text of texts.slice(0, 5)) await encoder.embed([text]);
+    const micros: number[] = [];
+    for (const text of texts) {
+      const started = performance.now();
+      await encoder.embed([text]);
+      micros.push((performance.now() - started) * 1000);
+    }
+    micros.sort((left, right) => left - right);
+    return { p50: percentile(micros, 0.5), p90: percentile(micros, 0.9), p99: percentile(micros, 0.99), mean: micros.reduce((sum, value) => sum + value, 0) / micros.length };
+  } finally {
+    await encoder.close();
+  }
+}
+
 async function main(): Promise<void> {
   const files = ['zeroeval/gsm8k.jsonl', 'zeroeval/math_l5.jsonl', 'alpacaeval2/alpacaeval2.jsonl', 'routellm_mtbench/mtbench.jsonl'];
   const rows = (await Promise.all(files.map(readRows))).flat();
@@ -138,6 +169,7 @@ workloads:
       }),
     },
   ];
+  results.push({ step: `prompt embedding, local sentence encoder (${EMBEDDING_SAMPLES} prompts, one per call, worker round trip)`, ...(await timeEmbeddings(calls)) });
   const lengths = calls.map((call) => JSON.stringify(call.messages).length).sort((left, right) => left - right);
   console.log(`# Routing latency on ${calls.length} real prompts (median ${percentile(lengths, 0.5)} chars, p99 ${percentile(lengths, 0.99)})`);
   console.log(`router: ${source}\n`);

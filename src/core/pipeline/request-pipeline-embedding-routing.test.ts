@@ -86,6 +86,7 @@ describe('RequestPipeline routing: a learned router that reads prompt embeddings
     const result = await generate('Demonstrate rigorously that every bounded monotone sequence converges.');
     expect(result.plan.model).toBe('small');
     expect(result.plan.router).not.toBe('learned');
+    expect(result.plan.reason).toContain('learned router skipped: no prompt embedding within 1 ms');
   });
 
   it('refuses a config whose artifact reads embeddings this gateway cannot compute, naming the embedder', () => {

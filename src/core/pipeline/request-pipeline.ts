@@ -14,7 +14,7 @@ import { replayChatResult } from '../cache/replay-chat-result.js';
 import { RequestCache, type ResponseCacheHit } from '../cache/response-cache.js';
 import { estimateCallTokens, estimateEmbeddingTokens } from './estimate-tokens.js';
 import { routeChat, type ChatRoute } from '../routing/route-chat.js';
-import { workloadRoutingsOf } from '../routing/workload-routing.js';
+import { workloadRoutingsOf, type PromptEmbeddingOutcome } from '../routing/workload-routing.js';
 import { createRoutingContext, type RoutingHints } from '../routing/rules/routing-context.js';
 import { failedRouting, generateChatRoute, streamChatRoute, type RoutedExecution } from './execute-chat-route.js';
 import { policyStageFor, type PolicyStage } from './policy-stage.js';
@@ -223,7 +223,7 @@ export class RequestPipeline {
    * The prompt's embedding when the request's workload has a learned router that reads one (computed
    * off the request thread, bounded by its timeout); undefined otherwise, without waiting.
    */
-  private promptEmbedding(request: PipelineRequest): Promise<Float32Array | undefined> | undefined {
+  private promptEmbedding(request: PipelineRequest): Promise<PromptEmbeddingOutcome> | undefined {
     const routings = workloadRoutingsOf(request.runtime.config);
     if (!routings.readsPromptEmbeddings) return undefined;
     const workload = this.route(request, 'chat').workload;
@@ -231,7 +231,15 @@ export class RequestPipeline {
   }
 
   /** The workload's routers (rules, learned, cascade) pick the plan, then context fit prunes it. */
-  private routeChat(request: PipelineRequest, promptEmbedding?: ArrayLike<number>): ChatRoute {
+  private routeChat(request: PipelineRequest, embedding?: PromptEmbeddingOutcome): ChatRoute {
+    const promptEmbedding = embedding && 'vector' in embedding ? embedding.vector : undefined;
+    const route = this.routeChatWith(request, promptEmbedding);
+    // The learned router stepped aside for want of an embedding: the record says so.
+    if (embedding && 'missing' in embedding) return { ...route, plan: { ...route.plan, reason: `${route.plan.reason}; learned router skipped: ${embedding.missing}` } };
+    return route;
+  }
+
+  private routeChatWith(request: PipelineRequest, promptEmbedding: ArrayLike<number> | undefined): ChatRoute {
     const base = this.route(request, 'chat');
     const { call } = request;
     const policy = this.policyStage(request, base.workload, call);

@@ -24,24 +24,27 @@ export interface WorkloadRouting {
    * When the learned router reads prompt embeddings: the request's, computed off the request thread
    * before routing; undefined when it failed or took longer than `embedding_timeout_ms`.
    */
-  embedPrompt?: (call: ChatCall) => Promise<Float32Array | undefined>;
+  embedPrompt?: (call: ChatCall) => Promise<PromptEmbeddingOutcome>;
 }
+
+/** A routed prompt's embedding, or why there is none (for the route's recorded reason). */
+export type PromptEmbeddingOutcome = { vector: Float32Array } | { missing: string };
 
 /** How long a request waits for its prompt embedding by default (`routing.learned.embedding_timeout_ms`). */
 export const DEFAULT_EMBEDDING_TIMEOUT_MS = 500;
 
-function promptEmbedding(embedder: PromptEmbedder, timeoutMs: number): (call: ChatCall) => Promise<Float32Array | undefined> {
+function promptEmbedding(embedder: PromptEmbedder, timeoutMs: number): (call: ChatCall) => Promise<PromptEmbeddingOutcome> {
   return (call) =>
     new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(undefined), timeoutMs);
+      const timer = setTimeout(() => resolve({ missing: `no prompt embedding within ${timeoutMs} ms` }), timeoutMs);
       embedder.embed([embeddingText(routerInputFromCall(call))]).then(
         ([vector]) => {
           clearTimeout(timer);
-          resolve(vector);
+          resolve(vector ? { vector } : { missing: 'the encoder returned no vector' });
         },
-        () => {
+        (error: unknown) => {
           clearTimeout(timer);
-          resolve(undefined);
+          resolve({ missing: `prompt embedding failed: ${error instanceof Error ? error.message : String(error)}` });
         },
       );
     });
