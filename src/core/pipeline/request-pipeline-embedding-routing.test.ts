@@ -90,6 +90,76 @@ describe('RequestPipeline routing: a learned router that reads prompt embeddings
   });
 
   it('refuses a config whose artifact reads embeddings this gateway cannot compute, naming the embedder', () => {
-    expect(() => setup('', () => foreignRouter)).toThrow(/workloads\.w\.routing\.learned\.artifact.*'openai\/text-embedding-3-small', which this gateway cannot compute \(it can: local\/universal-sentence-encoder\)/s);
+    expect(() => setup('', () => foreignRouter)).toThrow(
+      /workloads\.w\.routing\.learned\.artifact.*'openai\/text-embedding-3-small': this gateway cannot compute it \(it can: local\/universal-sentence-encoder, model:<embedding model>\)/s,
+    );
+  });
+});
+
+describe('RequestPipeline routing: a learned router that reads embeddings from a configured embedding model', () => {
+  const yaml = (artifact: string) => `providers:
+  a: { type: simulated }
+  b: { type: simulated }
+models:
+  small: { deployments: [{ provider: a, model: small-1 }] }
+  big: { deployments: [{ provider: b, model: big-1 }] }
+  emb: { kind: embedding, deployments: [{ provider: a, model: emb-1 }] }
+workloads:
+  w:
+    route: { model: small }
+    routing:
+      learned: { artifact: ${JSON.stringify(artifact)}, weak: small, strong: big, embedding_timeout_ms: 5000 }
+`;
+  async function modelRouter(embedder: string): Promise<string> {
+    const base = trainLearnedRouter(
+      [...HARD, ...EASY].map((prompt, index) => ({ id: `p${index}`, input: { prompt }, weakQuality: index < HARD.length ? 0 : 1, strongQuality: 1 })),
+      { variant: 'baseline', strong: 'big-1', weak: 'small-1', trainedOn: { file: 'synthetic', sha256: '0'.repeat(64), split: 'train', examples: 6 } },
+    );
+    const file = join(directory, `${embedder.replace(/\W/g, '-')}.json`);
+    await writeFile(
+      file,
+      JSON.stringify({
+        ...base,
+        threshold: 0.5,
+        features: { ...base.features, embedding: { embedder, dimension: 2 } },
+        model: { combine: 'single', members: [{ weight: 1, member: { kind: 'embedding', bias: 0, weights: [4, -4] } }] },
+      }),
+    );
+    return file;
+  }
+
+  it('embeds the prompt with that model as a request of the workload (logged and costed) and routes by it', async () => {
+    const texts: string[] = [];
+    const runtime = runtimeWithFakes(yaml(await modelRouter('model:emb')), { 'a/small-1': createFakeAdapter('a/small-1', [{ kind: 'answer', text: 'small' }]), 'b/big-1': createFakeAdapter('b/big-1', [{ kind: 'answer', text: 'big' }]) });
+    // A fake upstream embedding model: "proof" prompts point one way, the rest the other.
+    runtime.targets.get('a/emb-1')!.embedding = {
+      specVersion: 'v1',
+      provider: 'a',
+      providerType: 'simulated',
+      modelId: 'emb-1',
+      embed: async (call) => {
+        texts.push(...call.input);
+        return { embeddings: call.input.map((text) => (/prove|proof/i.test(text) ? [1, 0] : [0, 1])), usage: { inputTokens: 7 }, response: { modelId: 'emb-1' }, warnings: [] };
+      },
+    };
+    const summaries: RequestSummary[] = [];
+    const pipeline = new RequestPipeline({ onRequestEnd: (summary) => summaries.push(summary) });
+    const generate = (prompt: string) => pipeline.generate({ runtime, requestId: 'r1', startedAt: performance.now(), endpoint: 'chat', model: 'workload/w', call: chatCall(prompt) });
+    const first = await generate('Please prove this lemma.');
+    expect(first.plan).toMatchObject({ model: 'big', router: 'learned' });
+    expect((await generate('Name a fruit.')).plan).toMatchObject({ model: 'small', router: 'learned' });
+    expect(texts).toEqual(['Please prove this lemma.', 'Name a fruit.']);
+    const embeddingRecords = summaries.filter((summary) => summary.endpoint === 'embeddings');
+    expect(embeddingRecords).toHaveLength(2);
+    expect(embeddingRecords[0]).toMatchObject({ requestId: 'r1.embedding', workload: 'w', status: 200, usage: { inputTokens: 7 } });
+  });
+
+  it('refuses an artifact whose embedding model is missing from the config or is a chat model', async () => {
+    const fakes = { 'a/small-1': createFakeAdapter('a/small-1', []), 'b/big-1': createFakeAdapter('b/big-1', []) };
+    expect(() => runtimeWithFakes(yaml(foreignRouter).replace('emb: {', 'other: {'), fakes)).toThrow(/'openai\/text-embedding-3-small': this gateway cannot compute it/);
+    const missing = await modelRouter('model:nowhere');
+    expect(() => runtimeWithFakes(yaml(missing), fakes)).toThrow(/reads prompt embeddings from 'model:nowhere': no model 'nowhere' in this config/);
+    const chat = await modelRouter('model:small');
+    expect(() => runtimeWithFakes(yaml(chat), fakes)).toThrow(/model 'small' is a chat model; expected an embedding model/);
   });
 });

@@ -4,9 +4,7 @@ import type { ChatResult } from '../../spec/chat-result.js';
 import { GatewayError, PermissionDeniedError } from '../../spec/errors.js';
 import type { StreamEvent, StreamEventReader } from '../../spec/stream-event.js';
 import type { Usage } from '../../spec/usage.js';
-import type { VirtualKey } from '../keys/virtual-key-registry.js';
 import type { LimitPermit, LimitScope } from '../limits/request-limiter.js';
-import type { GatewayRuntime } from '../registry/gateway-runtime.js';
 import { resolveRoute, type RoutePlan } from '../routing/resolve-route.js';
 import { withPromptCacheForRoute } from '../cache/anthropic-prompt-cache.js';
 import { collectingEventReader, replayEventReader } from '../cache/cached-stream-readers.js';
@@ -14,49 +12,18 @@ import { replayChatResult } from '../cache/replay-chat-result.js';
 import { RequestCache, type ResponseCacheHit } from '../cache/response-cache.js';
 import { estimateCallTokens, estimateEmbeddingTokens } from './estimate-tokens.js';
 import { routeChat, type ChatRoute } from '../routing/route-chat.js';
-import { workloadRoutingsOf, type PromptEmbeddingOutcome } from '../routing/workload-routing.js';
-import { createRoutingContext, type RoutingHints } from '../routing/rules/routing-context.js';
+import type { PromptEmbeddingOutcome } from '../routing/workload-routing.js';
+import { promptEmbeddingFor } from './prompt-embedding-stage.js';
+import { createRoutingContext } from '../routing/rules/routing-context.js';
 import { failedRouting, generateChatRoute, streamChatRoute, type RoutedExecution } from './execute-chat-route.js';
 import { policyStageFor, type PolicyStage } from './policy-stage.js';
 import { restrictPlan } from '../routing/restrict-plan.js';
-import { attemptsOfFailure, executeEmbed, type Execution, type StreamExecution } from './execute.js';
+import { attemptsOfFailure, executeEmbed, type StreamExecution } from './execute.js';
 import { drawEvaluationSample } from '../evaluation/evaluation-sampling.js';
 import type { CapturedRequest, CapturedResponse, RequestObserver, RequestSummary, RoutingOutcome } from './request-summary.js';
+import type { PipelineRequest, PipelineResult, RejectedRequest } from './pipeline-request.js';
 
-/** One request, already converted from its wire format. */
-export interface PipelineRequest<TCall = ChatCall> {
-  runtime: GatewayRuntime;
-  /** The authenticated client; undefined when the gateway has no keys configured. */
-  client?: VirtualKey;
-  requestId: string;
-  /** `performance.now()` when the request arrived. */
-  startedAt: number;
-  endpoint: RequestSummary['endpoint'];
-  /** The model name the client sent (`<model>` or `workload/<name>`). */
-  model: string;
-  /** Value of the workload header, if any. */
-  workload?: string;
-  /** The task tag and metadata the client sent, for routing rules; read only when a workload routes. */
-  hints?: () => RoutingHints;
-  call: TCall;
-}
-
-/** What the server edge knew of a request it refused before the pipeline (`recordRejected`). */
-export interface RejectedRequest {
-  requestId: string;
-  startedAt: number;
-  endpoint: RequestSummary['endpoint'];
-  stream: boolean;
-  /** The body's `model`, or '' when the body was unreadable. */
-  requestedModel: string;
-  /** Set once the key was accepted (a later step failed). */
-  client?: VirtualKey;
-}
-
-export interface PipelineResult<T> {
-  plan: RoutePlan;
-  execution: Execution<T>;
-}
+export type { PipelineRequest, PipelineResult, RejectedRequest } from './pipeline-request.js';
 
 /**
  * The request pipeline shared by every endpoint: route → authorize → limits → response cache →
@@ -216,18 +183,13 @@ export class RequestPipeline {
   }
 
   private route(request: PipelineRequest<unknown>, kind: 'chat' | 'embedding'): RoutePlan {
+    if (request.madeFor !== undefined) return { ...resolveRoute(request.runtime, { model: request.model, kind }), workload: request.madeFor };
     return resolveRoute(request.runtime, { model: request.model, workload: request.workload, kind });
   }
 
-  /**
-   * The prompt's embedding when the request's workload has a learned router that reads one (computed
-   * off the request thread, bounded by its timeout); undefined otherwise, without waiting.
-   */
+  /** The prompt's embedding for a workload whose learned router reads one; see prompt-embedding-stage.ts. */
   private promptEmbedding(request: PipelineRequest): Promise<PromptEmbeddingOutcome> | undefined {
-    const routings = workloadRoutingsOf(request.runtime.config);
-    if (!routings.readsPromptEmbeddings) return undefined;
-    const workload = this.route(request, 'chat').workload;
-    return workload === undefined ? undefined : routings.get(workload)?.embedPrompt?.(request.call);
+    return promptEmbeddingFor(request, () => this.route(request, 'chat').workload, (embedding) => this.embed(embedding));
   }
 
   /** The workload's routers (rules, learned, cascade) pick the plan, then context fit prunes it. */

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ConfigError } from '../../spec/errors.js';
 import { checkCascadeModels } from './cascade/cascade-config.js';
-import { GATEWAY_EMBEDDERS } from './embeddings/gateway-embedders.js';
+import { embedderModel, GATEWAY_EMBEDDERS, MODEL_EMBEDDER_PREFIX } from './embeddings/gateway-embedders.js';
 import { parseRouterArtifact, type RouterArtifact } from './learned/router-artifact.js';
 import { checkRuleTargets } from './rules/check-rule-targets.js';
 import type { ResolvedWorkloadRouting, WorkloadRoutingConfig } from './routing-config.js';
@@ -52,11 +52,22 @@ export function resolveWorkloadRouting(
     const artifactPath = resolve(dirname(configFile), learned.artifact);
     const loaded = loadArtifact(artifactPath, [...path, 'learned', 'artifact'], issue);
     const embedder = loaded?.features.embedding?.embedder;
-    if (embedder !== undefined && !GATEWAY_EMBEDDERS.includes(embedder)) {
-      issue([...path, 'learned', 'artifact'], `router artifact ${artifactPath} reads prompt embeddings from '${embedder}', which this gateway cannot compute (it can: ${GATEWAY_EMBEDDERS.join(', ')})`);
-    } else if (loaded) resolved.learned = { ...learned, artifactPath, loaded };
+    const problem = embedder === undefined ? undefined : embedderProblem(embedder, models);
+    if (problem !== undefined) issue([...path, 'learned', 'artifact'], `router artifact ${artifactPath} reads prompt embeddings from '${embedder}': ${problem}`);
+    else if (loaded) resolved.learned = { ...learned, artifactPath, loaded };
   }
   return resolved;
+}
+
+/** Why a gateway with these models cannot compute an embedder's vectors, or undefined when it can. */
+function embedderProblem(embedder: string, models: Readonly<Record<string, { kind: 'chat' | 'embedding' }>>): string | undefined {
+  const model = embedderModel(embedder);
+  if (model === undefined) {
+    return GATEWAY_EMBEDDERS.includes(embedder) ? undefined : `this gateway cannot compute it (it can: ${[...GATEWAY_EMBEDDERS, `${MODEL_EMBEDDER_PREFIX}<embedding model>`].join(', ')})`;
+  }
+  const known = models[model];
+  if (!known) return `no model '${model}' in this config`;
+  return known.kind === 'embedding' ? undefined : `model '${model}' is a chat model; expected an embedding model (kind: embedding)`;
 }
 
 function loadArtifact(artifactPath: string, at: Array<string | number>, issue: Issue): RouterArtifact | undefined {

@@ -1,7 +1,7 @@
 import type { ChatCall } from '../../spec/chat-call.js';
 import type { ResolvedConfig, ResolvedModel, ResolvedWorkload } from '../config/resolve-config.js';
-import { gatewayEmbedder } from './embeddings/gateway-embedders.js';
-import { embeddingText, type PromptEmbedder } from './embeddings/prompt-embedder.js';
+import { embedderModel, gatewayEmbedder } from './embeddings/gateway-embedders.js';
+import { embeddingText } from './embeddings/prompt-embedder.js';
 import { routerInputFromCall } from './learned/router-input.js';
 import { createTokenizerForModel } from './rules/routing-context.js';
 import { preloadTokenizersFor } from './tokens/deployment-tokenizer.js';
@@ -24,8 +24,14 @@ export interface WorkloadRouting {
    * When the learned router reads prompt embeddings: the request's, computed off the request thread
    * before routing; undefined when it failed or took longer than `embedding_timeout_ms`.
    */
-  embedPrompt?: (call: ChatCall) => Promise<PromptEmbeddingOutcome>;
+  embedPrompt?: (call: ChatCall, viaModel: EmbedViaModel) => Promise<PromptEmbeddingOutcome>;
 }
+
+/**
+ * Embeds one text with a logical embedding model of the config, as a request of the workload (the
+ * pipeline supplies it: routing, data policy, limits and costing apply); `signal` aborts it.
+ */
+export type EmbedViaModel = (model: string, text: string, signal: AbortSignal) => Promise<Float32Array>;
 
 /** A routed prompt's embedding, or why there is none (for the route's recorded reason). */
 export type PromptEmbeddingOutcome = { vector: Float32Array } | { missing: string };
@@ -33,11 +39,20 @@ export type PromptEmbeddingOutcome = { vector: Float32Array } | { missing: strin
 /** How long a request waits for its prompt embedding by default (`routing.learned.embedding_timeout_ms`). */
 export const DEFAULT_EMBEDDING_TIMEOUT_MS = 500;
 
-function promptEmbedding(embedder: PromptEmbedder, timeoutMs: number): (call: ChatCall) => Promise<PromptEmbeddingOutcome> {
-  return (call) =>
+/** The prompt's embedding from the artifact's embedder: the local encoder, or a configured model. */
+function promptEmbedding(embedderName: string, timeoutMs: number): NonNullable<WorkloadRouting['embedPrompt']> {
+  const model = embedderModel(embedderName);
+  const local = model === undefined ? gatewayEmbedder(embedderName) : undefined;
+  return (call, viaModel) =>
     new Promise((resolve) => {
-      const timer = setTimeout(() => resolve({ missing: `no prompt embedding within ${timeoutMs} ms` }), timeoutMs);
-      embedder.embed([embeddingText(routerInputFromCall(call))]).then(
+      const controller = new AbortController();
+      const timer = setTimeout(() => {
+        controller.abort(new Error(`no prompt embedding within ${timeoutMs} ms`));
+        resolve({ missing: `no prompt embedding within ${timeoutMs} ms` });
+      }, timeoutMs);
+      const text = embeddingText(routerInputFromCall(call));
+      const pending = model !== undefined ? viaModel(model, text, controller.signal).then((vector) => [vector]) : local!.embed([text]);
+      pending.then(
         ([vector]) => {
           clearTimeout(timer);
           resolve(vector ? { vector } : { missing: 'the encoder returned no vector' });
@@ -88,8 +103,7 @@ export function buildWorkloadRoutings(
     if (routing.learned) {
       const learned = routing.learned;
       const model = createLearnedRouterModel(learned.loaded);
-      const embedder = model.embedder === undefined ? undefined : gatewayEmbedder(model.embedder);
-      if (embedder) embedPrompt = promptEmbedding(embedder, learned.embedding_timeout_ms ?? DEFAULT_EMBEDDING_TIMEOUT_MS);
+      if (model.embedder !== undefined) embedPrompt = promptEmbedding(model.embedder, learned.embedding_timeout_ms ?? DEFAULT_EMBEDDING_TIMEOUT_MS);
       routers.push(
         createLearnedRouter(model, {
           weak: learned.weak,

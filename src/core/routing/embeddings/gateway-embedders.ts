@@ -1,8 +1,19 @@
 import { LOCAL_SENTENCE_ENCODER, LocalSentenceEncoder } from './local-sentence-encoder.js';
 import type { PromptEmbedder } from './prompt-embedder.js';
 
-/** Embedders a gateway can compute a routed prompt's embedding with, by the name artifacts record. */
+/** Built-in embedders a gateway can compute a routed prompt's embedding with, by the name artifacts record. */
 export const GATEWAY_EMBEDDERS: readonly string[] = [LOCAL_SENTENCE_ENCODER];
+
+/**
+ * An embedder that is one of the config's embedding models, called through the gateway's own
+ * embeddings path (routing, data policy, retries, limits, costing): `model:<logical model>`.
+ */
+export const MODEL_EMBEDDER_PREFIX = 'model:';
+
+/** The logical embedding model a `model:<name>` embedder names, else undefined. */
+export function embedderModel(name: string): string | undefined {
+  return name.startsWith(MODEL_EMBEDDER_PREFIX) && name.length > MODEL_EMBEDDER_PREFIX.length ? name.slice(MODEL_EMBEDDER_PREFIX.length) : undefined;
+}
 
 const running = new Map<string, PromptEmbedder>();
 
