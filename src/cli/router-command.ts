@@ -12,8 +12,9 @@ import {
   type LearnedVariant,
   type ProgressCallback,
 } from '../evals/routing/learned-router-evaluation.js';
-import { embedDataset, embedPrompts, offlineEmbedder, OFFLINE_EMBEDDERS } from '../evals/routing/embed-dataset.js';
-import { DEFAULT_PRICES_FILE, loadPriceList, loadRoutingDataset, rowsOfSplit, type RoutingDataset, type RoutingRow, type SplitName } from '../evals/routing/routing-dataset.js';
+import { embedPrompts } from '../evals/routing/embed-dataset.js';
+import { EMBEDDINGS_HELP, embedRows, openEmbedder, type WithProgress } from './router-embeddings.js';
+import { DEFAULT_PRICES_FILE, loadPriceList, loadRoutingDataset, rowsOfSplit, type SplitName } from '../evals/routing/routing-dataset.js';
 import type { OperatingCriterion } from '../evals/routing/routing-metrics.js';
 import { defaultGoodEnoughRule, goodEnoughRule, pairPrompts } from '../evals/routing/routing-pair.js';
 import { costQualityChart, renderCostQualitySvg, policyTableRows, POLICY_TABLE_HEADERS, reportToJson, settingRows } from '../evals/routing/routing-report.js';
@@ -58,6 +59,7 @@ interface ScoreOptions {
   data?: string;
   split: string;
   out?: string;
+  config?: string;
   json?: boolean;
 }
 
@@ -74,6 +76,7 @@ interface EvalOptions extends CommonOptions {
   folds: string;
   seed: string;
   embeddings?: string;
+  config?: string;
 }
 
 /** `switchyard router train | score | eval`: the learned router, offline, on the shared data format. */
@@ -86,7 +89,7 @@ export function registerRouterCommands(program: Command, dependencies: RouterCom
     .option('--from-shadow', "train on the shadow pairs in the config's evaluation store instead of --data")
     .option('--workload <name>', 'with --from-shadow: only this workload\'s pairs (its routing.learned names --weak/--strong)')
     .option('--since <days|iso>', 'with --from-shadow: only pairs from the last N days (30, 30d) or since an ISO date')
-    .option('--config <file>', 'with --from-shadow: config whose storage to read (default: SWITCHYARD_CONFIG or ./switchyard.yaml)')
+    .option('--config <file>', 'with --from-shadow: config whose storage to read; with --embeddings model:<name>: config of that model (default: SWITCHYARD_CONFIG or ./switchyard.yaml)')
     .option('--strong <model>', 'the strong (expensive) model')
     .option('--weak <model>', 'the weak (cheap) model')
     .option('--out <router.json>', 'where to write the router artifact')
@@ -114,6 +117,7 @@ export function registerRouterCommands(program: Command, dependencies: RouterCom
     .option('--data <jsonl>', 'data file in the shared routing format')
     .option('--split <name>', 'train | test | all', 'all')
     .option('--out <scores.jsonl>', 'where to write the scores')
+    .option('--config <file>', 'for a router that embeds with model:<name>: the config of that model')
     .option('--json', 'machine-readable output')
     .action(async (options: ScoreOptions) => {
       const json = options.json === true;
@@ -142,6 +146,7 @@ export function registerRouterCommands(program: Command, dependencies: RouterCom
     .option('--folds <k>', 'folds for the held-out train scores of combined policies', '5')
     .option('--seed <n>', 'seed for the folds', '1')
     .option('--embeddings <embedder>', `embed every prompt first, for router files trained with embeddings (${EMBEDDINGS_HELP})`)
+    .option('--config <file>', 'with --embeddings model:<name>: the config of that model')
     .option('--prices <file>', 'prices file (US$ per 1M tokens)', DEFAULT_PRICES_FILE)
     .option('--json', 'machine-readable output')
     .action(async (options: EvalOptions) => {
@@ -165,7 +170,7 @@ async function runTrain(options: TrainOptions, json: boolean): Promise<void> {
   const seed = integer('--seed', options.seed, 0);
   const [loaded, prices] = await Promise.all([loadRoutingDataset(data), loadPriceList(options.prices)]);
   if (options.embeddings !== undefined && variant === 'baseline') throw new InvalidRequestError('--embeddings: the baseline variant reads n-grams only; use --variant switchyard');
-  const embedded = options.embeddings === undefined ? undefined : await embedRows(loaded, options.embeddings, json, rowsOfSplit(loaded, 'train'));
+  const embedded = options.embeddings === undefined ? undefined : await embedRows(loaded, options.embeddings, progressOf(json), rowsOfSplit(loaded, 'train'), options.config);
   const dataset = embedded?.dataset ?? loaded;
   const pair = { strong, weak };
   const prompts = pairPrompts(dataset, rowsOfSplit(dataset, 'train'), prices, pair, defaultGoodEnoughRule(dataset, pair));
@@ -232,7 +237,7 @@ async function runTrainFromShadow(options: TrainOptions, json: boolean, dependen
   let embedderName: string | undefined;
   if (options.embeddings !== undefined) {
     if (variant === 'baseline') throw new InvalidRequestError('--embeddings: the baseline variant reads n-grams only; use --variant switchyard');
-    const embedder = offlineEmbedder(options.embeddings);
+    const embedder = await openEmbedder(options.embeddings, options.config);
     embedderName = embedder.name;
     try {
       prompts = await withProgress(json, `embedding (${embedder.name})`, (onProgress) => embedPrompts(set.prompts, embedder, onProgress));
@@ -277,7 +282,7 @@ async function runScore(options: ScoreOptions, json: boolean): Promise<void> {
   const [artifact, loaded] = await Promise.all([readRouterArtifact(routerFile), loadRoutingDataset(data)]);
   const model = createLearnedRouterModel(artifact);
   // A router trained with embeddings names its embedder; the prompts are embedded with it first.
-  const dataset = model.embedder === undefined ? loaded : (await embedRows(loaded, model.embedder, json, rowsOfSplit(loaded, split))).dataset;
+  const dataset = model.embedder === undefined ? loaded : (await embedRows(loaded, model.embedder, progressOf(json), rowsOfSplit(loaded, split), options.config)).dataset;
   const rows = rowsOfSplit(dataset, split);
   const lines = await withProgress(json, 'scoring', (onProgress) =>
     rows.map((row, index) => {
@@ -300,7 +305,7 @@ async function runEval(options: EvalOptions, json: boolean): Promise<void> {
   const folds = integer('--folds', options.folds, 2);
   const seed = integer('--seed', options.seed, 0);
   const [loaded, prices] = await Promise.all([loadRoutingDataset(data), loadPriceList(options.prices)]);
-  const dataset = options.embeddings === undefined ? loaded : (await embedRows(loaded, options.embeddings, json)).dataset;
+  const dataset = options.embeddings === undefined ? loaded : (await embedRows(loaded, options.embeddings, progressOf(json), undefined, options.config)).dataset;
   const pair = { strong, weak };
   const rule =
     options.goodEnoughMargin === undefined ? defaultGoodEnoughRule(dataset, pair) : goodEnoughRule(number('--good-enough-margin', options.goodEnoughMargin, 0, 1));
@@ -340,18 +345,8 @@ async function runEval(options: EvalOptions, json: boolean): Promise<void> {
   });
 }
 
-const EMBEDDINGS_HELP = `offline: ${Object.keys(OFFLINE_EMBEDDERS).join(' | ')}`;
-
-/** The dataset with `rows` (default all) embedded by the named offline embedder, with a progress bar. */
-async function embedRows(dataset: RoutingDataset, name: string, json: boolean, rows?: readonly RoutingRow[]): Promise<{ dataset: RoutingDataset; embedder: string }> {
-  const embedder = offlineEmbedder(name);
-  try {
-    const embedded = await withProgress(json, `embedding (${embedder.name})`, (onProgress) => embedDataset(dataset, embedder, onProgress, rows));
-    return { dataset: embedded, embedder: embedder.name };
-  } finally {
-    await embedder.close();
-  }
-}
+/** `withProgress` with --json bound, for helpers that take a WithProgress. */
+const progressOf = (json: boolean): WithProgress => (label, work) => withProgress(json, label, work);
 
 /** A progress bar on stderr while `work` runs, only for a person at a terminal (not --json, not piped). */
 async function withProgress<T>(json: boolean, label: string, work: (onProgress: ProgressCallback) => T | Promise<T>): Promise<T> {

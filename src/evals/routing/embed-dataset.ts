@@ -1,9 +1,30 @@
+import { executeEmbed } from '../../core/pipeline/execute.js';
+import type { GatewayRuntime } from '../../core/registry/gateway-runtime.js';
+import { MODEL_EMBEDDER_PREFIX } from '../../core/routing/embeddings/gateway-embedders.js';
 import { LOCAL_SENTENCE_ENCODER, LocalSentenceEncoder } from '../../core/routing/embeddings/local-sentence-encoder.js';
+import { resolveRoute } from '../../core/routing/resolve-route.js';
 import { withEmbeddings, type PromptEmbedder } from '../../core/routing/embeddings/prompt-embedder.js';
 import { InvalidRequestError } from '../../spec/errors.js';
 import type { ProgressCallback } from './learned-router-evaluation.js';
 import type { RoutingDataset, RoutingRow } from './routing-dataset.js';
 import type { PairedPrompt } from './routing-pair.js';
+
+/**
+ * A config's embedding model as an embedder (`model:<name>`): each batch goes through the gateway's
+ * own routing and provider adapters (retries, fallbacks), as the gateway embeds routed prompts.
+ */
+export function modelEmbedder(runtime: GatewayRuntime, model: string): PromptEmbedder {
+  const plan = resolveRoute(runtime, { model, kind: 'embedding' });
+  return {
+    name: `${MODEL_EMBEDDER_PREFIX}${model}`,
+    async embed(texts) {
+      const { result } = await executeEmbed(runtime, plan, { input: [...texts] });
+      if (result.embeddings.length !== texts.length) throw new Error(`embedding model '${model}' returned ${result.embeddings.length} vectors for ${texts.length} texts`);
+      return result.embeddings.map((vector) => Float32Array.from(vector));
+    },
+    close: async () => undefined,
+  };
+}
 
 /** Embedders that run here without a gateway or a network: what `--embeddings` accepts offline. */
 export const OFFLINE_EMBEDDERS: Record<string, string> = { local: LOCAL_SENTENCE_ENCODER, [LOCAL_SENTENCE_ENCODER]: LOCAL_SENTENCE_ENCODER };
@@ -12,7 +33,9 @@ export const OFFLINE_EMBEDDERS: Record<string, string> = { local: LOCAL_SENTENCE
 export function offlineEmbedder(name: string, option = '--embeddings'): PromptEmbedder {
   const resolved = OFFLINE_EMBEDDERS[name];
   if (resolved === LOCAL_SENTENCE_ENCODER) return new LocalSentenceEncoder();
-  throw new InvalidRequestError(`${option}: '${name}' cannot run offline; expected one of ${Object.keys(OFFLINE_EMBEDDERS).join(', ')}`);
+  throw new InvalidRequestError(
+    `${option}: '${name}' cannot run offline; expected one of ${Object.keys(OFFLINE_EMBEDDERS).join(', ')}, or ${MODEL_EMBEDDER_PREFIX}<embedding model> with --config`,
+  );
 }
 
 /**

@@ -4,7 +4,8 @@ import { routerText, type RouterInput } from '../learned/router-input.js';
 export interface PromptEmbedder {
   /** Recorded in a router artifact trained on its vectors; a gateway must embed with the same one. */
   readonly name: string;
-  readonly dimension: number;
+  /** Known up front for built-in encoders; a configured model's shows in its vectors. */
+  readonly dimension?: number;
   embed(texts: readonly string[]): Promise<Float32Array[]>;
   close(): Promise<void>;
 }
