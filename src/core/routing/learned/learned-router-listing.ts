@@ -17,6 +17,8 @@ export interface LearnedRouterArtifactView {
   threshold: number;
   /** How the threshold was calibrated, without the curve (given once, beside). */
   calibration: Omit<RouterCalibration, 'curve'> | null;
+  /** The prompt embedder the router reads (`local/…` or `model:<name>`), or null for n-grams only. */
+  embedder: string | null;
 }
 
 /** One row of GET /admin/routing/routers. */
@@ -64,6 +66,7 @@ export function listLearnedRouters(workloads: Readonly<Record<string, { routing?
         trainedOn,
         threshold: artifact.threshold,
         calibration,
+        embedder: artifact.features.embedding?.embedder ?? null,
       },
       curve,
       ...(learned.cascade_between ? { cascadeBetween: [learned.cascade_between[0], learned.cascade_between[1]] } : {}),

@@ -93,6 +93,7 @@ describe('GET /admin/routing/routers', () => {
         trainedOn: { file: 'support.jsonl', sha256: TRAINED_ON.sha256, split: 'train', examples: 40 },
         threshold: 0.4,
         calibration: { method: '5-fold out-of-fold scores on train', targetQuality: 0.95, strongShare: 0.5 },
+        embedder: null,
       },
     });
     expect(support!.curve).toEqual(curved.calibration!.curve);
