@@ -14,7 +14,7 @@ import type { RequestLogRecord } from '../core/telemetry/request-log-record.js';
  * the main thread would stall every request), and with PostgreSQL the query building and protocol
  * encoding of every batch would otherwise take CPU from request handling; so every call runs here.
  */
-type Method = 'scheduling' | 'insertSerializedBatch' | 'migrate' | 'insertBatch' | 'getRequest' | 'listRequests' | 'aggregate' | 'close' | GovernanceStoreMethod | EvaluationStoreMethod;
+type Method = 'scheduling' | 'insertSerializedBatch' | 'insertSerializedBytes' | 'migrate' | 'insertBatch' | 'getRequest' | 'listRequests' | 'aggregate' | 'close' | GovernanceStoreMethod | EvaluationStoreMethod;
 
 export interface StoreCall {
   id: number;
@@ -49,11 +49,22 @@ async function insertSerialized(lines: string[]): Promise<void> {
   await store.insertBatch(lines.map((line) => JSON.parse(line) as RequestLogRecord));
 }
 
+const utf8 = new TextDecoder();
+
+/** A block of JSON lines, each ended by a newline (JSON never contains a raw one). */
+function insertSerializedBytes(bytes: Uint8Array): Promise<void> {
+  const lines = utf8.decode(bytes).split('\n');
+  lines.pop();
+  return insertSerialized(lines);
+}
+
 port.on('message', (call: StoreCall) => {
   const run = call.method === 'scheduling'
     ? scheduling
     : call.method === 'insertSerializedBatch'
       ? insertSerialized(call.args[0] as string[])
+      : call.method === 'insertSerializedBytes'
+        ? insertSerializedBytes(call.args[0] as Uint8Array)
       : isGovernanceStoreMethod(call.method)
         ? callGovernanceStore(governance, call.method, call.args)
         : isEvaluationStoreMethod(call.method)

@@ -93,6 +93,11 @@ export interface RequestLogStore {
    * the store can take them so more cheaply than as objects (a worker thread: strings copy flat).
    */
   insertSerializedBatch?(lines: string[]): Promise<void>;
+  /**
+   * The same for a block of JSON lines as UTF-8 bytes, each ended by `\n` (the writer's queued
+   * batches): one flat copy to a worker thread instead of a string per record.
+   */
+  insertSerializedBytes?(bytes: Uint8Array): Promise<void>;
   getRequest(id: string): Promise<RequestLogRecord | undefined>;
   listRequests(filter?: ListRequestsFilter): Promise<ListRequestsPage>;
   /** Groups ordered by time for `hour`/`day`, otherwise by request count (descending), then key. */

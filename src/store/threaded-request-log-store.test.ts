@@ -107,6 +107,13 @@ describe('ThreadedRequestLogStore', () => {
     await expect(store.insertSerializedBatch(['{not json'])).rejects.toThrow(/JSON/);
   });
 
+  it('stores a block of JSON lines sent as bytes (the off-heap batches of the writer), and rejects a damaged one', async () => {
+    const block = `${JSON.stringify(record('bytes-1', 3100))}\n${JSON.stringify({ ...record('bytes-2', 3101), workload: 'wé' })}\n`;
+    await store.insertSerializedBytes(new TextEncoder().encode(block));
+    expect(await store.getRequest('bytes-2')).toMatchObject({ id: 'bytes-2', workload: 'wé' });
+    await expect(store.insertSerializedBytes(new TextEncoder().encode('{"id":\n'))).rejects.toThrow(/JSON/);
+  });
+
   it('carries typed errors back across the thread', async () => {
     await expect(store.listRequests({ cursor: 'not-a-cursor' })).rejects.toBeInstanceOf(InvalidRequestError);
     await expect(store.listRequests({ cursor: 'not-a-cursor' })).rejects.toMatchObject({ param: 'cursor' });

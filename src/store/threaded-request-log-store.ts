@@ -75,6 +75,10 @@ export class ThreadedRequestLogStore implements RequestLogStore {
   insertSerializedBatch(lines: string[]): Promise<void> {
     return this.call('insertSerializedBatch', [lines]) as Promise<void>;
   }
+  insertSerializedBytes(bytes: Uint8Array): Promise<void> {
+    // Copied, not transferred: the writer keeps the bytes to spill them if the insert fails.
+    return this.call('insertSerializedBytes', [bytes]) as Promise<void>;
+  }
   getRequest(id: string): Promise<RequestLogRecord | undefined> {
     return this.call('getRequest', [id]) as Promise<RequestLogRecord | undefined>;
   }

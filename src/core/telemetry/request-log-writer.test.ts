@@ -166,6 +166,30 @@ describe('RequestLogWriter batching', () => {
     expect(writer.stats()).toMatchObject({ written: 3, dropped: 1, spilled: 0 });
   });
 
+  it('hands a store that takes bytes each batch as one block of JSON lines, and spills the same bytes when it fails', async () => {
+    const blocks: string[] = [];
+    let failing = false;
+    const writer = createWriter(
+      {
+        insertBatch: () => Promise.reject(new Error('objects are not expected here')),
+        insertSerializedBytes: async (bytes: Uint8Array) => {
+          if (failing) throw new Error('store down');
+          blocks.push(Buffer.from(bytes).toString('utf8'));
+        },
+      },
+      { batchSize: 2 },
+    );
+    for (const id of ids(3)) writer.enqueue(record(id));
+    await writer.flush();
+    expect(blocks.map((block) => block.split('\n').filter(Boolean).map((line) => (JSON.parse(line) as RequestLogRecord).id))).toEqual([['r0', 'r1'], ['r2']]);
+    failing = true;
+    writer.enqueue(record('later'));
+    await writer.flush();
+    expect(writer.stats()).toMatchObject({ written: 3, spilled: 1, failedBatches: 1 });
+    const [spillFile] = (await readdir(spillDirectory)).filter((name) => name.endsWith('.jsonl'));
+    expect((await readFile(join(spillDirectory, spillFile!), 'utf8')).trim().split('\n').map((line) => (JSON.parse(line) as RequestLogRecord).id)).toEqual(['later']);
+  });
+
   it('close() flushes everything still queued', async () => {
     const store = new FakeStore();
     const writer = createWriter(store, { batchSize: 500 });

@@ -4,12 +4,13 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { RequestLogStore } from '../../store/request-log-store.js';
 import type { RequestLogRecord } from './request-log-record.js';
+import { batchLines, SerializedRecordQueue, type RecordBatch } from './serialized-record-queue.js';
 
 export const DEFAULT_SPILL_DIRECTORY = '.switchyard/spill';
 const SPILL_FILE = /^requests-(\d+)\.jsonl$/;
 
 export interface RequestLogWriterOptions {
-  store: Pick<RequestLogStore, 'insertBatch' | 'insertSerializedBatch'>;
+  store: Pick<RequestLogStore, 'insertBatch' | 'insertSerializedBatch' | 'insertSerializedBytes'>;
   /** Where batches the store could not take are appended; default `.switchyard/spill`. */
   spillDirectory?: string;
   /** Default 1000. Also how often spill files are fsync'ed and replay is considered. */
@@ -59,7 +60,7 @@ export interface RequestLogWriterStats {
  * `close()` loses nothing: it flushes the queue, spilling what the store refuses, and fsyncs.
  */
 export class RequestLogWriter {
-  readonly #store: Pick<RequestLogStore, 'insertBatch' | 'insertSerializedBatch'>;
+  readonly #store: Pick<RequestLogStore, 'insertBatch' | 'insertSerializedBatch' | 'insertSerializedBytes'>;
   readonly #spillDirectory: string;
   readonly #flushIntervalMs: number;
   readonly #batchSize: number;
@@ -69,10 +70,10 @@ export class RequestLogWriter {
 
   /**
    * Records waiting, each already serialised: the JSON work happens as each request finishes
-   * rather than for a whole batch at once, and a queued string is one flat object for the garbage
-   * collector instead of a record's graph of them. Spilling writes the same strings.
+   * rather than for a whole batch at once, and the bytes wait outside the JavaScript heap (see
+   * SerializedRecordQueue). Spilling writes the same bytes.
    */
-  #queue: string[] = [];
+  readonly #queue: SerializedRecordQueue;
   #inFlight = 0;
   #flushing: Promise<void> | undefined;
   #flushScheduled = false;
@@ -82,7 +83,8 @@ export class RequestLogWriter {
   #storeAnswering = true;
   #lastReplayAttempt = 0;
 
-  #spillLines: string[] = [];
+  /** Batches waiting to be appended to the spill file. */
+  #spillBatches: RecordBatch[] = [];
   #spillWriting: Promise<void> | undefined;
   /** New spill lines go to file number `#spillIndex`; files with lower numbers are closed and replayable. */
   #spillIndex = 0;
@@ -99,6 +101,7 @@ export class RequestLogWriter {
     this.#flushIntervalMs = options.flushIntervalMs ?? 1000;
     this.#batchSize = Math.max(1, options.batchSize ?? 500);
     this.#maxQueue = Math.max(this.#batchSize, options.maxQueue ?? 10_000);
+    this.#queue = new SerializedRecordQueue(this.#batchSize);
     this.#replayRetryMs = options.replayRetryMs ?? this.#flushIntervalMs * 5;
     this.#onError = options.onError ?? (() => {});
   }
@@ -133,7 +136,7 @@ export class RequestLogWriter {
       this.#queue.push(line);
       if (this.#queue.length > this.#maxQueue) {
         // The store is not keeping up: move the oldest batch to disk rather than grow without bound.
-        this.#spill(this.#queue.splice(0, this.#batchSize));
+        this.#spill(this.#queue.shift()!);
       }
       if (this.#queue.length >= this.#batchSize && !this.#flushScheduled && this.#flushing === undefined) {
         // After the current I/O callbacks, so the request that enqueued is not delayed by the insert.
@@ -208,12 +211,12 @@ export class RequestLogWriter {
     // records each, one SQLite commit and one worker wake-up apiece): ~40% more log CPU per record.
     let owed = this.#queue.length;
     while (owed > 0 && this.#queue.length > 0) {
-      const batch = this.#queue.splice(0, this.#batchSize);
-      owed -= batch.length;
-      this.#inFlight = batch.length;
+      const batch = this.#queue.shift()!;
+      owed -= batch.count;
+      this.#inFlight = batch.count;
       try {
-        await this.#insert(batch);
-        this.#stats.written += batch.length;
+        await this.#insertBatch(batch);
+        this.#stats.written += batch.count;
         this.#storeAnswering = true;
       } catch (error) {
         this.#stats.failedBatches += 1;
@@ -222,12 +225,18 @@ export class RequestLogWriter {
         // The store is down: put this batch and everything queued on disk now, where a crash cannot
         // lose it, instead of probing the store again for each batch.
         this.#spill(batch);
-        this.#spill(this.#queue.splice(0));
+        for (const rest of this.#queue.drain()) this.#spill(rest);
         return;
       } finally {
         this.#inFlight = 0;
       }
     }
+  }
+
+  /** Inserts a queued batch: as bytes where the store takes them so, else as lines. */
+  #insertBatch(batch: RecordBatch): Promise<void> {
+    if (this.#store.insertSerializedBytes) return this.#store.insertSerializedBytes(batch.bytes);
+    return this.#insert(batchLines(batch));
   }
 
   /** Inserts serialised records: as they are where the store takes them so, else parsed back. */
@@ -236,16 +245,17 @@ export class RequestLogWriter {
     return this.#store.insertBatch(lines.map((line) => JSON.parse(line) as RequestLogRecord));
   }
 
-  #spill(lines: string[]): void {
-    for (const line of lines) this.#spillLines.push(`${line}\n`);
-    this.#stats.spilled += lines.length;
-    if (this.#spillLines.length > 0) this.#spillMayExist = true;
+  #spill(batch: RecordBatch): void {
+    if (batch.count === 0) return;
+    this.#spillBatches.push(batch);
+    this.#stats.spilled += batch.count;
+    this.#spillMayExist = true;
     this.#startSpillWriter();
   }
 
   /** One writer at a time keeps lines in order; lines added as it finished get a new one. */
   #startSpillWriter(): void {
-    if (this.#spillWriting !== undefined || this.#spillLines.length === 0) return;
+    if (this.#spillWriting !== undefined || this.#spillBatches.length === 0) return;
     this.#spillWriting = this.#writeSpillLines().finally(() => {
       this.#spillWriting = undefined;
       this.#startSpillWriter();
@@ -253,15 +263,16 @@ export class RequestLogWriter {
   }
 
   async #writeSpillLines(): Promise<void> {
-    while (this.#spillLines.length > 0) {
-      const lines = this.#spillLines.splice(0);
+    while (this.#spillBatches.length > 0) {
+      const batches = this.#spillBatches.splice(0);
+      const count = batches.reduce((sum, batch) => sum + batch.count, 0);
       try {
         const file = await this.#openSpillFile();
-        await file.handle.write(lines.join(''));
+        await file.handle.writev(batches.map((batch) => batch.bytes));
         this.#spillDirty = true;
       } catch (error) {
-        this.#stats.spilled -= lines.length;
-        this.#stats.dropped += lines.length;
+        this.#stats.spilled -= count;
+        this.#stats.dropped += count;
         this.#report(error, 'write spill file');
       }
     }
@@ -314,7 +325,7 @@ export class RequestLogWriter {
     for (const file of closed) {
       if (!(await this.#replayFile(file.path))) return;
     }
-    if (files.length === closed.length && this.#spillLines.length === 0 && this.#spillWriting === undefined) {
+    if (files.length === closed.length && this.#spillBatches.length === 0 && this.#spillWriting === undefined) {
       this.#spillMayExist = false;
     }
   }

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { batchLines, SerializedRecordQueue } from './serialized-record-queue.js';
+
+describe('SerializedRecordQueue', () => {
+  it('keeps JSON lines as UTF-8 bytes in batches of at most batchSize, oldest first', () => {
+    const queue = new SerializedRecordQueue(2);
+    const lines = ['{"id":"a"}', '{"id":"b","note":"é ✓ 𝄞"}', '{"id":"c"}'];
+    for (const line of lines) queue.push(line);
+    expect(queue.length).toBe(3);
+    const first = queue.shift()!;
+    expect(first.count).toBe(2);
+    expect(Buffer.from(first.bytes).toString('utf8')).toBe(`${lines[0]}\n${lines[1]}\n`);
+    expect(batchLines(first)).toEqual(lines.slice(0, 2));
+    expect(queue.length).toBe(1);
+    // The partly filled batch leaves too; records pushed after it start a new one.
+    const second = queue.shift()!;
+    queue.push('{"id":"d"}');
+    expect(batchLines(second)).toEqual(['{"id":"c"}']);
+    expect(queue.drain().map(batchLines)).toEqual([['{"id":"d"}']]);
+    expect(queue.length).toBe(0);
+    expect(queue.shift()).toBeUndefined();
+  });
+
+  it('grows a batch past its first buffer without losing or splitting records (one larger than the buffer too)', () => {
+    const queue = new SerializedRecordQueue(1000);
+    const big = JSON.stringify({ id: 'big', text: 'x'.repeat(200_000) });
+    const lines = Array.from({ length: 300 }, (_value, index) => JSON.stringify({ id: `r${index}`, text: 'y'.repeat(index * 3) }));
+    lines.splice(150, 0, big);
+    for (const line of lines) queue.push(line);
+    const batch = queue.shift()!;
+    expect(batch.count).toBe(301);
+    expect(batchLines(batch)).toEqual(lines);
+  });
+
+  it('keeps a record whose text holds escaped newlines as one line', () => {
+    const queue = new SerializedRecordQueue(10);
+    const line = JSON.stringify({ id: 'n', text: 'first\nsecond\r\n' });
+    queue.push(line);
+    expect(batchLines(queue.shift()!)).toEqual([line]);
+  });
+});
