@@ -1,6 +1,7 @@
 import { access } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { createLearnedRouterModel, readRouterArtifact, type RouterArtifact } from '../../core/routing/learned/router-artifact.js';
+import { MODEL_EMBEDDER_PREFIX } from '../../core/routing/embeddings/gateway-embedders.js';
 import { InvalidRequestError } from '../../spec/errors.js';
 import { outOfFoldScores, scorePrompts, type ProgressCallback } from './learned-router-evaluation.js';
 import type { PriceList, RoutingDataset, SplitName } from './routing-dataset.js';
@@ -119,7 +120,8 @@ async function readArtifact(file: string, pair: ModelPair, dataset: RoutingDatas
   }
   const embedder = artifact.features.embedding?.embedder;
   if (embedder !== undefined && dataset.rows.some((row) => row.embedding === undefined)) {
-    throw new InvalidRequestError(`--router: ${file} reads prompt embeddings from '${embedder}': add --embeddings ${embedder}`);
+    const configHint = embedder.startsWith(MODEL_EMBEDDER_PREFIX) ? ' and --config <the file that defines that model>' : '';
+    throw new InvalidRequestError(`--router: ${file} reads prompt embeddings from '${embedder}': add --embeddings ${embedder}${configHint}`);
   }
   return artifact;
 }
