@@ -29,6 +29,8 @@ export class SerializedRecordQueue {
   /** Oldest first; only the last may still take records. */
   readonly #batches: OpenBatch[] = [];
   #count = 0;
+  /** Bytes the last full batch took: a new batch starts that large, so it rarely has to grow. */
+  #fullBatchBytes = INITIAL_CAPACITY;
 
   constructor(batchSize: number) {
     this.#batchSize = Math.max(1, batchSize);
@@ -43,7 +45,8 @@ export class SerializedRecordQueue {
     const size = Buffer.byteLength(line) + 1;
     let last = this.#batches.at(-1);
     if (last === undefined || last.count >= this.#batchSize) {
-      last = { buffer: Buffer.allocUnsafeSlow(Math.max(INITIAL_CAPACITY, size)), used: 0, count: 0 };
+      if (last !== undefined) this.#fullBatchBytes = Math.max(INITIAL_CAPACITY, last.used + (last.used >> 3));
+      last = { buffer: Buffer.allocUnsafeSlow(Math.max(this.#fullBatchBytes, size)), used: 0, count: 0 };
       this.#batches.push(last);
     } else if (last.used + size > last.buffer.length) {
       // Grow by doubling: a batch's bytes stay contiguous, so it leaves as one block.
