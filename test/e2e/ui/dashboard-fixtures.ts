@@ -80,7 +80,7 @@ export function evaluationFixtures(now: number) {
         strong: 'gpt-4o',
         threshold: 0.42,
         thresholdSource: 'artifact',
-        artifact: { path: '/srv/routers/qa.json', trainedAt: '2025-03-01T12:00:00.000Z' },
+        artifact: { path: '/srv/routers/qa.json', trainedAt: '2025-03-01T12:00:00.000Z', embedder: 'local/universal-sentence-encoder' },
         curve: [0, 0.2, 0.42, 0.6, 0.8, 1].map((threshold) => ({
           threshold,
           strongShare: 1 - threshold * 0.9,

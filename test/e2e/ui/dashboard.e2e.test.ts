@@ -334,6 +334,7 @@ describe.skipIf(chromiumPath === undefined)('dashboard in a real browser', () =>
     expect(await text('router-chosen-qa')).toBe(
       `Threshold ${formatScore(router.threshold)}: ${formatPercent(chosen.strongShare)} of requests to gpt-4o, ${formatPercent(chosen.relativeCost)} of the all-gpt-4o cost, quality ${formatScore(chosen.quality)}.`,
     );
+    expect(await text('router-provenance-qa')).toContain('Reads prompt embeddings from local/universal-sentence-encoder');
     expect(await page.getByTestId('router-curve-qa').locator('.recharts-reference-line').count()).toBe(1);
     expect(await page.getByTestId('router-curve-qa').locator('.recharts-reference-dot').count()).toBe(1);
     const shadow = fixtures.routingQuality.workloads[0]!;

@@ -64,7 +64,8 @@ export interface RoutersResponse {
     strong: string;
     threshold: number;
     thresholdSource: 'config' | 'artifact';
-    artifact: { path: string; trainedAt: string };
+    /** `embedder`: the prompt embedder the router reads (`local/…`, `model:<name>`), null for n-grams only. */
+    artifact: { path: string; trainedAt: string; embedder: string | null };
     /** Highest threshold first; null for artifacts trained before curves were recorded. */
     curve: CalibrationCurvePoint[] | null;
     /** Scores in [lo, hi] run the workload's cascade instead of a direct pick. */

@@ -25,7 +25,8 @@ export function chosenSummary(router: Router): string {
 
 function provenance(router: Router): string {
   const cascade = router.cascadeBetween === undefined ? '' : ` Scores from ${formatScore(router.cascadeBetween[0])} to ${formatScore(router.cascadeBetween[1])} run the cascade.`;
-  return `Threshold from the ${router.thresholdSource === 'config' ? 'config (overriding the artifact)' : 'artifact'}; trained ${router.artifact.trainedAt.slice(0, 10)}.${cascade}`;
+  const embedder = router.artifact.embedder === null ? '' : ` Reads prompt embeddings from ${router.artifact.embedder} (computed before each routed request).`;
+  return `Threshold from the ${router.thresholdSource === 'config' ? 'config (overriding the artifact)' : 'artifact'}; trained ${router.artifact.trainedAt.slice(0, 10)}.${cascade}${embedder}`;
 }
 
 /** Quality against cost as the threshold moves, with the threshold in force marked. */
@@ -48,7 +49,8 @@ export function RouterCurveChart({ router }: { router: Router }) {
       testId={`router-curve-${router.workload}`}
       summary={
         <>
-          <span data-testid={`router-chosen-${router.workload}`}>{chosenSummary(router)}</span> {provenance(router)}
+          <span data-testid={`router-chosen-${router.workload}`}>{chosenSummary(router)}</span>{' '}
+          <span data-testid={`router-provenance-${router.workload}`}>{provenance(router)}</span>
         </>
       }
     >
