@@ -43,7 +43,8 @@ export class RequestPipeline {
     let route: ChatRoute | undefined;
     let permit: LimitPermit | undefined;
     try {
-      route = this.routeChat(request, await this.promptEmbedding(request));
+      const embedding = this.promptEmbedding(request);
+      route = this.routeChat(request, embedding === undefined ? undefined : await embedding);
       plan = route.plan;
       permit = await this.admit(request, plan, estimateCallTokens(request.call));
       const cache = RequestCache.forRequest(request.runtime, plan, request.call);
@@ -92,7 +93,8 @@ export class RequestPipeline {
     let route: ChatRoute | undefined;
     let permit: LimitPermit | undefined;
     try {
-      route = this.routeChat(request, await this.promptEmbedding(request));
+      const embedding = this.promptEmbedding(request);
+      route = this.routeChat(request, embedding === undefined ? undefined : await embedding);
       plan = route.plan;
       permit = await this.admit(request, plan, estimateCallTokens(request.call));
       const routed = plan;

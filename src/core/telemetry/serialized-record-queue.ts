@@ -42,7 +42,9 @@ export class SerializedRecordQueue {
   }
 
   push(line: string): void {
-    const size = Buffer.byteLength(line) + 1;
+    // An upper bound (UTF-8 takes at most 3 bytes per UTF-16 unit) instead of measuring the
+    // string, which would be a second pass over it.
+    const size = line.length * 3 + 1;
     let last = this.#batches.at(-1);
     if (last === undefined || last.count >= this.#batchSize) {
       if (last !== undefined) this.#fullBatchBytes = Math.max(INITIAL_CAPACITY, last.used + (last.used >> 3));
