@@ -22,7 +22,8 @@ export interface WorkloadRouting {
   tokenizerForModel: (model: string) => TokenizerFamily;
   /**
    * When the learned router reads prompt embeddings: the request's, computed off the request thread
-   * before routing; undefined when it failed or took longer than `embedding_timeout_ms`.
+   * before routing, or why there is none (it failed, took longer than `embedding_timeout_ms`, or the
+   * client went away first, which also aborts a model embedder's call).
    */
   embedPrompt?: (call: ChatCall, viaModel: EmbedViaModel) => Promise<PromptEmbeddingOutcome>;
 }
@@ -46,10 +47,13 @@ function promptEmbedding(embedderName: string, timeoutMs: number): NonNullable<W
   return (call, viaModel) =>
     new Promise((resolve) => {
       const controller = new AbortController();
-      const timer = setTimeout(() => {
-        controller.abort(new Error(`no prompt embedding within ${timeoutMs} ms`));
-        resolve({ missing: `no prompt embedding within ${timeoutMs} ms` });
-      }, timeoutMs);
+      const giveUp = (missing: string) => {
+        clearTimeout(timer);
+        controller.abort(new Error(missing));
+        resolve({ missing });
+      };
+      const timer = setTimeout(() => giveUp(`no prompt embedding within ${timeoutMs} ms`), timeoutMs);
+      call.abortSignal?.addEventListener('abort', () => giveUp('the request was aborted'), { once: true });
       const text = embeddingText(routerInputFromCall(call));
       const pending = model !== undefined ? viaModel(model, text, controller.signal).then((vector) => [vector]) : local!.embed([text]);
       pending.then(
