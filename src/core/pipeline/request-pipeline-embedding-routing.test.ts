@@ -154,6 +154,33 @@ workloads:
     expect(embeddingRecords[0]).toMatchObject({ requestId: 'r1.embedding', workload: 'w', status: 200, usage: { inputTokens: 7 } });
   });
 
+  it("a prompt the workload's data policy keeps in house is never sent to a closed embedding model", async () => {
+    const texts: string[] = [];
+    const yamlWithPolicy = yaml(await modelRouter('model:emb'))
+      .replace('  a: { type: simulated }', '  a: { type: vllm, base_url: "http://127.0.0.1:9/v1" }')
+      .replace('  emb: { kind: embedding, deployments: [{ provider: a, model: emb-1 }] }', '  emb: { kind: embedding, deployments: [{ provider: c, model: emb-1 }] }')
+      .replace('  b: { type: simulated }', '  b: { type: simulated }\n  c: { type: openai, api_key: sk-test }')
+      .replace('    route: { model: small }', '    route: { model: small }\n    policy: { detect_sensitive: true }');
+    const runtime = runtimeWithFakes(yamlWithPolicy, { 'a/small-1': createFakeAdapter('a/small-1', [{ kind: 'answer', text: 'small' }]), 'b/big-1': createFakeAdapter('b/big-1', [{ kind: 'answer', text: 'big' }]) });
+    runtime.targets.get('c/emb-1')!.embedding = {
+      specVersion: 'v1',
+      provider: 'c',
+      providerType: 'openai',
+      modelId: 'emb-1',
+      embed: async (call) => {
+        texts.push(...call.input);
+        return { embeddings: call.input.map(() => [1, 0]), usage: { inputTokens: 7 }, response: { modelId: 'emb-1' }, warnings: [] };
+      },
+    };
+    const pipeline = new RequestPipeline();
+    const generate = (prompt: string) => pipeline.generate({ runtime, requestId: 'r', startedAt: performance.now(), endpoint: 'chat', model: 'workload/w', call: chatCall(prompt) });
+    expect((await generate('Please prove this lemma.')).plan).toMatchObject({ model: 'big', router: 'learned' });
+    const carded = await generate('Please prove my card 4111 1111 1111 1111 is valid.');
+    expect(texts).toEqual(['Please prove this lemma.']);
+    expect(carded.plan.model).toBe('small');
+    expect(carded.plan.reason).toMatch(/learned router skipped: prompt embedding failed: .*(policy|restricted)/i);
+  });
+
   it('refuses an artifact whose embedding model is missing from the config or is a chat model', async () => {
     const fakes = { 'a/small-1': createFakeAdapter('a/small-1', []), 'b/big-1': createFakeAdapter('b/big-1', []) };
     expect(() => runtimeWithFakes(yaml(foreignRouter).replace('emb: {', 'other: {'), fakes)).toThrow(/'openai\/text-embedding-3-small': this gateway cannot compute it/);

@@ -164,7 +164,8 @@ export class RequestPipeline {
     let permit: LimitPermit | undefined;
     try {
       plan = this.route(request, 'embedding');
-      const policy = this.policyStage(request, plan.workload);
+      // The texts are inspected like a chat's: sensitive input must not reach a deployment the policy forbids.
+      const policy = this.policyStage(request, plan.workload, embeddingInputAsCall(request.call));
       if (policy) plan = restrictPlan(plan, policy.route.restriction) ?? throwError(policy.route.refusal());
       permit = await this.admit(request, plan, estimateEmbeddingTokens(request.call));
       const execution = await executeEmbed(request.runtime, plan, request.call);
@@ -389,4 +390,9 @@ function errorCode(error: unknown): string {
 
 function throwError(error: Error): never {
   throw error;
+}
+
+/** Embedding input as the user turns of a chat call, so the data policy inspects it the same way. */
+function embeddingInputAsCall(call: EmbeddingCall): ChatCall {
+  return { messages: call.input.map((text) => ({ role: 'user' as const, content: [{ type: 'text' as const, text }] })) };
 }
