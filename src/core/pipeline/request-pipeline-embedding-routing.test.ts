@@ -6,6 +6,7 @@ import { chatCall, createFakeAdapter, runtimeWithFakes } from '../../../test/sup
 import { LOCAL_SENTENCE_ENCODER, LocalSentenceEncoder } from '../routing/embeddings/local-sentence-encoder.js';
 import { trainLearnedRouter } from '../routing/learned/train-router.js';
 import { RequestPipeline } from './request-pipeline.js';
+import type { EmbeddingModelAdapter } from '../../spec/language-model-adapter.js';
 import type { RequestSummary } from './request-summary.js';
 
 const HARD = ['Prove that there are infinitely many primes.', 'Show that the square root of two is irrational.', 'Prove the triangle inequality for real numbers.'];
@@ -96,6 +97,20 @@ describe('RequestPipeline routing: a learned router that reads prompt embeddings
   });
 });
 
+/** An upstream embedding model `<provider>/emb-1` that records each text and answers `vectorOf(text)`, 7 tokens a call. */
+function fakeEmbeddingModel(provider: string, texts: string[], vectorOf: (text: string) => number[]): EmbeddingModelAdapter {
+  return {
+    specVersion: 'v1',
+    provider,
+    providerType: 'openai',
+    modelId: 'emb-1',
+    embed: async (call) => {
+      texts.push(...call.input);
+      return { embeddings: call.input.map(vectorOf), usage: { inputTokens: 7 }, response: { modelId: 'emb-1' }, warnings: [] };
+    },
+  };
+}
+
 describe('RequestPipeline routing: a learned router that reads embeddings from a configured embedding model', () => {
   const yaml = (artifact: string) => `providers:
   a: { type: simulated }
@@ -132,16 +147,7 @@ workloads:
     const texts: string[] = [];
     const runtime = runtimeWithFakes(yaml(await modelRouter('model:emb')), { 'a/small-1': createFakeAdapter('a/small-1', [{ kind: 'answer', text: 'small' }]), 'b/big-1': createFakeAdapter('b/big-1', [{ kind: 'answer', text: 'big' }]) });
     // A fake upstream embedding model: "proof" prompts point one way, the rest the other.
-    runtime.targets.get('a/emb-1')!.embedding = {
-      specVersion: 'v1',
-      provider: 'a',
-      providerType: 'simulated',
-      modelId: 'emb-1',
-      embed: async (call) => {
-        texts.push(...call.input);
-        return { embeddings: call.input.map((text) => (/prove|proof/i.test(text) ? [1, 0] : [0, 1])), usage: { inputTokens: 7 }, response: { modelId: 'emb-1' }, warnings: [] };
-      },
-    };
+    runtime.targets.get('a/emb-1')!.embedding = fakeEmbeddingModel('a', texts, (text) => (/prove|proof/i.test(text) ? [1, 0] : [0, 1]));
     const summaries: RequestSummary[] = [];
     const pipeline = new RequestPipeline({ onRequestEnd: (summary) => summaries.push(summary) });
     const generate = (prompt: string) => pipeline.generate({ runtime, requestId: 'r1', startedAt: performance.now(), endpoint: 'chat', model: 'workload/w', call: chatCall(prompt) });
@@ -162,16 +168,7 @@ workloads:
       .replace('  b: { type: simulated }', '  b: { type: simulated }\n  c: { type: openai, api_key: sk-test }')
       .replace('    route: { model: small }', '    route: { model: small }\n    policy: { detect_sensitive: true }');
     const runtime = runtimeWithFakes(yamlWithPolicy, { 'a/small-1': createFakeAdapter('a/small-1', [{ kind: 'answer', text: 'small' }]), 'b/big-1': createFakeAdapter('b/big-1', [{ kind: 'answer', text: 'big' }]) });
-    runtime.targets.get('c/emb-1')!.embedding = {
-      specVersion: 'v1',
-      provider: 'c',
-      providerType: 'openai',
-      modelId: 'emb-1',
-      embed: async (call) => {
-        texts.push(...call.input);
-        return { embeddings: call.input.map(() => [1, 0]), usage: { inputTokens: 7 }, response: { modelId: 'emb-1' }, warnings: [] };
-      },
-    };
+    runtime.targets.get('c/emb-1')!.embedding = fakeEmbeddingModel('c', texts, () => [1, 0]);
     const pipeline = new RequestPipeline();
     const generate = (prompt: string) => pipeline.generate({ runtime, requestId: 'r', startedAt: performance.now(), endpoint: 'chat', model: 'workload/w', call: chatCall(prompt) });
     expect((await generate('Please prove this lemma.')).plan).toMatchObject({ model: 'big', router: 'learned' });
