@@ -3,9 +3,9 @@
  * only (bench/routing-train-data.ts drops test lines before parsing). Prints mean out-of-fold APGR
  * per variant and pair, and the gain over the baseline with its standard error across repetitions.
  *
- * Options: --only <pair id>  --repeats <n> (5)  --folds <k> (5)
+ * Options: --only <pair id>  --repeats <n> (5)  --folds <k> (5)  --pooled
+ *          --embeddings (also the embedding members, on the local sentence encoder's vectors of the train prompts)
  */
-import { readFileSync } from 'node:fs';
 import { averageGapRecovered } from '../src/core/routing/learned/average-gap-recovered.js';
 import { BASELINE_HASHING } from '../src/core/routing/learned/baseline-settings.js';
 import { DENSE_FEATURE_NAMES } from '../src/core/routing/learned/dense-features.js';
@@ -14,6 +14,8 @@ import { buildFeatureMatrix } from '../src/core/routing/learned/feature-matrix.j
 import { gramBlock, gramMatrix, withDenseColumns, type GramMatrix } from '../src/core/routing/learned/gram-matrix.js';
 import { fitKernelLogistic, kernelLogits } from '../src/core/routing/learned/kernel-logistic.js';
 import { routerInputOf } from '../src/evals/routing/learned-router-evaluation.js';
+import { LocalSentenceEncoder } from '../src/core/routing/embeddings/local-sentence-encoder.js';
+import { withEmbeddings } from '../src/core/routing/embeddings/prompt-embedder.js';
 import { loadTrainPair, TRAIN_PAIRS, type TrainPair } from './routing-train-data.js';
 
 function option(argv: string[], name: string): string | undefined {
@@ -92,7 +94,18 @@ function standardised(scores: Float64Array): Float64Array {
   return scores.map((value) => value / spread);
 }
 
-function variantsFor(data: TrainPair): Variant[] {
+/** Each train prompt's embedding by the local sentence encoder, as `router train --embeddings local` computes it. */
+async function localEmbeddings(data: TrainPair): Promise<Float64Array[]> {
+  const encoder = new LocalSentenceEncoder();
+  try {
+    const embedded = await withEmbeddings(data.prompts.map((prompt) => routerInputOf(prompt)), encoder, (done, total) => process.stderr.write(`  ${data.spec.id} embedding ${done}/${total}\r`));
+    return embedded.map((input) => Float64Array.from(input.embedding));
+  } finally {
+    await encoder.close();
+  }
+}
+
+function variantsFor(data: TrainPair, embeddings?: readonly Float64Array[]): Variant[] {
   const inputs = data.prompts.map((prompt) => routerInputOf(prompt));
   const structure = buildFeatureMatrix(inputs, { hashing: BASELINE_HASHING, dense: STRUCTURE, denseColumnScale: 1 });
   const all = buildFeatureMatrix(inputs, { hashing: BASELINE_HASHING, dense: [...DENSE_FEATURE_NAMES], denseColumnScale: 1 });
@@ -128,10 +141,8 @@ function variantsFor(data: TrainPair): Variant[] {
       });
     }
   }
-  const embeddingsFile = process.env.EMBEDDINGS_DIR ? `${process.env.EMBEDDINGS_DIR}/emb-${data.spec.id}.json` : undefined;
-  if (embeddingsFile) {
-    const table = JSON.parse(readFileSync(embeddingsFile, 'utf8')) as Record<string, number[]>;
-    const vectors = data.prompts.map((prompt) => Float64Array.from(table[prompt.row.id]!));
+  if (embeddings) {
+    const vectors = embeddings;
     const zero = zeroGram(gram.size);
     for (const scale of [1, 3, 10]) {
       for (const [label, target] of [['hard', hard], ['soft', soft]] as const) {
@@ -207,9 +218,10 @@ async function main(): Promise<void> {
   const repeats = Number(option(argv, '--repeats') ?? 5);
   const folds = Number(option(argv, '--folds') ?? 5);
   const pooled = argv.includes('--pooled');
+  const embed = argv.includes('--embeddings');
   const everything = await Promise.all(TRAIN_PAIRS.map((spec) => loadTrainPair(spec)));
   for (const data of everything.filter((entry) => only === undefined || entry.spec.id === only)) {
-    const variants = variantsFor(data);
+    const variants = variantsFor(data, embed ? await localEmbeddings(data) : undefined);
     if (pooled) variants.push(...pooledVariants(data, everything.filter((entry) => entry !== data)));
     crossValidate(data, variants, folds, repeats);
   }

