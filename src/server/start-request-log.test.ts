@@ -20,6 +20,9 @@ describe('startRequestLog', () => {
     try {
       expect(byDefault.scheduling).toMatchObject({ requested: 'low', policy: 'normal', nice: 10 });
       expect(idle.scheduling).toMatchObject({ requested: 'idle', policy: 'idle' });
+      // An idle worker has a starvation guard, whose yields /metrics reports; a nice-10 one has none.
+      expect(idle.stats().workerYields).toBe(0);
+      expect(byDefault.stats().workerYields).toBeUndefined();
     } finally {
       await Promise.all([byDefault.close(), idle.close()]);
     }

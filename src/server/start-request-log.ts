@@ -16,7 +16,8 @@ export interface RunningRequestLog {
   /** Online scores, shadow pairs, eval runs and gates, in the same database (through the worker). */
   evaluation: EvaluationStore;
   sink: RequestSink;
-  stats(): ReturnType<RequestLogWriter['stats']>;
+  /** The writer's counts, and how often the request thread has yielded to an idle-priority worker. */
+  stats(): ReturnType<RequestLogWriter['stats']> & { workerYields?: number };
   /** How the log's worker thread is scheduled (`request_log.writer_priority`), as the kernel reports it. */
   scheduling: AppliedPriority;
   close(): Promise<void>;
@@ -41,12 +42,14 @@ export async function startRequestLog(config: ResolvedConfig, logger: Logger): P
     onError: (error) => logger.warn({ err: error }, 'request log: storage failed; records are spilled and will be replayed'),
   });
   await writer.start();
+  // An idle-priority worker that falls behind gets part of the request thread's core (see WorkerStarvationGuard).
+  store.starvationGuard?.watchBacklog(() => writer.backlog());
   return {
     store,
     governance: store.governance,
     evaluation: store.evaluation,
     sink: { record: (_summary, record) => writer.enqueue(record) },
-    stats: () => writer.stats(),
+    stats: () => (store.starvationGuard ? { ...writer.stats(), workerYields: store.starvationGuard.yields } : writer.stats()),
     scheduling,
     async close() {
       await writer.close();

@@ -15,7 +15,7 @@ export { storageConfigSchema, type RawStorageConfig, type StorageConfig } from '
 export async function createRequestLogStore(
   config: StorageConfig = { type: 'sqlite' },
   options: { priority?: WorkerPriority } = {},
-): Promise<RequestLogStore & { governance: GovernanceStore; evaluation: EvaluationStore; scheduling: ThreadedRequestLogStore['scheduling'] }> {
+): Promise<RequestLogStore & { governance: GovernanceStore; evaluation: EvaluationStore; scheduling: ThreadedRequestLogStore['scheduling']; starvationGuard: ThreadedRequestLogStore['starvationGuard'] }> {
   // In a worker thread either way: SQLite's driver is synchronous, and PostgreSQL batches cost
   // query-building CPU; neither may take time from request handling.
   const { ThreadedRequestLogStore } = await import('./threaded-request-log-store.js');

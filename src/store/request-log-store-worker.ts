@@ -32,6 +32,8 @@ export interface StoreWorkerData {
   priority: WorkerPriority;
   /** The `chrt` to run for SCHED_IDLE (tests point it elsewhere). */
   chrtCommand?: string;
+  /** Bumped and notified as each call is answered: a request thread yielding to this worker waits on it. */
+  progressCell?: Int32Array;
 }
 
 const data = workerData as StoreWorkerData;
@@ -43,6 +45,15 @@ const governance = new KyselyGovernanceStore(store.database);
 // So do the evaluation tables (online scores, shadow pairs, eval runs and gates).
 const evaluation = new KyselyEvaluationStore(store.database);
 const port = parentPort!;
+
+/** Answers a call; a request thread sleeping to give this worker its core wakes as it does. */
+function reply(message: StoreReply): void {
+  port.postMessage(message);
+  if (data.progressCell) {
+    Atomics.add(data.progressCell, 0, 1);
+    Atomics.notify(data.progressCell, 0);
+  }
+}
 
 /** An unparsable line rejects the call (it must not throw out of the message handler and end the worker). */
 async function insertSerialized(lines: string[]): Promise<void> {
@@ -71,11 +82,11 @@ port.on('message', (call: StoreCall) => {
           ? callEvaluationStore(evaluation, call.method, call.args)
           : (store[call.method] as (...args: unknown[]) => Promise<unknown>).apply(store, call.args);
   run.then(
-    (value) => port.postMessage({ id: call.id, ok: true, value } satisfies StoreReply),
+    (value) => reply({ id: call.id, ok: true, value }),
     (error: unknown) => {
       const typed = GatewayError.isInstance(error) ? { code: error.code, ...(error.param === undefined ? {} : { param: error.param }) } : {};
       const base = error instanceof Error ? { name: error.name, message: error.message } : { name: 'Error', message: String(error) };
-      port.postMessage({ id: call.id, ok: false, error: { ...base, ...typed } } satisfies StoreReply);
+      reply({ id: call.id, ok: false, error: { ...base, ...typed } });
     },
   );
 });

@@ -34,13 +34,16 @@ export class ThreadedRequestLogStore implements RequestLogStore {
    * gateway takes it from `request_log.writer_priority`), `low` by default.
    */
   constructor(config: StorageConfig = { type: 'sqlite' }, options: { priority?: WorkerPriority; chrtCommand?: string } = {}) {
+    const priority = options.priority ?? 'low';
+    const progressCell = priority === 'idle' ? new Int32Array(new SharedArrayBuffer(4)) : undefined;
     const workerData: StoreWorkerData = {
       storage: config,
-      priority: options.priority ?? 'low',
+      priority,
       ...(options.chrtCommand === undefined ? {} : { chrtCommand: options.chrtCommand }),
+      ...(progressCell === undefined ? {} : { progressCell }),
     };
     this.worker = new Worker(workerEntry('request-log-store-worker', import.meta.url), { workerData });
-    if (workerData.priority === 'idle') this.starvationGuard = new WorkerStarvationGuard();
+    if (progressCell !== undefined) this.starvationGuard = new WorkerStarvationGuard({ progressCell });
     this.worker.unref();
     this.worker.on('message', (reply: StoreReply) => {
       const waiter = this.pending.get(reply.id);

@@ -1,45 +1,78 @@
 /**
  * Keeps an idle-priority worker (SCHED_IDLE) from starving on a core that request handling keeps
- * busy. Such a worker runs only when the request thread leaves the core free, which is what makes
- * it harmless at low load; on a saturated core it gets almost nothing, the request log falls
- * behind and spills to disk (measured at 64 connections: p99 over 600 ms while it did). So while a
- * call to the worker has made no progress for `thresholdMs`, the request thread sleeps `yieldMs`
- * every `tickMs` and stops as soon as the worker answers. The threshold is well above what a batch
- * takes at low load (a few hundred milliseconds in the gaps between requests at one connection),
- * where yielding would only add latency.
+ * busy. Such a worker runs only when the request thread leaves the core free, so a request that
+ * arrives mid-insert takes the core at once; but when requests leave too little free time (a
+ * saturated core — at one connection too, where the next request follows each answer), the worker
+ * falls behind and the request log would spill to disk.
+ *
+ * So the guard watches for the worker being behind — a backlog of records waiting for it above
+ * `backlogHigh` (until it is back to `backlogLow`), or a call that has made no progress for
+ * `stuckMs` (a query, say) — and while it is, every `tickMs` the request thread sleeps up to
+ * `yieldMs`, waking early when the worker answers. Short sleeps are the point: a request arriving
+ * during one waits at most that long, which keeps the one-connection tail short, while 0.5 ms every
+ * 4 ms (12.5% of the core) covers what the log needs at one connection (~45 µs per request). A
+ * backlog that still grows lengthens the sleep, up to `maxYieldMs` at four times `backlogHigh`, so
+ * a core kept saturated by many connections gives the worker a share much like a nice-10 thread.
  */
 export interface WorkerStarvationGuardOptions {
-  /** How long a call may wait before the request thread starts yielding. Default 1000 ms. */
-  thresholdMs?: number;
-  /** How often the request thread checks while calls are outstanding. Default 10 ms. */
+  /** How long a call may wait without progress before the worker counts as behind. Default 1000 ms. */
+  stuckMs?: number;
+  /** How often the request thread checks while calls are outstanding. Default 4 ms. */
   tickMs?: number;
-  /** How long each yield blocks the request thread. Default 2 ms. */
+  /** The shortest yield, given at `backlogHigh` (and to a stuck call). Default 0.5 ms. */
   yieldMs?: number;
+  /** The longest yield, given at four times `backlogHigh` and beyond. Default 2 ms. */
+  maxYieldMs?: number;
+  /** A backlog above this counts as behind. Default 1000 records. */
+  backlogHigh?: number;
+  /** Once behind, the worker is caught up at this backlog or below. Default 500 records. */
+  backlogLow?: number;
+  /**
+   * A cell the worker bumps and notifies as it answers each call: a yield waits on it, so it ends
+   * as soon as the worker has finished (there is nothing more to give it until the next call).
+   */
+  progressCell?: Int32Array;
   now?: () => number;
-  /** Blocks the calling thread (default: Atomics.wait on a private cell, which Node allows on the main thread). */
+  /** Blocks the calling thread up to `ms` (default: Atomics.wait on the progress cell, which Node allows on the main thread). */
   sleep?: (ms: number) => void;
 }
 
 export class WorkerStarvationGuard {
-  readonly #thresholdMs: number;
+  readonly #stuckMs: number;
   readonly #tickMs: number;
   readonly #yieldMs: number;
+  readonly #maxYieldMs: number;
+  readonly #backlogHigh: number;
+  readonly #backlogLow: number;
   readonly #now: () => number;
   readonly #sleep: (ms: number) => void;
   #outstanding = 0;
   /** When the worker last made progress (a call began with none outstanding, or one finished). */
   #progressAt = 0;
+  #behindOnBacklog = false;
+  #backlog: () => number = () => 0;
   #timer: NodeJS.Timeout | undefined;
   /** Yields so far: how often the request thread gave the worker its core. */
   yields = 0;
 
   constructor(options: WorkerStarvationGuardOptions = {}) {
-    this.#thresholdMs = options.thresholdMs ?? 1000;
-    this.#tickMs = options.tickMs ?? 10;
-    this.#yieldMs = options.yieldMs ?? 2;
+    this.#stuckMs = options.stuckMs ?? 1000;
+    this.#tickMs = options.tickMs ?? 4;
+    this.#yieldMs = options.yieldMs ?? 0.5;
+    this.#maxYieldMs = Math.max(this.#yieldMs, options.maxYieldMs ?? 2);
+    this.#backlogHigh = options.backlogHigh ?? 1000;
+    this.#backlogLow = Math.min(this.#backlogHigh, options.backlogLow ?? 500);
     this.#now = options.now ?? (() => performance.now());
-    const cell = new Int32Array(new SharedArrayBuffer(4));
-    this.#sleep = options.sleep ?? ((ms) => void Atomics.wait(cell, 0, 0, ms));
+    const cell = options.progressCell ?? new Int32Array(new SharedArrayBuffer(4));
+    this.#sleep = options.sleep ?? ((ms) => void Atomics.wait(cell, 0, Atomics.load(cell, 0), ms));
+  }
+
+  /**
+   * Where the records waiting for the worker are counted (the request-log writer's queue, which
+   * the store behind this worker cannot see). Without it only a stuck call counts as behind.
+   */
+  watchBacklog(backlog: () => number): void {
+    this.#backlog = backlog;
   }
 
   /** A call to the worker was sent. */
@@ -58,12 +91,22 @@ export class WorkerStarvationGuard {
     if (this.#outstanding === 0) this.stop();
   }
 
-  /** Yields once if the worker has been stuck past the threshold; the timer calls it. */
+  /** Yields once if the worker is behind; the timer calls it while calls are outstanding. */
   check(): void {
-    if (this.#outstanding > 0 && this.#now() - this.#progressAt > this.#thresholdMs) {
-      this.yields += 1;
-      this.#sleep(this.#yieldMs);
-    }
+    if (this.#outstanding === 0) return;
+    const backlog = this.#backlog();
+    if (backlog > this.#backlogHigh) this.#behindOnBacklog = true;
+    else if (backlog <= this.#backlogLow) this.#behindOnBacklog = false;
+    const stuck = this.#now() - this.#progressAt > this.#stuckMs;
+    if (!this.#behindOnBacklog && !stuck) return;
+    this.yields += 1;
+    this.#sleep(this.#yieldFor(backlog));
+  }
+
+  /** 0.5 ms at the high mark (or below it), growing linearly to the maximum at four times it. */
+  #yieldFor(backlog: number): number {
+    const over = Math.max(0, backlog - this.#backlogHigh) / (3 * this.#backlogHigh);
+    return Math.min(this.#maxYieldMs, this.#yieldMs + over * (this.#maxYieldMs - this.#yieldMs));
   }
 
   stop(): void {

@@ -188,6 +188,11 @@ export class RequestLogWriter {
     await this.#closeSpillFile();
   }
 
+  /** Records queued or being inserted: what the store still has to take. */
+  backlog(): number {
+    return this.#queue.length + this.#inFlight;
+  }
+
   stats(): RequestLogWriterStats {
     return { queued: this.#queue.length + this.#inFlight, ...this.#stats };
   }

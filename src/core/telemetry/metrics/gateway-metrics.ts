@@ -15,7 +15,7 @@ export interface GatewayMetricsSnapshot {
   generation: number;
   deployments: Readonly<Record<string, DeploymentMetricsSnapshot>>;
   /** The request-log writer's counters, when the log is on. */
-  requestLog?: { queued: number; written: number; spilled: number; replayed: number; failedBatches: number; dropped: number };
+  requestLog?: { queued: number; written: number; spilled: number; replayed: number; failedBatches: number; dropped: number; workerYields?: number };
 }
 
 /** What one request cost, priced by the caller (metrics know nothing about prices). */
@@ -226,6 +226,15 @@ export class GatewayMetrics {
           const log = read()?.requestLog;
           if (!log) return;
           for (const fate of ['written', 'spilled', 'replayed', 'dropped'] as const) this.set({ fate }, log[fate]);
+        },
+      });
+      new Gauge({
+        name: 'switchyard_request_log_worker_yields',
+        help: 'Times since start the request thread paused (up to 2 ms) so an idle-priority request-log worker that had fallen behind could write.',
+        registers,
+        collect() {
+          const yields = read()?.requestLog?.workerYields;
+          if (yields !== undefined) this.set(yields);
         },
       });
     }
