@@ -12,6 +12,7 @@
  * run's p99 there moves by milliseconds with the VM's scheduling.
  *
  * Options: --duration <s> (8)  --warmup <s> (2)  --connections 1,16,64  --json
+ *          --node-flag <flag> (repeatable: extra flags for the gateway's node)  --request-log <field: value> (repeatable)
  *          --one-connection-runs <n> (3: runs per path at one connection, medians reported)
  *          --strict (exit 2 when a target is missed)
  *          --cpu-prof (profile the gateway during one non-streaming 64-connection run instead;
@@ -53,10 +54,14 @@ interface Options {
   /** With --cpu-prof: profile the streaming scenario. */
   stream: boolean;
   oneConnectionRuns: number;
+  /** Extra node flags for the gateway process (experiments: e.g. --max-semi-space-size=8). */
+  nodeFlags: string[];
+  /** Extra `request_log` fields for the gateway's config (e.g. 'writer_priority: low'). */
+  requestLogFields: string[];
 }
 
 function parseOptions(argv: string[]): Options {
-  const options: Options = { durationSeconds: 8, warmupSeconds: 2, connections: [1, 16, 64], json: false, strict: false, cpuProfile: false, stream: false, oneConnectionRuns: 3 };
+  const options: Options = { durationSeconds: 8, warmupSeconds: 2, connections: [1, 16, 64], json: false, strict: false, cpuProfile: false, stream: false, oneConnectionRuns: 3, nodeFlags: [], requestLogFields: [] };
   const seconds = (flag: string, text: string | undefined) => {
     const value = Number(text?.replace(/s$/, ''));
     if (!Number.isInteger(value) || value < 1) throw new Error(`${flag} expects whole seconds, got '${text}'`);
@@ -73,6 +78,8 @@ function parseOptions(argv: string[]): Options {
     else if (flag === '--strict') options.strict = true;
     else if (flag === '--cpu-prof') options.cpuProfile = true;
     else if (flag === '--stream') options.stream = true;
+    else if (flag === '--node-flag') options.nodeFlags.push(argv[++index] ?? '');
+    else if (flag === '--request-log') options.requestLogFields.push(argv[++index] ?? '');
     else if (flag === '--one-connection-runs') {
       options.oneConnectionRuns = Number(argv[++index]);
       if (!Number.isInteger(options.oneConnectionRuns) || options.oneConnectionRuns < 1) throw new Error(`--one-connection-runs expects a positive integer, got '${argv[index]}'`);
@@ -108,13 +115,13 @@ async function startBareProxy(upstreamPort: number): Promise<{ process: LongRunn
   return { process: proxy, url: `http://127.0.0.1:${port}` };
 }
 
-async function startGatewayProcess(configFile: string, profileDirectory: string | undefined): Promise<{ process: LongRunningChild; url: string }> {
+async function startGatewayProcess(configFile: string, profileDirectory: string | undefined, nodeFlags: string[] = []): Promise<{ process: LongRunningChild; url: string }> {
   const port = await freePort();
   const profileFlags = profileDirectory ? ['--cpu-prof', `--cpu-prof-dir=${profileDirectory}`] : [];
   const gateway = startPinned(
     GATEWAY_CORE,
     process.execPath,
-    [...profileFlags, join(ROOT, 'bin/switchyard.js'), 'serve', '--config', configFile, '--port', String(port), '--host', '127.0.0.1'],
+    [...profileFlags, ...nodeFlags, join(ROOT, 'bin/switchyard.js'), 'serve', '--config', configFile, '--port', String(port), '--host', '127.0.0.1'],
     { name: 'gateway', env: { ...process.env, LOG_LEVEL: 'warn', NODE_ENV: 'production' } },
   );
   const url = `http://127.0.0.1:${port}`;
@@ -245,7 +252,7 @@ function saveResults(document: object): string {
 async function profileGateway(options: Options, configFile: string, scriptFile: string): Promise<void> {
   const profileDirectory = join(ROOT, 'bench/results', `profile-${new Date().toISOString().replace(/[:.]/g, '-')}`);
   mkdirSync(profileDirectory, { recursive: true });
-  const gateway = await startGatewayProcess(configFile, profileDirectory);
+  const gateway = await startGatewayProcess(configFile, profileDirectory, options.nodeFlags);
   await validateCompletion(`${gateway.url}/v1/chat/completions`, 'gateway (profiled)');
   await measure(`${gateway.url}/v1/chat/completions`, 64, options.warmupSeconds, scriptFile, gateway.process);
   const result = await measureGateway(`${gateway.url}/v1/chat/completions`, 64, options.durationSeconds, scriptFile, gateway.process);
@@ -269,7 +276,7 @@ async function main(): Promise<number> {
   const upstream = await startUpstream();
   const upstreamUrl = `http://127.0.0.1:${upstream.port}`;
   const configFile = join(temporary, 'switchyard.yaml');
-  writeFileSync(configFile, benchGatewayConfig(upstream.port, temporary));
+  writeFileSync(configFile, benchGatewayConfig(upstream.port, temporary, [], options.requestLogFields));
   progress(options, `zero-latency upstream on ${upstreamUrl} (core ${LOAD_CORE}); wrk on core ${LOAD_CORE}; gateway on core ${GATEWAY_CORE}`);
 
   if (options.cpuProfile) {
@@ -278,7 +285,7 @@ async function main(): Promise<number> {
   }
 
   const proxy = await startBareProxy(upstream.port);
-  const gateway = await startGatewayProcess(configFile, undefined);
+  const gateway = await startGatewayProcess(configFile, undefined, options.nodeFlags);
   progress(options, `gateway on ${gateway.url} (pid ${gateway.process.pid}); ${options.durationSeconds}s per run after a ${options.warmupSeconds}s warm-up`);
   await validateCompletion(`${upstreamUrl}/v1/chat/completions`, 'upstream');
   await validateStream(`${upstreamUrl}/v1/chat/completions`, 'upstream');

@@ -14,6 +14,7 @@
  *          --request-log <field: value> (repeatable: e.g. 'writer_priority: idle', 'enabled: false')
  *          --node-flag <flag> (repeatable: e.g. --max-semi-space-size=4)  --json
  *          --target gateway|proxy (proxy: the same breakdown for bench/bare-proxy.ts, the floor)
+ *          --stream (streamed chat completions instead of plain ones)
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,10 +38,11 @@ interface Options {
   json: boolean;
   /** What is measured: the gateway, or the bare keep-alive proxy (the floor, for comparison). */
   target: 'gateway' | 'proxy';
+  stream: boolean;
 }
 
 function parseOptions(argv: string[]): Options {
-  const options: Options = { durationSeconds: 10, warmupSeconds: 3, thresholdMs: 1.2, configExtra: [], requestLogFields: [], nodeFlags: [], json: false, target: 'gateway' };
+  const options: Options = { durationSeconds: 10, warmupSeconds: 3, thresholdMs: 1.2, configExtra: [], requestLogFields: [], nodeFlags: [], json: false, target: 'gateway', stream: false };
   const positive = (flag: string, text: string | undefined) => {
     const value = Number(text);
     if (!Number.isFinite(value) || value <= 0) throw new Error(`${flag} expects a positive number, got '${text}'`);
@@ -55,6 +57,7 @@ function parseOptions(argv: string[]): Options {
     else if (flag === '--request-log') options.requestLogFields.push(argv[++index] ?? '');
     else if (flag === '--node-flag') options.nodeFlags.push(argv[++index] ?? '');
     else if (flag === '--json') options.json = true;
+    else if (flag === '--stream') options.stream = true;
     else if (flag === '--target') {
       const target = argv[++index];
       if (target !== 'gateway' && target !== 'proxy') throw new Error(`--target expects gateway or proxy, got '${target}'`);
@@ -66,7 +69,7 @@ function parseOptions(argv: string[]): Options {
 }
 
 /** A wrk script that posts the chat body and appends "<send ms> <latency ms>" per response to `logFile`. */
-function luaScript(logFile: string): string {
+function luaScript(logFile: string, stream: boolean): string {
   return `local ffi = require("ffi")
 ffi.cdef[[ typedef struct { long tv_sec; long tv_nsec; } bench_timespec; int clock_gettime(int clk_id, bench_timespec *tp); ]]
 local ts = ffi.new("bench_timespec")
@@ -74,7 +77,7 @@ local function now() ffi.C.clock_gettime(1, ts); return tonumber(ts.tv_sec) * 10
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer ${BENCH_CLIENT_KEY}"
-wrk.body = [[${chatRequestBody(false)}]]
+wrk.body = [[${chatRequestBody(stream)}]]
 local formatted = nil
 local sent = 0
 local lines = {}
@@ -227,12 +230,12 @@ async function main(): Promise<void> {
   else await waitForLine(gateway, /listening (\d+)/, 20_000);
   const wrk = (seconds: number, script: string) => runChild('taskset', ['-c', '1', 'wrk', '-t1', '-c1', `-d${seconds}s`, '-s', script, url]);
   const warmupScript = join(directory, 'warmup.lua');
-  writeFileSync(warmupScript, luaScript(join(directory, 'warmup.log')));
+  writeFileSync(warmupScript, luaScript(join(directory, 'warmup.log'), options.stream));
   progress(`warming up for ${options.warmupSeconds} s, then measuring for ${options.durationSeconds} s at one connection`);
   await wrk(options.warmupSeconds, warmupScript);
   const clientLog = join(directory, 'client.log');
   const script = join(directory, 'measure.lua');
-  writeFileSync(script, luaScript(clientLog));
+  writeFileSync(script, luaScript(clientLog, options.stream));
   const run = await wrk(options.durationSeconds, script);
   const wrkLine = run.stdout.split('\n').find((line) => line.startsWith('wrk '));
   if (wrkLine === undefined) throw new Error(`wrk printed no summary: ${run.stderr.trim() || run.stdout.trim()}`);
