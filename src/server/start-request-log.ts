@@ -43,7 +43,8 @@ export async function startRequestLog(config: ResolvedConfig, logger: Logger): P
   });
   await writer.start();
   // An idle-priority worker that falls behind gets part of the request thread's core (see WorkerStarvationGuard).
-  store.starvationGuard?.watchBacklog(() => writer.backlog());
+  // It counts as behind past two batches waiting, and as caught up at one.
+  store.starvationGuard?.watchBacklog(() => writer.backlog(), { high: 2 * settings.batch_size, low: settings.batch_size });
   return {
     store,
     governance: store.governance,

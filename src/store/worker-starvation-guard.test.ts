@@ -89,6 +89,24 @@ describe('WorkerStarvationGuard', () => {
     expect(sleeps).toEqual([0.5]);
   });
 
+  it('takes its marks from the watcher: two batches and one of a writer with large batches', () => {
+    const sleeps: number[] = [];
+    let queued = 9000;
+    const guard = new WorkerStarvationGuard({ sleep: (ms) => sleeps.push(ms) });
+    guard.watchBacklog(() => queued, { high: 10_000, low: 5000 });
+    guard.begin();
+    guard.check();
+    expect(sleeps).toEqual([]);
+    queued = 10_001;
+    guard.check();
+    queued = 6000;
+    guard.check();
+    queued = 5000;
+    guard.check();
+    expect(sleeps).toHaveLength(2);
+    guard.stop();
+  });
+
   it('never yields with nothing outstanding, whatever the backlog: the worker has nothing to run', () => {
     const { guard, sleeps } = guardWithClock(50_000);
     guard.check();

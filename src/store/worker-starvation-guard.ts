@@ -42,8 +42,8 @@ export class WorkerStarvationGuard {
   readonly #tickMs: number;
   readonly #yieldMs: number;
   readonly #maxYieldMs: number;
-  readonly #backlogHigh: number;
-  readonly #backlogLow: number;
+  #backlogHigh: number;
+  #backlogLow: number;
   readonly #now: () => number;
   readonly #sleep: (ms: number) => void;
   #outstanding = 0;
@@ -69,10 +69,16 @@ export class WorkerStarvationGuard {
 
   /**
    * Where the records waiting for the worker are counted (the request-log writer's queue, which
-   * the store behind this worker cannot see). Without it only a stuck call counts as behind.
+   * the store behind this worker cannot see), and optionally the marks to judge it by (the writer
+   * passes two batches and one: a backlog of a batch or two is normal there, whatever the batch
+   * size). Without it only a stuck call counts as behind.
    */
-  watchBacklog(backlog: () => number): void {
+  watchBacklog(backlog: () => number, marks?: { high: number; low: number }): void {
     this.#backlog = backlog;
+    if (marks !== undefined) {
+      this.#backlogHigh = Math.max(1, marks.high);
+      this.#backlogLow = Math.min(this.#backlogHigh, marks.low);
+    }
   }
 
   /** A call to the worker was sent. */

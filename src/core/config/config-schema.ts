@@ -210,7 +210,7 @@ export const configSchema = z
          * How the log's worker thread is scheduled against request handling on a shared core:
          * `low` (nice 10: keeps up on a saturated core) or `idle` (Linux SCHED_IDLE: writes only
          * with CPU that requests leave free, so a request never waits for an insert; once the
-         * worker falls behind — over 1,000 records waiting, or a call stuck for a second — the
+         * worker falls behind — more than two batches waiting, or a call stuck for a second — the
          * request thread yields it 0.5–2 ms every 4 ms until it has caught up).
          */
         writer_priority: z.enum(['idle', 'low']).default('low'),

@@ -194,7 +194,7 @@ export class RequestLogWriter {
   }
 
   stats(): RequestLogWriterStats {
-    return { queued: this.#queue.length + this.#inFlight, ...this.#stats };
+    return { queued: this.backlog(), ...this.#stats };
   }
 
   async #tick(): Promise<void> {
