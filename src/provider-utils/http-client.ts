@@ -6,6 +6,7 @@ import {
   ProviderTimeoutError,
 } from '../spec/errors.js';
 import type { HeaderBag } from './retry-after.js';
+import { merged } from '../spec/merged.js';
 
 /** Timeouts for one upstream call. Undici's body timeout is the idle time between chunks. */
 export interface HttpTimeouts {
@@ -78,7 +79,7 @@ const MAX_ERROR_BODY = 8192;
  * the adapter's error mapper and thrown; transport failures become typed timeout/connection errors.
  */
 export async function sendUpstream(upstream: UpstreamRequest): Promise<UpstreamResponse> {
-  const timeouts = { ...DEFAULT_TIMEOUTS, ...upstream.timeouts };
+  const timeouts = merged(DEFAULT_TIMEOUTS, upstream.timeouts);
   const dispatcher = upstream.dispatcher ?? getSharedDispatcher(timeouts.connectMs);
   let response: Dispatcher.ResponseData;
   try {

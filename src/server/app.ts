@@ -11,11 +11,12 @@ import { messagesHandler } from './routes/v1/messages.js';
 import { modelsHandler } from './routes/v1/models.js';
 import { requestHeader } from './request-context.js';
 import { dashboardRoutes } from './ui/dashboard-routes.js';
+import { merged } from '../spec/merged.js';
 
 /** The gateway's HTTP app: the OpenAI- and Anthropic-compatible APIs, health and admin routes. */
 export function createGatewayApp(dependencies: GatewayDependencies): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>();
-  const routeDependencies = { ...dependencies, pipeline: new RequestPipeline(dependencies.observer) };
+  const routeDependencies = merged(dependencies, { pipeline: new RequestPipeline(dependencies.observer) });
 
   app.use('*', async (context, next) => {
     const incomingId = requestHeader(context, REQUEST_ID_HEADER);
@@ -58,7 +59,7 @@ export function createGatewayApp(dependencies: GatewayDependencies): Hono<Gatewa
     if (response.status >= 500) {
       dependencies.logger.error({ err: error, requestId: context.get('requestId'), path: context.req.path }, 'request failed');
     }
-    return context.json(response.body, response.status as 400, { ...response.headers, [REQUEST_ID_HEADER]: context.get('requestId') ?? '' });
+    return context.json(response.body, response.status as 400, merged(response.headers, { [REQUEST_ID_HEADER]: context.get('requestId') ?? '' }));
   });
 
   return app;

@@ -7,6 +7,7 @@ import type { RequestLogStore } from '../store/request-log-store.js';
 import type { AppliedPriority } from '../store/lower-thread-priority.js';
 import type { EvaluationStore } from '../core/evaluation/evaluation-records.js';
 import type { GovernanceStore } from '../store/governance/kysely-governance-store.js';
+import { merged } from '../spec/merged.js';
 
 /** The request log of a running gateway: the store (for queries) and the sink that feeds it. */
 export interface RunningRequestLog {
@@ -50,7 +51,7 @@ export async function startRequestLog(config: ResolvedConfig, logger: Logger): P
     governance: store.governance,
     evaluation: store.evaluation,
     sink: { record: (_summary, record) => writer.enqueue(record) },
-    stats: () => (store.starvationGuard ? { ...writer.stats(), workerYields: store.starvationGuard.yields } : writer.stats()),
+    stats: () => (store.starvationGuard ? merged(writer.stats(), { workerYields: store.starvationGuard.yields }) : writer.stats()),
     scheduling,
     async close() {
       await writer.close();

@@ -2,6 +2,7 @@ import type { ChatCall, ChatMessage, ProviderOptions, TextPart, ToolDefinition, 
 import type { GatewayRuntime } from '../registry/gateway-runtime.js';
 import type { RoutePlan } from '../routing/resolve-route.js';
 import type { PromptCacheConfig } from './cache-config.js';
+import { merged } from '../../spec/merged.js';
 
 /**
  * Anthropic accepts at most four cache breakpoints per request.
@@ -46,7 +47,7 @@ export function withAnthropicPromptCache(call: ChatCall, config: PromptCacheConf
     const message = call.messages[system.messageIndex] as Extract<ChatMessage, { role: 'system' }>;
     const content = [...message.content];
     content[system.partIndex] = marked(system.part, cacheControl);
-    replace(system.messageIndex, { ...message, content });
+    replace(system.messageIndex, merged(message, { content }));
     budget--;
   }
 
@@ -62,7 +63,7 @@ export function withAnthropicPromptCache(call: ChatCall, config: PromptCacheConf
       changed = true;
       budget--;
     }
-    if (changed) replace(userIndex, { ...message, content });
+    if (changed) replace(userIndex, merged(message, { content }));
   }
 
   next.messages = messages;
@@ -83,8 +84,8 @@ function lastNonEmptySystemPart(messages: ChatMessage[]): { messageIndex: number
 }
 
 function marked<T extends TextPart | ToolDefinition>(item: T, cacheControl: CacheControl): T {
-  const providerOptions: ProviderOptions = { ...item.providerOptions, anthropic: { ...item.providerOptions?.anthropic, cacheControl } };
-  return { ...item, providerOptions };
+  const providerOptions: ProviderOptions = merged(item.providerOptions, { anthropic: merged(item.providerOptions?.anthropic, { cacheControl }) });
+  return merged(item, { providerOptions }) as T;
 }
 
 function hasBreakpoint(providerOptions: ProviderOptions | undefined): boolean {

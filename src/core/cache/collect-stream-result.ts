@@ -1,6 +1,7 @@
 import type { ReasoningPart, TextPart, ToolCallPart } from '../../spec/chat-call.js';
 import type { ChatResult, ResponseInfo, TokenLogprob } from '../../spec/chat-result.js';
 import type { StreamEvent } from '../../spec/stream-event.js';
+import { merged } from '../../spec/merged.js';
 
 /**
  * Rebuilds the ChatResult a stream amounts to, event by event, so a streamed answer can be cached
@@ -22,7 +23,7 @@ export class StreamResultCollector {
         break;
       case 'response-metadata': {
         const { type: _type, headers: _headers, promptUsage: _promptUsage, ...info } = event;
-        this.response = { ...this.response, ...info };
+        this.response = merged(this.response, info);
         break;
       }
       case 'text-delta': {

@@ -5,6 +5,7 @@ import type { RoutePlan } from '../routing/resolve-route.js';
 import { encodeCachedEntry, type CacheBackend, type CachedEntry } from './cache-backend.js';
 import type { WorkloadCacheConfig } from './cache-config.js';
 import { pinnedVersionOf, responseCacheKey } from './response-cache-key.js';
+import { merged } from '../../spec/merged.js';
 
 /**
  * What the response cache did for a request, sent as `x-switchyard-cache`: `hit` (answered from
@@ -87,7 +88,7 @@ export class RequestCache {
     setImmediate(() => {
       const { headers: _headers, ...response } = result.response;
       const entry: CachedEntry = {
-        result: { ...result, response },
+        result: merged(result, { response }),
         deploymentId: target.deployment.id,
         modelVersion: pinnedVersionOf(target.deployment),
         storedAt: Date.now(),

@@ -1,4 +1,5 @@
 import { GatewayError } from '../../spec/errors.js';
+import { merged } from '../../spec/merged.js';
 
 /** Which limit of a scope refused the request. */
 export type LimitKind = 'requests_per_minute' | 'tokens_per_minute' | 'max_concurrent';
@@ -45,7 +46,7 @@ export class RateLimitExceededError extends GatewayError {
 export class ConcurrencyLimitExceededError extends RateLimitExceededError {
   override readonly code = 'concurrency_limit_exceeded';
   constructor(details: Omit<LimitErrorDetails, 'limitKind'>) {
-    super({ ...details, limitKind: 'max_concurrent' }, formatLimitMessage('Concurrency limit', { ...details, limitKind: 'max_concurrent' }));
+    super(merged(details, { limitKind: 'max_concurrent' }), formatLimitMessage('Concurrency limit', merged(details, { limitKind: 'max_concurrent' })));
   }
 }
 

@@ -9,6 +9,7 @@ import { executeGenerate, executeStream, type Execution, type StreamExecution } 
 import type { StreamObserver } from './observe-stream.js';
 import type { RoutingOutcome } from './request-summary.js';
 import { runCascade, type CascadeExecution } from './run-cascade.js';
+import { merged } from '../../spec/merged.js';
 
 /** A chat route's answer: the execution, the plan that answered, and how routing went. */
 export interface RoutedExecution<T> {
@@ -46,7 +47,7 @@ export function failedRouting(route: ChatRoute | undefined, error: unknown): Rou
   if (!route) return undefined;
   if (!route.cascade) return routingOf(route.plan);
   const steps = error instanceof CascadeFailedError ? error.steps : [];
-  return { ...routingOf(route.plan), router: route.plan.router ?? 'cascade', tiers: route.cascade.tiers.map((tier) => tier.model), steps: steps.map(stepSummary) };
+  return merged(routingOf(route.plan), { router: route.plan.router ?? 'cascade', tiers: route.cascade.tiers.map((tier) => tier.model), steps: steps.map(stepSummary) });
 }
 
 function fromCascade<T>(route: ChatRoute, cascade: CascadeExecution<T>): RoutedExecution<T> {
@@ -56,16 +57,15 @@ function fromCascade<T>(route: ChatRoute, cascade: CascadeExecution<T>): RoutedE
   const story = escalations.map((step) => `${step.model} ${step.outcome}${step.check ? ` (${step.check}: ${step.reason ?? ''})` : step.reason ? ` (${step.reason})` : ''}`);
   const reason = story.length === 0 ? `${route.plan.reason}; ${answering.model} accepted` : `${route.plan.reason}; ${story.join('; ')}; ${answering.model} answered`;
   return {
-    execution: { ...cascade.execution, attempts: cascade.attempts },
-    plan: { ...answering, reason },
-    routing: {
-      ...routingOf(route.plan),
+    execution: merged(cascade.execution, { attempts: cascade.attempts }),
+    plan: merged(answering, { reason }),
+    routing: merged(routingOf(route.plan), {
       router: route.plan.router ?? 'cascade',
       tiers: tiers.map((tier) => tier.model),
       tier: cascade.tier,
       steps: cascade.steps.map(stepSummary),
       ...rejectedCheapAnswer(cascade),
-    },
+    }),
   };
 }
 

@@ -16,6 +16,7 @@ import { raceWithHedge } from './hedge-race.js';
 import type { StreamObserver } from './observe-stream.js';
 import { CircuitOpenError } from './circuit-open-error.js';
 import { runAttempt, type AttemptContext, type AttemptKind, type StreamOpening } from './run-attempt.js';
+import { merged } from '../../spec/merged.js';
 
 /** The successful outcome of a plan: what answered, and every attempt made on the way (the last answered). */
 export interface Execution<T> {
@@ -43,7 +44,7 @@ export function executeGenerate(runtime: GatewayRuntime, plan: RoutePlan, call: 
       run: (target, signal) => {
         if (!target.chat) throw new Error(`deployment ${target.deployment.id} has no chat adapter`);
         // An attempt without limits or a hedge race runs on the request's own signal: no copy needed.
-        return target.chat.generate(signal === call.abortSignal ? call : { ...call, abortSignal: signal });
+        return target.chat.generate(signal === call.abortSignal ? call : merged(call, { abortSignal: signal }));
       },
     },
     estimatePromptTokens(call),
@@ -55,8 +56,8 @@ export async function executeEmbed(runtime: GatewayRuntime, plan: RoutePlan, cal
     kind: 'generate',
     run: async (target, signal) => {
       if (!target.embedding) throw new Error(`deployment ${target.deployment.id} has no embedding adapter`);
-      const result = await target.embedding.embed({ ...call, abortSignal: signal });
-      return { ...result, usage: { inputTokens: result.usage.inputTokens, outputTokens: 0 } };
+      const result = await target.embedding.embed(merged(call, { abortSignal: signal }));
+      return merged(result, { usage: { inputTokens: result.usage.inputTokens, outputTokens: 0 } });
     },
   }) as Promise<Execution<EmbeddingResult>>;
 }

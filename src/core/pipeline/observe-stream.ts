@@ -1,5 +1,6 @@
 import type { StreamEvent, StreamEventReader } from '../../spec/stream-event.js';
 import type { Usage } from '../../spec/usage.js';
+import { merged } from '../../spec/merged.js';
 
 export interface StreamOutcome {
   usage?: Usage;
@@ -37,7 +38,7 @@ export function resumeObservedEvents(
     if (reported || !observer) return;
     reported = true;
     const timeToFirstTokenMs = firstTokenAt === undefined ? undefined : firstTokenAt - observer.startedAt;
-    observer.onEnd({ ...outcome, timeToFirstTokenMs });
+    observer.onEnd(merged(outcome, { timeToFirstTokenMs }));
   };
   const pass = (event: StreamEvent) => {
     observer?.onEvent?.(event);

@@ -22,6 +22,7 @@ import { attemptsOfFailure, executeEmbed, type StreamExecution } from './execute
 import { drawEvaluationSample } from '../evaluation/evaluation-sampling.js';
 import type { CapturedRequest, CapturedResponse, RequestObserver, RequestSummary, RoutingOutcome } from './request-summary.js';
 import type { PipelineRequest, PipelineResult, RejectedRequest } from './pipeline-request.js';
+import { merged } from '../../spec/merged.js';
 
 export type { PipelineRequest, PipelineResult, RejectedRequest } from './pipeline-request.js';
 
@@ -53,16 +54,15 @@ export class RequestPipeline {
         // Nothing went upstream: the estimate charged to the token limits is refunded.
         void permit.release(0);
         const requestPayload = capturedRequest(request);
-        this.record(request, plan, false, {
-          ...hitSummary(hit),
+        this.record(request, plan, false, merged(hitSummary(hit), {
           status: 200,
           ...(requestPayload && { requestPayload, responsePayload: capturedResponse(hit.result) }),
-        });
+        }));
         return { plan, execution: { result: hit.result, target: hit.target, attempts: [], cache: 'hit' } };
       }
       const routed = await generateChatRoute(request.runtime, route, withPromptCacheForRoute(request.runtime, plan, request.call));
       plan = routed.plan;
-      const execution = cache ? { ...routed.execution, cache: cache.status } : routed.execution;
+      const execution = cache ? merged(routed.execution, { cache: cache.status }) : routed.execution;
       const result = execution.result;
       cache?.store(result, execution.target);
       void permit.release(totalTokens(result.usage));
@@ -78,7 +78,7 @@ export class RequestPipeline {
         usage: result.usage,
         finishReason: result.finishReason.unified,
         ...(requestPayload && { requestPayload, responsePayload: capturedResponse(result) }),
-        ...(sampled && { evaluationSample: { ...sampled, call: request.call, response: capturedResponse(result) } }),
+        ...(sampled && { evaluationSample: merged(sampled, { call: request.call, response: capturedResponse(result) }) }),
       });
       return { plan, execution };
     } catch (error) {
@@ -106,13 +106,12 @@ export class RequestPipeline {
         void held.release(0);
         // Replayed from memory; recorded when the client has read it (or gone away).
         const events = replayEventReader(replayChatResult(hit.result), (outcome) =>
-          this.record(request, routed, true, {
-            ...hitSummary(hit),
+          this.record(request, routed, true, merged(hitSummary(hit), {
             status: 200,
             timeToFirstTokenMs: outcome.firstTokenAt === undefined ? undefined : outcome.firstTokenAt - request.startedAt,
             errorCode: outcome.cancelled ? 'client_disconnected' : undefined,
             ...(requestPayload && { requestPayload, responsePayload: capturedResponse(hit.result) }),
-          }),
+          })),
         );
         const { headers: _headers, ...response } = hit.result.response;
         return { plan, execution: { result: { events, response }, target: hit.target, attempts: [], cache: 'hit' } };
@@ -139,7 +138,7 @@ export class RequestPipeline {
             ...(requestPayload && streamed && { requestPayload, responsePayload: streamed.captured(outcome.finishReason) }),
             // Only a stream that finished normally has an answer worth judging.
             ...(sampled && streamed && outcome.error === undefined && !outcome.cancelled && {
-              evaluationSample: { ...sampled, call: request.call, response: streamed.captured(outcome.finishReason) },
+              evaluationSample: merged(sampled, { call: request.call, response: streamed.captured(outcome.finishReason) }),
             }),
           });
         },
@@ -147,11 +146,11 @@ export class RequestPipeline {
       answered = routedExecution;
       plan = routedExecution.plan;
       const executed = routedExecution.execution;
-      const observed = streamed ? { ...executed, result: { ...executed.result, events: streamed.reader(executed.result.events) } } : executed;
+      const observed = streamed ? merged(executed, { result: merged(executed.result, { events: streamed.reader(executed.result.events) }) }) : executed;
       if (!cache) return { plan, execution: observed };
       // A streamed miss is stored once it has finished successfully, collected as it passes.
       const events = cache.key === undefined ? observed.result.events : collectingEventReader(observed.result.events, (result) => cache.store(result, executed.target));
-      return { plan, execution: { ...observed, result: { ...observed.result, events }, cache: cache.status } };
+      return { plan, execution: merged(observed, { result: merged(observed.result, { events }), cache: cache.status }) };
     } catch (error) {
       void permit?.release();
       this.recordFailure(request, plan, true, error, capturedRequest(request), failedRouting(route, error));
@@ -186,7 +185,7 @@ export class RequestPipeline {
   }
 
   private route(request: PipelineRequest<unknown>, kind: 'chat' | 'embedding'): RoutePlan {
-    if (request.madeFor !== undefined) return { ...resolveRoute(request.runtime, { model: request.model, kind }), workload: request.madeFor };
+    if (request.madeFor !== undefined) return merged(resolveRoute(request.runtime, { model: request.model, kind }), { workload: request.madeFor });
     return resolveRoute(request.runtime, { model: request.model, workload: request.workload, kind });
   }
 
@@ -200,7 +199,7 @@ export class RequestPipeline {
     const promptEmbedding = embedding && 'vector' in embedding ? embedding.vector : undefined;
     const route = this.routeChatWith(request, promptEmbedding);
     // The learned router stepped aside for want of an embedding: the record says so.
-    if (embedding && 'missing' in embedding) return { ...route, plan: { ...route.plan, reason: `${route.plan.reason}; learned router skipped: ${embedding.missing}` } };
+    if (embedding && 'missing' in embedding) return merged(route, { plan: merged(route.plan, { reason: `${route.plan.reason}; learned router skipped: ${embedding.missing}` }) });
     return route;
   }
 

@@ -11,6 +11,7 @@ import type { ResilienceSettings } from '../resilience/resilience-config.js';
 import type { ResilienceState } from '../resilience/resilience-state.js';
 import { AttemptGuard } from './attempt-guard.js';
 import { resumeObservedEvents, type StreamObserver } from './observe-stream.js';
+import { merged } from '../../spec/merged.js';
 
 /** Why an attempt was abandoned while it ran: another attempt answered first. */
 export class AttemptCancelledError extends Error {
@@ -109,7 +110,7 @@ export async function runAttempt<T>(
       resilience.breaker.onSuccess(permit);
       return result;
     }
-    const call = guard.signal === kind.call.abortSignal ? kind.call : { ...kind.call, abortSignal: guard.signal };
+    const call = guard.signal === kind.call.abortSignal ? kind.call : merged(kind.call, { abortSignal: guard.signal });
     const opening = await openStream(target, call);
     if (guard.signal.aborted) {
       opening.reader.cancel(guard.signal.reason).catch(() => undefined);
@@ -219,5 +220,5 @@ async function openStream(
   const metadata = held.find((event) => event.type === 'response-metadata');
   if (!metadata) return { held, reader, response };
   const { type: _type, promptUsage: _promptUsage, ...info } = metadata;
-  return { held, reader, response: { ...response, ...info } };
+  return { held, reader, response: merged(response, info) };
 }

@@ -16,6 +16,7 @@ import {
 import { resolveRoute, type RoutePlan } from '../routing/resolve-route.js';
 import { attemptsOfFailure, executeGenerate, executeStream, type Execution, type StreamExecution } from './execute.js';
 import type { StreamObserver } from './observe-stream.js';
+import { merged } from '../../spec/merged.js';
 
 export interface CascadeOptions {
   /**
@@ -90,11 +91,11 @@ export async function runCascade(
   const steps: CascadeStep[] = [];
   const rejected: RejectedAnswer[] = [];
   const models = tiers.map((plan) => plan.model);
-  const planFor = options.planFor ?? ((model: string) => ({ ...resolveRoute(runtime, { model, kind: 'chat' }), workload: first.workload }));
+  const planFor = options.planFor ?? ((model: string) => merged(resolveRoute(runtime, { model, kind: 'chat' }), { workload: first.workload }));
   const addedLogprobs = checks.some((check) => check.needsLogprobs) && call.logprobs !== true && call.unsupportedSettings !== 'error';
   // A client that refuses unsupported settings would see a 400 from a provider without logprobs;
   // then the logprob check reports 'unavailable' instead.
-  const checkedCall: ChatCall = addedLogprobs ? { ...call, logprobs: true } : call;
+  const checkedCall: ChatCall = addedLogprobs ? merged(call, { logprobs: true }) : call;
   const answered = <T>(execution: Execution<T>, tier: number): CascadeExecution<T> => ({
     execution,
     tier,
@@ -131,13 +132,13 @@ export async function runCascade(
     const step: CascadeStep = { tier, model: plan.model, outcome: failed ? 'escalated' : 'accepted', usage: execution.result.usage, latencyMs: performance.now() - startedAt };
     if (failed) {
       rejected.push({ tier, model: plan.model, result: execution.result });
-      steps.push({ ...step, check: failed.check, reason: failed.verdict.reason, ...(failed.verdict.unavailable ? { unavailable: true } : {}) });
+      steps.push(merged(step, { check: failed.check, reason: failed.verdict.reason, ...(failed.verdict.unavailable ? { unavailable: true } : {}) }));
       continue;
     }
     steps.push(step);
     const result = addedLogprobs ? withoutAddedLogprobs(execution.result) : execution.result;
-    if (!options.stream) return answered({ ...execution, result }, tier);
-    return answered({ ...execution, result: replayed(result, options.stream.observer) }, tier);
+    if (!options.stream) return answered(merged(execution, { result }), tier);
+    return answered(merged(execution, { result: replayed(result, options.stream.observer) }), tier);
   }
 
   // The last tier: accepted unchecked, asked exactly as the client asked.
@@ -178,7 +179,7 @@ export async function runCascade(
     const plan = planFor(model);
     const startedAt = performance.now();
     try {
-      const execution = await executeGenerate(runtime, plan, signal ? { ...checkCall, abortSignal: signal } : checkCall);
+      const execution = await executeGenerate(runtime, plan, signal ? merged(checkCall, { abortSignal: signal }) : checkCall);
       attempts.push(...tag(execution.attempts, label));
       return execution;
     } catch (error) {
@@ -259,7 +260,7 @@ function tag(records: AttemptRecord[], label: AttemptLabel): CascadeAttemptRecor
 /** The answer without the logprobs the cascade asked for on the client's behalf, nor the warnings about them. */
 function withoutAddedLogprobs(result: ChatResult): ChatResult {
   const { logprobs: _logprobs, ...rest } = result;
-  return { ...rest, warnings: result.warnings.filter((warning) => !(warning.type === 'unsupported-setting' && warning.setting === 'logprobs')) };
+  return merged(rest, { warnings: result.warnings.filter((warning) => !(warning.type === 'unsupported-setting' && warning.setting === 'logprobs')) });
 }
 
 /** A buffered answer as a stream, reporting its end to the observer as a live stream would. */

@@ -20,8 +20,8 @@ export interface CapturedPayload {
  */
 export function preparePayload(payload: CapturedPayload, settings: PayloadCaptureSettings): CapturedPayload {
   const prepare = (value: unknown) => truncateJson(settings.redact ? redactValue(value).value : value, settings.maxBytes);
-  return {
-    ...(payload.request === undefined ? {} : { request: prepare(payload.request) }),
-    ...(payload.response === undefined ? {} : { response: prepare(payload.response) }),
-  };
+  const prepared: CapturedPayload = {};
+  if (payload.request !== undefined) prepared.request = prepare(payload.request);
+  if (payload.response !== undefined) prepared.response = prepare(payload.response);
+  return prepared;
 }

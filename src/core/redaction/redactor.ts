@@ -1,4 +1,5 @@
 import { DEFAULT_DETECTORS, type SensitiveDataDetector, type SensitiveKind } from './detectors.js';
+import { merged } from '../../spec/merged.js';
 
 /** How many matches of one kind were replaced. */
 export interface RedactionFinding {
@@ -43,7 +44,7 @@ export function createRedactor(detectors: readonly SensitiveDataDetector[] = DEF
     if (!detector.pattern.global) throw new TypeError(`detector '${detector.name}' needs a global (g) pattern`);
     let slot = kinds.indexOf(detector.kind);
     if (slot === -1) slot = kinds.push(detector.kind) - 1;
-    return { ...detector, placeholder: `[${detector.kind.toUpperCase()}]`, slot };
+    return merged(detector, { placeholder: `[${detector.kind.toUpperCase()}]`, slot });
   });
 
   /** Replaces matches in place of `text`, adding to `counts`; returns the text (the same string if nothing matched). */

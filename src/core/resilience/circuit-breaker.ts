@@ -1,6 +1,7 @@
 import { GatewayError } from '../../spec/errors.js';
 import type { Clock } from './clock.js';
 import { RollingWindow } from './rolling-window.js';
+import { merged } from '../../spec/merged.js';
 
 /**
  * A circuit breaker for one deployment: after enough failures it stops sending traffic there
@@ -96,7 +97,7 @@ export class CircuitBreaker {
   private probesInFlight = 0;
 
   constructor(options: Partial<CircuitBreakerOptions> = {}, clock: Clock = Date.now, onStateChange?: (change: StateChange) => void) {
-    this.options = { ...DEFAULT_CIRCUIT_BREAKER_OPTIONS, ...options };
+    this.options = merged(DEFAULT_CIRCUIT_BREAKER_OPTIONS, options);
     this.clock = clock;
     this.onStateChange = onStateChange;
     this.window = createWindow(this.options.windowMs);
@@ -171,7 +172,7 @@ export class CircuitBreaker {
 
   /** Replaces the settings (unset keys take the defaults) on a config reload, keeping the current state. */
   configure(options: Partial<CircuitBreakerOptions>): void {
-    const next = { ...DEFAULT_CIRCUIT_BREAKER_OPTIONS, ...options };
+    const next = merged(DEFAULT_CIRCUIT_BREAKER_OPTIONS, options);
     if (next.windowMs !== this.options.windowMs) this.window = createWindow(next.windowMs);
     this.options = next;
   }

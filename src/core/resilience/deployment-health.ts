@@ -1,6 +1,7 @@
 import { parseRateLimitHeaders, type HeaderSource, type RateLimitSnapshot } from './rate-limit-headers.js';
 import type { LatencyHistory } from './hedge-policy.js';
 import { SampleWindow } from './sample-window.js';
+import { merged } from '../../spec/merged.js';
 
 /**
  * What the gateway has observed about one deployment at run time: load (outstanding requests),
@@ -63,7 +64,7 @@ export class DeploymentHealth {
   private rateLimits: RateLimitSnapshot = {};
 
   constructor(options: Partial<DeploymentHealthOptions> = {}) {
-    this.options = { ...DEFAULT_DEPLOYMENT_HEALTH_OPTIONS, ...options };
+    this.options = merged(DEFAULT_DEPLOYMENT_HEALTH_OPTIONS, options);
     this.latencies = new SampleWindow(this.options.latencySampleSize);
     this.timesToFirstToken = new SampleWindow(this.options.latencySampleSize);
   }

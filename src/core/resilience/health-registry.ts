@@ -2,6 +2,7 @@ import { CircuitBreaker, type CircuitBreakerOptions, type CircuitBreakerStats, t
 import type { Clock } from './clock.js';
 import { DeploymentHealth, type DeploymentHealthOptions, type DeploymentHealthStats } from './deployment-health.js';
 import type { LoadSignals } from './load-balancer.js';
+import { merged } from '../../spec/merged.js';
 
 /**
  * The runtime health of every deployment, keyed by deployment id. It lives beside the config,
@@ -55,7 +56,7 @@ export class HealthRegistry implements LoadSignals {
     for (const deployment of deployments) {
       const descriptor = typeof deployment === 'string' ? { id: deployment } : deployment;
       keep.add(descriptor.id);
-      const breakerOptions = { ...this.breakerDefaults, ...descriptor.breaker };
+      const breakerOptions = merged(this.breakerDefaults, descriptor.breaker);
       const existing = this.entries.get(descriptor.id);
       if (existing) existing.breaker.configure(breakerOptions);
       else this.entries.set(descriptor.id, this.create(descriptor.id, breakerOptions));
@@ -99,7 +100,7 @@ export class HealthRegistry implements LoadSignals {
   snapshot(now: number = this.clock()): Record<string, DeploymentResilienceStats> {
     const result: Record<string, DeploymentResilienceStats> = {};
     for (const [id, entry] of this.entries) {
-      result[id] = { ...entry.health.stats(now), available: this.isAvailable(id, now), breaker: entry.breaker.stats() };
+      result[id] = merged(entry.health.stats(now), { available: this.isAvailable(id, now), breaker: entry.breaker.stats() });
     }
     return result;
   }

@@ -1,5 +1,6 @@
 import type { Clock } from './clock.js';
 import { RollingWindow } from './rolling-window.js';
+import { merged } from '../../spec/merged.js';
 
 /**
  * Caps retries at a fraction of recent traffic, so an upstream outage cannot turn every client
@@ -49,7 +50,7 @@ export class RetryBudget {
   private readonly window: RollingWindow<Field>;
 
   constructor(options: Partial<RetryBudgetOptions> = {}, clock: Clock = Date.now) {
-    this.options = { ...DEFAULT_RETRY_BUDGET_OPTIONS, ...options };
+    this.options = merged(DEFAULT_RETRY_BUDGET_OPTIONS, options);
     this.clock = clock;
     this.window = new RollingWindow<Field>(['requests', 'retries', 'rejected'], {
       windowMs: this.options.windowMs,

@@ -6,6 +6,7 @@ import { countInputTokens, inputTokensUpperBound } from './tokens/count-input-to
 import { tokenizerForDeployment } from './tokens/deployment-tokenizer.js';
 import { defaultModelLimits } from './tokens/model-limits.js';
 import { isExactFamily } from './tokens/tokenizer-family.js';
+import { merged } from '../../spec/merged.js';
 
 export { tokenizerForDeployment } from './tokens/deployment-tokenizer.js';
 
@@ -164,7 +165,7 @@ export function fitGroups<T extends { deployment: FitDeployment }, G extends { m
     result.misfits.push(...fit.misfits);
     result.unknown.push(...fit.unknown);
     if (fit.misfits.length === 0) result.groups.push(group);
-    else if (fit.fits.length > 0) result.groups.push({ ...group, targets: fit.fits });
+    else if (fit.fits.length > 0) result.groups.push(merged(group, { targets: fit.fits }) as G);
   }
   return result;
 }
@@ -208,9 +209,9 @@ export function fitRoutePlan<P extends FitPlan>(
   if (!first) throw contextLengthError(fit.misfits);
   // fitGroups keeps each group's fields and only narrows its targets to a subset of the same
   // targets, so the groups are still P's groups; a promoted primary loses only `on`.
-  const groups = [first === plan.groups[0] ? first : { ...first, on: undefined }, ...rest] as unknown as P['groups'];
+  const groups = [first === plan.groups[0] ? first : merged(first, { on: undefined }), ...rest] as unknown as P['groups'];
   const skipped = fit.misfits.map((misfit) => misfit.deployment).join(', ');
-  return { plan: { ...plan, model: first.model, groups, reason: `${plan.reason}; context: skipped ${skipped}` }, misfits: fit.misfits, unknown: fit.unknown };
+  return { plan: merged(plan, { model: first.model, groups, reason: `${plan.reason}; context: skipped ${skipped}` }) as P, misfits: fit.misfits, unknown: fit.unknown };
 }
 
 /** The 400 for a request no candidate can hold, naming each deployment's input, output and window. */

@@ -6,6 +6,7 @@ import { embedderModel, GATEWAY_EMBEDDERS, MODEL_EMBEDDER_PREFIX } from './embed
 import { parseRouterArtifact, type RouterArtifact } from './learned/router-artifact.js';
 import { checkRuleTargets } from './rules/check-rule-targets.js';
 import type { ResolvedWorkloadRouting, WorkloadRoutingConfig } from './routing-config.js';
+import { merged } from '../../spec/merged.js';
 
 type Issue = (path: Array<string | number>, message: string) => void;
 
@@ -54,7 +55,7 @@ export function resolveWorkloadRouting(
     const embedder = loaded?.features.embedding?.embedder;
     const problem = embedder === undefined ? undefined : embedderProblem(embedder, models);
     if (problem !== undefined) issue([...path, 'learned', 'artifact'], `router artifact ${artifactPath} reads prompt embeddings from '${embedder}': ${problem}`);
-    else if (loaded) resolved.learned = { ...learned, artifactPath, loaded };
+    else if (loaded) resolved.learned = merged(learned, { artifactPath, loaded });
   }
   return resolved;
 }

@@ -1,4 +1,5 @@
 import type { RouteGroup, RoutePlan } from './resolve-route.js';
+import { merged } from '../../spec/merged.js';
 
 /** Which deployments a request may reach (a workload's data policy at the request's data class). */
 export interface PlanRestriction {
@@ -27,12 +28,12 @@ export function restrictPlan(plan: RoutePlan, restriction: PlanRestriction): Rou
     if (targets.length === group.targets.length) groups.push(group);
     else {
       changed = true;
-      if (targets.length > 0) groups.push({ ...group, targets });
+      if (targets.length > 0) groups.push(merged(group, { targets }));
     }
   }
   if (!changed) return plan;
   const [first, ...rest] = groups;
   if (!first) return undefined;
   const primary = first.on === undefined ? first : { model: first.model, targets: first.targets };
-  return { ...plan, model: primary.model, groups: [primary, ...rest] };
+  return merged(plan, { model: primary.model, groups: [primary, ...rest] });
 }

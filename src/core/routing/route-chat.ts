@@ -8,6 +8,7 @@ import { restrictPlan, type PlanRestriction } from './restrict-plan.js';
 import type { RouteDecision, RoutingContext } from './router.js';
 import { inputTokensUpperBound } from './tokens/count-input-tokens.js';
 import { workloadRoutingsOf, type WorkloadRouting } from './workload-routing.js';
+import { merged } from '../../spec/merged.js';
 
 /** A chat request's route: one plan, or a cascade of plans (one per tier) checked in turn. */
 export interface ChatRoute {
@@ -54,11 +55,11 @@ export function routeChat(
   if (!decision && routing.cascade) {
     decision = { kind: 'cascade', tiers: routing.cascade.tiers, router: 'cascade', reason: `cascade ${routing.cascade.tiers.join(' → ')}` };
   }
-  if (!decision) return { plan: fitted(call, permitted({ ...base, router: 'default' }, policy) ?? refuse(policy)) };
+  if (!decision) return { plan: fitted(call, permitted(merged(base, { router: 'default' }), policy) ?? refuse(policy)) };
   const routed = fromDecision(runtime, base, call, decision, routing, policy);
   if (routed) return routed;
-  const plan = permitted({ ...base, router: 'default' }, policy) ?? refuse(policy);
-  return { plan: fitted(call, { ...plan, reason: `${decision.reason}; policy: not permitted, so ${plan.reason}` }) };
+  const plan = permitted(merged(base, { router: 'default' }), policy) ?? refuse(policy);
+  return { plan: fitted(call, merged(plan, { reason: `${decision.reason}; policy: not permitted, so ${plan.reason}` })) };
 }
 
 /** The route of a decision, or undefined when the policy permits none of its deployments. */
@@ -72,7 +73,7 @@ function fromDecision(
 ): ChatRoute | undefined {
   const origin = { router: decision.router, ...(decision.score === undefined ? {} : { score: decision.score }) };
   if (decision.kind === 'models') {
-    const plan = permitted({ ...planForModels(runtime, decision.models, base.workload), reason: decision.reason, ...origin }, policy);
+    const plan = permitted(merged(planForModels(runtime, decision.models, base.workload), { reason: decision.reason, ...origin }), policy);
     return plan && { plan: fitted(call, plan) };
   }
   const checks = routing.cascade?.checks;
@@ -83,12 +84,12 @@ function fromDecision(
   const inputTokensFor = inputTokensByDeployment(call);
   const upperBound = inputTokensUpperBound(call);
   for (const model of decision.tiers) {
-    const tier = permitted({ ...planForModels(runtime, [model], base.workload), reason: decision.reason, ...origin }, policy);
+    const tier = permitted(merged(planForModels(runtime, [model], base.workload), { reason: decision.reason, ...origin }), policy);
     if (!tier) continue;
     const fit = fitGroups(tier.groups, inputTokensFor, call.maxOutputTokens, { inputTokensUpperBound: upperBound });
     misfits.push(...fit.misfits);
     const [primary, ...rest] = fit.groups;
-    if (primary) tiers.push({ ...tier, groups: [primary === tier.groups[0] ? primary : { model: primary.model, targets: primary.targets }, ...rest] });
+    if (primary) tiers.push(merged(tier, { groups: [primary === tier.groups[0] ? primary : { model: primary.model, targets: primary.targets }, ...rest] }));
   }
   const [first] = tiers;
   if (!first) {
@@ -96,12 +97,12 @@ function fromDecision(
     return undefined;
   }
   const reason = misfits.length > 0 ? `${decision.reason}; context: skipped ${misfits.map((misfit) => misfit.deployment).join(', ')}` : decision.reason;
-  if (tiers.length === 1) return { plan: { ...first, reason } };
-  if (!policy) return { plan: { ...first, reason }, cascade: { tiers, checks } };
+  if (tiers.length === 1) return { plan: merged(first, { reason }) };
+  if (!policy) return { plan: merged(first, { reason }), cascade: { tiers, checks } };
   // A judge or a second sample sees the request too: it may only go where the request may.
   const planFor = (model: string): RoutePlan =>
-    permitted({ ...resolveRoute(runtime, { model, kind: 'chat' }), ...(base.workload === undefined ? {} : { workload: base.workload }) }, policy) ?? refuse(policy);
-  return { plan: { ...first, reason }, cascade: { tiers, checks, planFor } };
+    permitted(merged(resolveRoute(runtime, { model, kind: 'chat' }), { ...(base.workload === undefined ? {} : { workload: base.workload }) }), policy) ?? refuse(policy);
+  return { plan: merged(first, { reason }), cascade: { tiers, checks, planFor } };
 }
 
 function permitted(plan: RoutePlan, policy: RoutePolicy | undefined): RoutePlan | undefined {

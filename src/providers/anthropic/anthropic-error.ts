@@ -20,7 +20,10 @@ export function readAnthropicErrorInfo(body: unknown): UpstreamErrorInfo {
   const parsed = anthropicErrorBodySchema.safeParse(body);
   if (!parsed.success) return {};
   const { type, message } = parsed.data.error;
-  return { ...(type ? { code: type } : {}), ...(message ? { message } : {}) };
+  const info: UpstreamErrorInfo = {};
+  if (type) info.code = type;
+  if (message) info.message = message;
+  return info;
 }
 
 /**

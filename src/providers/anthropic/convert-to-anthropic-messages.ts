@@ -9,6 +9,7 @@ import type {
   AnthropicUserBlock,
 } from './anthropic-api.js';
 import { readAnthropicCacheControl } from './anthropic-provider-options.js';
+import { merged } from '../../spec/merged.js';
 
 export interface AnthropicPrompt {
   /** Top-level system prompt as text blocks, so each can carry `cache_control`. */
@@ -94,7 +95,7 @@ function convertUserContent(message: UserMessage, where: string): AnthropicUserB
       if (part.text !== '') blocks.push(textBlock(part.text, cacheControl));
     } else {
       const image = convertImage(part, `${partWhere}.url`);
-      blocks.push(cacheControl === undefined ? image : { ...image, cache_control: cacheControl });
+      blocks.push(cacheControl === undefined ? image : merged(image, { cache_control: cacheControl }));
     }
   }
   return blocks;

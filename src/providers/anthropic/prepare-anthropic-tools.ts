@@ -3,6 +3,7 @@ import type { CallWarning } from '../../spec/chat-result.js';
 import { InvalidRequestError } from '../../spec/errors.js';
 import type { AnthropicTool, AnthropicToolChoice } from './anthropic-api.js';
 import { readAnthropicCacheControl } from './anthropic-provider-options.js';
+import { merged } from '../../spec/merged.js';
 
 /** The tool that stands in for JSON mode; its input is the answer. */
 export const JSON_RESPONSE_TOOL_NAME = 'json';
@@ -64,7 +65,7 @@ export function prepareAnthropicTools(
   }
   if (call.parallelToolCalls === false) {
     toolChoice ??= { type: 'auto' };
-    if (toolChoice.type !== 'none') toolChoice = { ...toolChoice, disable_parallel_tool_use: true };
+    if (toolChoice.type !== 'none') toolChoice = merged(toolChoice, { disable_parallel_tool_use: true });
   }
   return { tools, toolChoice, usesJsonResponseTool: jsonTool !== undefined, warnings };
 }

@@ -1,4 +1,5 @@
 import type { JsonObject, JsonValue } from '../../spec/chat-call.js';
+import { merged } from '../../spec/merged.js';
 
 /**
  * Converts a JSON Schema (tool `parameters`, `json_schema` response formats) to the OpenAPI 3.0
@@ -51,7 +52,7 @@ function convertNode(node: JsonValue | undefined, context: ConversionContext): J
   // Several types: one anyOf branch per type, each keeping the keywords that apply to it.
   if (nonNullTypes.length > 1) {
     const result = copyKeywords(node, ['title', 'description']);
-    result.anyOf = nonNullTypes.map((type) => convertNode({ ...node, type, title: null, description: null }, context));
+    result.anyOf = nonNullTypes.map((type) => convertNode(merged(node, { type, title: null, description: null }), context));
     if (nullable) result.nullable = true;
     return result;
   }
@@ -124,8 +125,8 @@ function convertReference(node: JsonObject, reference: string, context: Conversi
     return { type: 'object', ...siblings };
   }
   const target = resolvePointer(context.root, reference);
-  const resolved = convertNode(target, { ...context, refStack: [...context.refStack, reference] });
-  return { ...resolved, ...siblings };
+  const resolved = convertNode(target, merged(context, { refStack: [...context.refStack, reference] }));
+  return merged(resolved, siblings);
 }
 
 /** `allOf` is not supported: the branches are merged (properties and required combined). */

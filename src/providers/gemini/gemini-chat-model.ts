@@ -33,6 +33,7 @@ import { readGeminiCallOptions } from './gemini-provider-options.js';
 import { createGeminiStreamMapper } from './gemini-stream-mapper.js';
 import { mapGeminiFinishReason } from './map-gemini-finish-reason.js';
 import { prepareGeminiTools } from './prepare-gemini-tools.js';
+import { merged } from '../../spec/merged.js';
 
 export interface GeminiModelConfig extends ProviderSettings {
   /** Makes ids for function calls Gemini sent without one. */
@@ -78,7 +79,7 @@ export class GeminiChatModel implements LanguageModelAdapter {
       ),
       usage: convertGeminiUsage(response.usageMetadata),
       ...(logprobs !== undefined ? { logprobs } : {}),
-      response: { ...responseIdentity(response), headers: flattenHeaders(headers) },
+      response: merged(responseIdentity(response), { headers: flattenHeaders(headers) }),
       warnings,
     };
   }
@@ -131,9 +132,10 @@ export class GeminiChatModel implements LanguageModelAdapter {
     };
 
     const body: GeminiGenerateContentRequest = {
+      // A plain field first: a literal that begins with a spread is slow to collect on node 20 (src/spec/merged.ts).
+      generationConfig: dropUndefined(generationConfig),
       ...convertToGeminiContents(call.messages, { requiresThoughtSignatures: requiresThoughtSignatures(this.modelId) }),
       ...prepareGeminiTools(call, warnings, this),
-      generationConfig: dropUndefined(generationConfig),
       ...(options.safetySettings !== undefined ? { safetySettings: options.safetySettings } : {}),
       ...(options.cachedContent !== undefined ? { cachedContent: options.cachedContent } : {}),
     };
@@ -154,11 +156,7 @@ export class GeminiChatModel implements LanguageModelAdapter {
     return {
       provider: this.provider,
       url: joinUrl(settings.baseUrl, `${modelPath(this.modelId)}:${method}`),
-      headers: {
-        ...(settings.apiKey !== undefined ? { 'x-goog-api-key': settings.apiKey } : {}),
-        ...settings.headers,
-        ...call.headers,
-      },
+      headers: merged<Record<string, string>, Record<string, string> | undefined>(settings.apiKey !== undefined ? { 'x-goog-api-key': settings.apiKey } : {}, merged(settings.headers, call.headers)),
       body,
       mapError: mapGeminiError,
       ...(call.abortSignal !== undefined ? { abortSignal: call.abortSignal } : {}),
@@ -215,10 +213,10 @@ function requiresThoughtSignatures(modelId: string): boolean {
 }
 
 function responseIdentity(response: GeminiGenerateContentResponse): { id?: string; modelId?: string } {
-  return {
-    ...(response.responseId != null ? { id: response.responseId } : {}),
-    ...(response.modelVersion != null ? { modelId: response.modelVersion } : {}),
-  };
+  const identity: { id?: string; modelId?: string } = {};
+  if (response.responseId != null) identity.id = response.responseId;
+  if (response.modelVersion != null) identity.modelId = response.modelVersion;
+  return identity;
 }
 
 function dropUndefined<T extends object>(value: T): T {

@@ -12,6 +12,7 @@ import { InvalidProviderResponseError } from '../../spec/errors.js';
 import type { EmbeddingModelAdapter, EmbeddingResult } from '../../spec/language-model-adapter.js';
 import { geminiBatchEmbedResponseSchema } from './gemini-api.js';
 import { mapGeminiError } from './gemini-error.js';
+import { merged } from '../../spec/merged.js';
 
 /**
  * A Gemini embedding model behind `models/{model}:batchEmbedContents`: one request per input text.
@@ -40,11 +41,7 @@ export class GeminiEmbeddingModel implements EmbeddingModelAdapter {
     const { headers, json } = await postJson({
       provider: this.provider,
       url: joinUrl(settings.baseUrl, `${model}:batchEmbedContents`),
-      headers: {
-        ...(settings.apiKey !== undefined ? { 'x-goog-api-key': settings.apiKey } : {}),
-        ...settings.headers,
-        ...call.headers,
-      },
+      headers: merged<Record<string, string>, Record<string, string> | undefined>(settings.apiKey !== undefined ? { 'x-goog-api-key': settings.apiKey } : {}, merged(settings.headers, call.headers)),
       body: {
         requests: call.input.map((text) => ({
           model,

@@ -8,6 +8,7 @@ import {
 } from '../../provider-utils/index.js';
 import { ContentFilterError, type GatewayError } from '../../spec/errors.js';
 import { geminiErrorBodySchema, type GeminiErrorBody } from './gemini-api.js';
+import { merged } from '../../spec/merged.js';
 
 const RETRY_INFO_TYPE = 'type.googleapis.com/google.rpc.RetryInfo';
 
@@ -50,13 +51,13 @@ function adjustFailure(failure: UpstreamFailure, body: GeminiErrorBody | undefin
   const details = body?.error.details ?? [];
   let adjusted = failure;
   if (details.some((detail) => detail.reason === 'API_KEY_INVALID')) {
-    adjusted = { ...adjusted, status: 401 };
+    adjusted = merged(adjusted, { status: 401 });
   }
   if (parseRetryAfterMs(failure.headers) === undefined) {
     const retryInfo = details.find((detail) => detail['@type'] === RETRY_INFO_TYPE);
     const delayMs = parseDurationMs(retryInfo?.retryDelay ?? undefined);
     if (delayMs !== undefined) {
-      adjusted = { ...adjusted, headers: { ...adjusted.headers, 'retry-after-ms': String(delayMs) } };
+      adjusted = merged(adjusted, { headers: merged(adjusted.headers, { 'retry-after-ms': String(delayMs) }) });
     }
   }
   return adjusted;

@@ -1,6 +1,7 @@
 import type { ProviderFactory, ProviderSettings } from '../../provider-utils/index.js';
 import { GeminiChatModel } from './gemini-chat-model.js';
 import { GeminiEmbeddingModel } from './gemini-embedding-model.js';
+import { merged } from '../../spec/merged.js';
 
 export { GeminiChatModel, type GeminiModelConfig } from './gemini-chat-model.js';
 export { GeminiEmbeddingModel } from './gemini-embedding-model.js';
@@ -16,11 +17,11 @@ export const GEMINI_DEFAULT_BASE_URL = 'https://generativelanguage.googleapis.co
  * @see https://ai.google.dev/api
  */
 export function createGemini(settings: ProviderSettings, internal: { generateId?: () => string } = {}): ProviderFactory {
-  const config = { ...settings, baseUrl: settings.baseUrl || GEMINI_DEFAULT_BASE_URL };
+  const config = merged(settings, { baseUrl: settings.baseUrl || GEMINI_DEFAULT_BASE_URL });
   return {
     name: settings.name,
     providerType: 'gemini',
-    languageModel: (modelId) => new GeminiChatModel(modelId, { ...config, ...internal }),
+    languageModel: (modelId) => new GeminiChatModel(modelId, merged(config, internal)),
     embeddingModel: (modelId) => new GeminiEmbeddingModel(modelId, config),
   };
 }

@@ -3,6 +3,7 @@ import type { ChatCall } from '../../spec/chat-call.js';
 import type { CallWarning } from '../../spec/chat-result.js';
 import { convertJsonSchemaToGemini } from './convert-json-schema-to-gemini.js';
 import type { GeminiGenerateContentRequest } from './gemini-api.js';
+import { merged } from '../../spec/merged.js';
 
 export type GeminiToolFields = Pick<GeminiGenerateContentRequest, 'tools' | 'toolConfig'>;
 
@@ -42,13 +43,13 @@ export function prepareGeminiTools(
   if (choice === undefined) return fields;
   switch (choice.type) {
     case 'auto':
-      return { ...fields, toolConfig: { functionCallingConfig: { mode: 'AUTO' } } };
+      return merged(fields, { toolConfig: { functionCallingConfig: { mode: 'AUTO' } } });
     case 'none':
-      return { ...fields, toolConfig: { functionCallingConfig: { mode: 'NONE' } } };
+      return merged(fields, { toolConfig: { functionCallingConfig: { mode: 'NONE' } } });
     case 'required':
-      return { ...fields, toolConfig: { functionCallingConfig: { mode: 'ANY' } } };
+      return merged(fields, { toolConfig: { functionCallingConfig: { mode: 'ANY' } } });
     case 'tool':
-      return { ...fields, toolConfig: { functionCallingConfig: { mode: 'ANY', allowedFunctionNames: [choice.toolName] } } };
+      return merged(fields, { toolConfig: { functionCallingConfig: { mode: 'ANY', allowedFunctionNames: [choice.toolName] } } });
     default: {
       const exhaustive: never = choice;
       return exhaustive;

@@ -2,6 +2,7 @@ import type { ProviderFactory, ProviderSettings } from '../../provider-utils/ind
 import { OpenAICompatibleChatModel } from './openai-compatible-chat-model.js';
 import { OpenAICompatibleEmbeddingModel } from './openai-compatible-embedding-model.js';
 import { OPENAI_COMPATIBLE_PROFILES, type OpenAICompatibleProfile, type OpenAICompatibleProviderType } from './openai-compatible-profile.js';
+import { merged } from '../../spec/merged.js';
 
 export * from './openai-compatible-profile.js';
 export { OpenAICompatibleChatModel, convertOpenAIUsage } from './openai-compatible-chat-model.js';
@@ -19,10 +20,10 @@ export function createOpenAICompatible(
     overrides?: Partial<Omit<OpenAICompatibleProfile, 'type'>>;
   },
 ): ProviderFactory {
-  const profile: OpenAICompatibleProfile = { ...OPENAI_COMPATIBLE_PROFILES[settings.profile], ...settings.overrides };
+  const profile: OpenAICompatibleProfile = merged(OPENAI_COMPATIBLE_PROFILES[settings.profile], settings.overrides);
   const baseUrl = settings.baseUrl ?? profile.defaultBaseUrl;
   if (!baseUrl) throw new Error(`Provider ${settings.name} (${profile.type}) needs a base_url`);
-  const resolved = { ...settings, baseUrl, profile };
+  const resolved = merged(settings, { baseUrl, profile });
   const factory: ProviderFactory = {
     name: settings.name,
     providerType: profile.type,

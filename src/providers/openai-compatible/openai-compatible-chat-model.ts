@@ -29,6 +29,7 @@ import { convertToOpenAICompatibleMessages, extraBodyFields } from './convert-to
 import { mapOpenAICompatibleError, readOpenAIStreamError } from './openai-compatible-error.js';
 import { mapOpenAICompatibleFinishReason } from './map-openai-compatible-finish-reason.js';
 import type { OpenAICompatibleProfile } from './openai-compatible-profile.js';
+import { merged } from '../../spec/merged.js';
 
 const RESERVED_BODY_FIELDS = new Set(['model', 'messages', 'stream', 'stream_options']);
 
@@ -55,7 +56,7 @@ export class OpenAICompatibleChatModel implements LanguageModelAdapter {
     this.provider = settings.name;
     this.providerType = settings.profile.type;
     this.url = joinUrl(settings.baseUrl, 'chat/completions');
-    this.baseHeaders = { ...authHeaders(settings), ...settings.headers };
+    this.baseHeaders = merged(authHeaders(settings), { ...settings.headers });
   }
 
   async generate(call: ChatCall): Promise<ChatResult> {
@@ -63,7 +64,7 @@ export class OpenAICompatibleChatModel implements LanguageModelAdapter {
     const { headers, json } = await postJson({
       provider: this.provider,
       url: this.url,
-      headers: call.headers ? { ...this.baseHeaders, ...call.headers } : this.baseHeaders,
+      headers: call.headers ? merged(this.baseHeaders, call.headers) : this.baseHeaders,
       body,
       abortSignal: call.abortSignal,
       timeouts: this.settings.timeouts,
@@ -109,7 +110,7 @@ export class OpenAICompatibleChatModel implements LanguageModelAdapter {
     const response = await sendUpstream({
       provider: this.provider,
       url: this.url,
-      headers: call.headers ? { ...this.baseHeaders, ...call.headers } : this.baseHeaders,
+      headers: call.headers ? merged(this.baseHeaders, call.headers) : this.baseHeaders,
       body,
       abortSignal: call.abortSignal,
       timeouts: this.settings.timeouts,

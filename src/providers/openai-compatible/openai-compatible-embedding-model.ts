@@ -4,6 +4,7 @@ import type { EmbeddingModelAdapter, EmbeddingResult } from '../../spec/language
 import { openAIEmbeddingResponseSchema } from './openai-compatible-api.js';
 import type { OpenAICompatibleChatSettings } from './openai-compatible-chat-model.js';
 import { mapOpenAICompatibleError } from './openai-compatible-error.js';
+import { merged } from '../../spec/merged.js';
 
 /** @see https://platform.openai.com/docs/api-reference/embeddings/create */
 export class OpenAICompatibleEmbeddingModel implements EmbeddingModelAdapter {
@@ -31,7 +32,7 @@ export class OpenAICompatibleEmbeddingModel implements EmbeddingModelAdapter {
     const { headers, json } = await postJson({
       provider: this.provider,
       url: this.url,
-      headers: { ...auth, ...settings.headers, ...call.headers },
+      headers: merged(auth, merged(settings.headers, call.headers)),
       body: {
         model: this.modelId,
         input: call.input,

@@ -9,6 +9,7 @@ import {
   toAnthropicUsage,
   type AnthropicMessageIdentity,
 } from './anthropic-message-response.js';
+import { merged } from '../../spec/merged.js';
 
 export interface AnthropicStreamOptions {
   identity: AnthropicMessageIdentity;
@@ -77,7 +78,7 @@ export function createAnthropicSseFormatter(options: AnthropicStreamOptions): Ss
         return '';
       case 'response-metadata':
         if (!started && event.modelId) model = event.modelId;
-        if (!started && event.promptUsage) promptUsage = { ...toAnthropicUsage(event.promptUsage), output_tokens: 0 };
+        if (!started && event.promptUsage) promptUsage = merged(toAnthropicUsage(event.promptUsage), { output_tokens: 0 });
         return '';
       case 'text-delta': {
         if (event.delta === '') return '';

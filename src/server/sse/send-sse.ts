@@ -6,6 +6,7 @@ import type { GatewayEnv } from '../gateway-context.js';
 import { streamEndedWithoutFinish, toTypedStreamError, type SseFormatter } from './sse-formatter.js';
 import { SSE_HEADERS } from './sse-headers.js';
 import { sseReadableStream } from './sse-readable-stream.js';
+import { merged } from '../../spec/merged.js';
 
 /** Past this many buffered characters a write goes out at once (and waits for drain if needed). */
 const FLUSH_AT = 16_384;
@@ -22,7 +23,7 @@ export function sendSse(
   formatter: SseFormatter,
 ): Response {
   const outgoing = context.env?.outgoing;
-  if (!outgoing) return new Response(sseReadableStream(events, formatter), { status: 200, headers: { ...SSE_HEADERS, ...headers } });
+  if (!outgoing) return new Response(sseReadableStream(events, formatter), { status: 200, headers: merged(SSE_HEADERS, headers) });
 
   const reader = events;
   let buffer = '';
@@ -53,7 +54,7 @@ export function sendSse(
     reader.cancel(new Error('client disconnected')).catch(() => undefined);
   });
 
-  outgoing.writeHead(200, { ...SSE_HEADERS, ...headers });
+  outgoing.writeHead(200, merged(SSE_HEADERS, headers));
   void (async () => {
     try {
       for (;;) {

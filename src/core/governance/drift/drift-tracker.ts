@@ -4,6 +4,7 @@ import type { RequestSummary } from '../../pipeline/request-summary.js';
 import { checkReportedModel, type VersionPin } from './check-reported-model.js';
 import type { DriftMetrics } from './drift-metrics.js';
 import type { DriftEvent, ModelVersionSighting, SightingSink } from './model-version-sighting.js';
+import { merged } from '../../../spec/merged.js';
 
 export interface DriftTrackerOptions {
   /** Each deployment's pin, by deployment id (`versionPins(config)`). */
@@ -82,7 +83,7 @@ export class DriftTracker {
     const sighting = this.#classify(deploymentId, pin, pinKey, reportedModel, fingerprint);
     this.#sightings.push(sighting);
     this.#enqueue(sighting);
-    if (sighting.drift !== undefined) this.#drifted({ ...sighting, drift: sighting.drift });
+    if (sighting.drift !== undefined) this.#drifted(merged(sighting, { drift: sighting.drift }));
   }
 
   /**

@@ -13,6 +13,7 @@ import { ConstraintSet, type PolicyConstraint } from './policy-constraints.js';
 import type { PolicyDecision } from './policy-decision.js';
 import { PolicyRefusedError, type DeniedDeployment } from './policy-refused-error.js';
 import { SENSITIVE_DATA_KINDS, type SensitiveDataKind, type SensitiveFinding } from './sensitive-data-kinds.js';
+import { merged } from '../../../spec/merged.js';
 
 export type PolicyVerdict = { allowed: true } | { allowed: false; rule: string; reason: string };
 
@@ -193,7 +194,7 @@ export function compileWorkloadPolicy(
         ...(classification.raisedFrom !== undefined ? { raisedFrom: classification.raisedFrom } : {}),
         findings: classification.findings,
       };
-      if (classification.refused !== undefined) return new PolicyRefusedError({ ...base, rule: classification.refused, denied: [] });
+      if (classification.refused !== undefined) return new PolicyRefusedError(merged(base, { rule: classification.refused, denied: [] }));
       const denied: DeniedDeployment[] = [];
       for (const deploymentId of new Set(deniedDeploymentIds)) {
         const entry = denialOf(deploymentId, classification.dataClass);
@@ -201,7 +202,7 @@ export function compileWorkloadPolicy(
       }
       const constraints = constraintsOf(classification.dataClass);
       const lead = leadingConstraint(denied, constraints);
-      return new PolicyRefusedError({ ...base, rule: lead.rule, demand: lead.demand, denied });
+      return new PolicyRefusedError(merged(base, { rule: lead.rule, demand: lead.demand, denied }));
     },
   };
 }

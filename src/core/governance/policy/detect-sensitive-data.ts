@@ -1,6 +1,7 @@
 import type { ChatCall } from '../../../spec/chat-call.js';
 import { POLICY_DETECTORS, type PolicyDetector } from './sensitive-data-detectors.js';
 import { SENSITIVE_DATA_KINDS, type SensitiveDataKind, type SensitiveFinding } from './sensitive-data-kinds.js';
+import { merged } from '../../../spec/merged.js';
 
 /** A scan's outcome: counts per kind (never the values) and whether the scan read everything. */
 export interface SensitiveDataScan {
@@ -57,7 +58,7 @@ export function createSensitiveDataScanner(
     .filter((detector) => wanted.has(detector.kind))
     .map((detector) => {
       if (!detector.pattern.global) throw new TypeError(`detector '${detector.name}' needs a global (g) pattern`);
-      return { ...detector, slot: KIND_SLOT[detector.kind] };
+      return merged(detector, { slot: KIND_SLOT[detector.kind] });
     });
   const needsDigits = compiled.some(
     (detector) => detector.minDigits !== undefined || detector.minDigitGroup !== undefined || detector.minConsecutiveDigits !== undefined,

@@ -1,4 +1,5 @@
 import { routerText, type RouterInput } from '../learned/router-input.js';
+import { merged } from '../../../spec/merged.js';
 
 /** Turns prompt texts into fixed-size vectors for the learned router's embedding member. */
 export interface PromptEmbedder {
@@ -35,7 +36,7 @@ export async function withEmbeddings<T extends RouterInput>(
   for (let start = 0; start < inputs.length; start += batchSize) {
     const batch = inputs.slice(start, start + batchSize);
     const vectors = await embedder.embed(batch.map(embeddingText));
-    batch.forEach((input, index) => embedded.push({ ...input, embedding: vectors[index]! }));
+    batch.forEach((input, index) => embedded.push(merged(input, { embedding: vectors[index]! }) as T & { embedding: Float32Array }));
     onProgress?.(embedded.length, inputs.length);
   }
   return embedded;

@@ -6,6 +6,7 @@ import { logisticMember } from './logistic-member.js';
 import type { RouterArtifact } from './router-artifact-schema.js';
 import { trainSwitchyardModel } from './switchyard-trainer.js';
 import type { TrainingExample, TrainRouterOptions } from './training-example.js';
+import { merged } from '../../../spec/merged.js';
 
 export type { TrainedOn } from './router-artifact-schema.js';
 export type { TrainingExample, TrainRouterOptions } from './training-example.js';
@@ -58,7 +59,7 @@ export function trainLearnedRouter(examples: readonly TrainingExample[], options
     const { choice, ...rest } = trainSwitchyardModel(examples, options);
     trained = rest;
     // The cross-validated choice is recorded so a benchmark can show what was selected and why.
-    trainedOn = { ...trainedOn, extra: { ...trainedOn.extra, crossValidation: choice } };
+    trainedOn = merged(trainedOn, { extra: merged(trainedOn.extra, { crossValidation: choice }) });
   }
   return {
     format: 'switchyard-router',

@@ -1,6 +1,7 @@
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type HrTime, type Tracer } from '@opentelemetry/api';
 import type { RequestSink } from '../request-recorder.js';
 import { buildRequestSpans, type BuildRequestSpansOptions, type PlannedSpan } from './build-request-spans.js';
+import { merged } from '../../../spec/merged.js';
 
 export type RequestTraceLookups = Omit<BuildRequestSpansOptions, 'finishReasons'>;
 
@@ -12,7 +13,7 @@ export type RequestTraceLookups = Omit<BuildRequestSpansOptions, 'finishReasons'
 export function createRequestTraceSink(tracer: Tracer, lookups: RequestTraceLookups = {}): RequestSink {
   return {
     record(summary, record) {
-      const planned = buildRequestSpans(record, summary.finishReason === undefined ? lookups : { ...lookups, finishReasons: [summary.finishReason] });
+      const planned = buildRequestSpans(record, summary.finishReason === undefined ? lookups : merged(lookups, { finishReasons: [summary.finishReason] }));
       const parent = startSpan(tracer, planned.request, undefined);
       const parentContext = trace.setSpan(ROOT_CONTEXT, parent);
       for (const attempt of planned.attempts) startSpan(tracer, attempt, parentContext).end(toHrTime(attempt.endMs));

@@ -11,6 +11,7 @@ import { routingHeaders } from '../../response-headers.js';
 import { ANTHROPIC_PARAMETER_NAMES } from '../../wire-parameter-names.js';
 import { sendSse } from '../../sse/send-sse.js';
 import { readChatRequest } from './read-chat-request.js';
+import { merged } from '../../../spec/merged.js';
 
 /**
  * POST /v1/messages: the Anthropic Messages API over every configured model, so Anthropic SDK
@@ -27,7 +28,7 @@ export function messagesHandler(dependencies: RouteDependencies) {
       if (response.status >= 500) {
         dependencies.logger.error({ err: error, requestId, path: context.req.path }, 'request failed');
       }
-      return context.json(response.body, response.status as 400, { ...response.headers, ...requestIdHeaders(requestId ?? '') });
+      return context.json(response.body, response.status as 400, merged(response.headers, { ...requestIdHeaders(requestId ?? '') }));
     }
   };
 }
@@ -47,7 +48,7 @@ async function createMessage(context: Context<GatewayEnv>, dependencies: RouteDe
       stopSequences: meta.stopSequences,
     });
     const warnings: CallWarning[] = [...meta.warnings, ...result.warnings];
-    return context.json(message, 200, { ...routingHeaders(requestId, plan, execution, warnings, ANTHROPIC_PARAMETER_NAMES), ...requestIdHeaders(requestId) });
+    return context.json(message, 200, merged(routingHeaders(requestId, plan, execution, warnings, ANTHROPIC_PARAMETER_NAMES), { ...requestIdHeaders(requestId) }));
   }
 
   const { plan, execution } = await dependencies.pipeline.stream(request);
@@ -59,7 +60,7 @@ async function createMessage(context: Context<GatewayEnv>, dependencies: RouteDe
       stopSequences: meta.stopSequences,
     },
   });
-  const headers = { ...routingHeaders(requestId, plan, execution, [...meta.warnings, ...(execution.result.warnings ?? [])], ANTHROPIC_PARAMETER_NAMES), ...requestIdHeaders(requestId) };
+  const headers = merged(routingHeaders(requestId, plan, execution, [...meta.warnings, ...(execution.result.warnings ?? [])], ANTHROPIC_PARAMETER_NAMES), { ...requestIdHeaders(requestId) });
   return sendSse(context, headers, execution.result.events, formatter);
 }
 

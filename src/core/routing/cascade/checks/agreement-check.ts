@@ -3,6 +3,7 @@ import type { ChatResult } from '../../../../spec/chat-result.js';
 import type { CascadeCheck, CheckVerdict } from '../cascade-check.js';
 import { answerText, quoteForReason } from '../cascade-check.js';
 import { extractFinalAnswer, normalizeText } from './final-answer.js';
+import { merged } from '../../../../spec/merged.js';
 
 export interface AgreementSettings {
   /** Answers compared, the tier's own included. */
@@ -44,7 +45,7 @@ export function agreementCheck(settings: AgreementSettings): CascadeCheck {
 /** The request again, sampled: no logprobs (not needed) and the check's temperature. */
 function sampleCall(call: ChatCall, temperature: number): ChatCall {
   const { logprobs: _logprobs, topLogprobs: _topLogprobs, abortSignal: _abortSignal, ...rest } = call;
-  return { ...rest, temperature };
+  return merged(rest, { temperature });
 }
 
 /** What two answers are compared on; tool-call-only answers compare their calls. */
