@@ -12,7 +12,9 @@
  *
  * Only literals inside functions count (a module-level one is built once, at load), and only in the
  * folders code runs through per request (REQUEST_PATH); test files are skipped. A literal on a rare
- * path may stay with a comment line `// leading spread: <why>` just above it.
+ * path may stay with a comment line `// leading spread: <why>` just above it. The lint does not see a
+ * lone-spread clone that is extended afterwards (`const next = { ...call }; next.tools = …`), which
+ * behaves the same: write `Object.assign({}, call)` there.
  * Usage: tsx scripts/lint-leading-spreads.ts [dir ...] (default: REQUEST_PATH). Exits 1 listing
  * file:line:column of each literal.
  */

@@ -28,7 +28,8 @@ export function withAnthropicPromptCache(call: ChatCall, config: PromptCacheConf
   let budget = ANTHROPIC_MAX_CACHE_BREAKPOINTS - countBreakpoints(call);
   if (budget <= 0) return call;
   const cacheControl: CacheControl = config.ttl === '1h' ? { type: 'ephemeral', ttl: '1h' } : { type: 'ephemeral' };
-  const next: ChatCall = { ...call };
+  // Not `{ ...call }`: a spread clone that is then extended outlives young GCs on node 20 (src/spec/merged.ts).
+  const next: ChatCall = Object.assign({}, call);
 
   const lastTool = call.tools?.at(-1);
   if (call.tools && lastTool && !hasBreakpoint(lastTool.providerOptions)) {
