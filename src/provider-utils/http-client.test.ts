@@ -3,7 +3,7 @@ import { connect, type Socket } from 'node:net';
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProviderTimeoutError } from '../spec/errors.js';
-import { closeSharedDispatcher, getSharedDispatcher, sendUpstream } from './http-client.js';
+import { closeSharedDispatcher, getSharedDispatcher, resolveTimeouts, sendUpstream } from './http-client.js';
 
 /**
  * A port whose accept queue is full: a process listens with backlog 1 and then blocks its event
@@ -61,5 +61,43 @@ describe('sendUpstream connect timeout', () => {
   it('keeps one shared pool per connect timeout', () => {
     expect(getSharedDispatcher(300)).toBe(getSharedDispatcher(300));
     expect(getSharedDispatcher(300)).not.toBe(getSharedDispatcher());
+  });
+});
+
+describe('upstream timeouts', () => {
+  it('fills what an adapter leaves out with the defaults, once per timeouts object', () => {
+    expect(resolveTimeouts(undefined)).toEqual({ connectMs: 10_000, headersMs: 600_000, idleMs: 300_000 });
+    const strict = { headersMs: 1_000 };
+    const resolved = resolveTimeouts(strict);
+    expect(resolved).toEqual({ connectMs: 10_000, headersMs: 1_000, idleMs: 300_000 });
+    expect(resolveTimeouts(strict)).toBe(resolved);
+    expect(resolveTimeouts({ connectMs: 300, idleMs: 2_000 })).toEqual({ connectMs: 300, headersMs: 600_000, idleMs: 2_000 });
+  });
+
+  it("gives up waiting for headers after the adapter's headersMs, as a typed first-token timeout", async () => {
+    const { createServer } = await import('node:http');
+    // Answers after 4 s; undici checks header timeouts about every half second, so 1 s fires by ~1.5 s.
+    const slow = createServer((_request, response) => {
+      setTimeout(() => response.writeHead(200, { 'content-type': 'application/json' }).end('{}'), 4_000).unref();
+    });
+    slow.listen(0, '127.0.0.1');
+    await once(slow, 'listening');
+    try {
+      const started = performance.now();
+      const failure = await sendUpstream({
+        provider: 'slow',
+        url: `http://127.0.0.1:${(slow.address() as { port: number }).port}/v1/chat/completions`,
+        headers: {},
+        body: {},
+        timeouts: { headersMs: 1_000 },
+        mapError: () => new ProviderTimeoutError('unexpected status', { provider: 'slow', phase: 'total' }),
+      }).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(ProviderTimeoutError);
+      expect((failure as ProviderTimeoutError).phase).toBe('first-token');
+      expect(performance.now() - started).toBeLessThan(3_500);
+    } finally {
+      slow.closeAllConnections();
+      slow.close();
+    }
   });
 });

@@ -19,6 +19,19 @@ export interface HttpTimeouts {
 
 const DEFAULT_TIMEOUTS: Required<HttpTimeouts> = { connectMs: 10_000, headersMs: 600_000, idleMs: 300_000 };
 
+/** An adapter passes the same timeouts object on every call: resolved against the defaults once, not per request. */
+const resolvedTimeouts = new WeakMap<HttpTimeouts, Required<HttpTimeouts>>();
+
+export function resolveTimeouts(timeouts: HttpTimeouts | undefined): Required<HttpTimeouts> {
+  if (timeouts === undefined) return DEFAULT_TIMEOUTS;
+  let resolved = resolvedTimeouts.get(timeouts);
+  if (resolved === undefined) {
+    resolved = merged(DEFAULT_TIMEOUTS, timeouts);
+    resolvedTimeouts.set(timeouts, resolved);
+  }
+  return resolved;
+}
+
 /** Shared agents by connect timeout: undici takes the connect timeout per agent, not per request. */
 const sharedDispatchers = new Map<number, Agent>();
 
@@ -79,7 +92,7 @@ const MAX_ERROR_BODY = 8192;
  * the adapter's error mapper and thrown; transport failures become typed timeout/connection errors.
  */
 export async function sendUpstream(upstream: UpstreamRequest): Promise<UpstreamResponse> {
-  const timeouts = merged(DEFAULT_TIMEOUTS, upstream.timeouts);
+  const timeouts = resolveTimeouts(upstream.timeouts);
   const dispatcher = upstream.dispatcher ?? getSharedDispatcher(timeouts.connectMs);
   let response: Dispatcher.ResponseData;
   try {
