@@ -76,7 +76,7 @@ describe('upstream timeouts', () => {
 
   it("gives up waiting for headers after the adapter's headersMs, as a typed first-token timeout", async () => {
     const { createServer } = await import('node:http');
-    // Answers after 4 s; undici checks header timeouts about every half second, so 1 s fires by ~1.5 s.
+    // Answers after 4 s; undici checks header timeouts on a coarse clock, so 1 s fires at about 1.5 s.
     const slow = createServer((_request, response) => {
       setTimeout(() => response.writeHead(200, { 'content-type': 'application/json' }).end('{}'), 4_000).unref();
     });
