@@ -9,7 +9,7 @@
  * rest keep next to nothing. That is why `npm run lint:spreads` keeps them off the request path and
  * `merged()` (src/spec/merged.ts) exists.
  *
- * Options: --objects <n> (2,000,000 per form)  --json
+ * Options: --objects <n> (1,000,000 per form)  --json
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,7 +27,7 @@ interface FormResult {
 }
 
 function parseOptions(argv: string[]): { objects: number; json: boolean } {
-  const options = { objects: 2_000_000, json: false };
+  const options = { objects: 1_000_000, json: false };
   for (let index = 0; index < argv.length; index++) {
     const flag = argv[index];
     if (flag === '--json') options.json = true;
