@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { ChatCall } from '../../spec/chat-call.js';
 import type { ResolvedDeployment } from '../config/resolve-config.js';
 import { canonicalJson } from './canonical-json.js';
@@ -69,5 +69,6 @@ export function responseCacheKey(input: ResponseCacheKeyInput): string {
     deployments: input.deployments.map((deployment) => ({ id: deployment.id, model: deployment.model, version: deployment.version })),
     call: generationParametersOf(input.call),
   });
-  return createHash('sha256').update(material).digest('hex');
+  // One-shot: a Hash object per request is a native handle every young-generation GC visits.
+  return hash('sha256', material, 'hex');
 }

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { Context } from 'hono';
 import { AuthenticationError, PermissionDeniedError } from '../../spec/errors.js';
 import type { VirtualKey, VirtualKeyRegistry } from '../../core/keys/virtual-key-registry.js';
@@ -13,7 +13,7 @@ export function presentedKey(context: Context<GatewayEnv>): string | undefined {
 }
 
 function digest(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
+  return hash('sha256', value, 'buffer');
 }
 
 /** Digests of the accepted keys, computed once per config (the arrays are frozen with it). */
