@@ -30,6 +30,11 @@ describe('virtual key config', () => {
     expect(entries[1]!.key_sha256).toBe(hashVirtualKey(HASHED));
   });
 
+  it('digests keys as standard SHA-256 hex, what `sha256sum` prints for a key_sha256 entry', () => {
+    expect(hashVirtualKey('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    expect(hashVirtualKey('é')).toBe('4a99557e4033c3539de2eb65472017cad5f9557f7a0625a09f1c3f6e2ba69c4c');
+  });
+
   it('requires exactly one of key and key_sha256', () => {
     const neither = virtualKeySchema.safeParse({ name: 'x' });
     expect(neither.error?.issues).toMatchObject([{ path: ['key_sha256'], message: 'expected one of key_sha256 or key' }]);
