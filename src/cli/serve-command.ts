@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { createLogger } from '../core/telemetry/create-logger.js';
 import { startGateway } from '../server/start-gateway.js';
-import { tuneGcForCores } from '../server/tune-gc-for-cores.js';
 import { fail } from './cli-output.js';
 import { EMBEDDED_CONFIG_NAME, loadConfigForCli } from './resolve-config-source.js';
 
@@ -14,9 +13,6 @@ export function registerServeCommand(program: Command): void {
     .option('--port <port>', 'port to listen on (default: $PORT, server.port, 4000)')
     .action(async (options: { config?: string; host?: string; port?: string }) => {
       const logger = createLogger();
-      // Process-wide V8 flags belong to the process's owner: the CLI sets them, the library (startGateway) does not.
-      const gcTuning = tuneGcForCores();
-      if (gcTuning.applied.length > 0) logger.info({ gc: gcTuning }, `GC tuned for ${gcTuning.cores} core: ${gcTuning.applied.join(' ')}`);
       let loaded;
       try {
         loaded = await loadConfigForCli(options.config);
