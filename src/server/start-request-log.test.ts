@@ -21,7 +21,8 @@ describe('startRequestLog', () => {
       expect(byDefault.scheduling).toMatchObject({ requested: 'low', policy: 'normal', nice: 10 });
       expect(idle.scheduling).toMatchObject({ requested: 'idle', policy: 'idle' });
       // An idle worker has a starvation guard, whose yields /metrics reports; a nice-10 one has none.
-      expect(idle.stats().workerYields).toBe(0);
+      // (A count, not 0: on a loaded machine the guard may already have yielded while the worker started.)
+      expect(idle.stats().workerYields).toEqual(expect.any(Number));
       expect(byDefault.stats().workerYields).toBeUndefined();
     } finally {
       await Promise.all([byDefault.close(), idle.close()]);
