@@ -4,6 +4,7 @@ import { GatewayError, InvalidProviderResponseError, StreamInterruptedError } fr
 import type { StreamEvent, StreamEventReader } from '../spec/stream-event.js';
 import { createBodyChunkReader } from './body-chunk-reader.js';
 import { mapTransportError, truncate } from './http-client.js';
+import type { UpstreamDeadline } from './upstream-deadline.js';
 
 /** Emits a StreamEvent to the consumer. */
 export type EmitEvent = (event: StreamEvent) => void;
@@ -26,6 +27,8 @@ export interface SseStreamOptions<TChunk> {
   provider: string;
   /** The upstream response body. */
   body: Readable;
+  /** The upstream call's deadline (`UpstreamResponse.deadline`): the idle limit runs while the stream waits for data. */
+  deadline?: UpstreamDeadline;
   /**
    * Validates one SSE frame into a typed chunk, or returns SKIP_EVENT. Throws a typed error for
    * frames that are malformed or that carry a provider error.
@@ -44,7 +47,7 @@ export interface SseStreamOptions<TChunk> {
  */
 export function createSseEventStream<TChunk>(options: SseStreamOptions<TChunk>): StreamEventReader {
   const { provider, body, parseEvent, mapper } = options;
-  const iterator = createBodyChunkReader(body);
+  const iterator = createBodyChunkReader(body, options.deadline);
   const decoder = new TextDecoder();
   // Events decoded but not yet read; `head` is the next one to hand out.
   let pending: StreamEvent[] = [];

@@ -3,7 +3,8 @@ import { connect, type Socket } from 'node:net';
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProviderTimeoutError } from '../spec/errors.js';
-import { closeSharedDispatcher, getSharedDispatcher, resolveTimeouts, sendUpstream } from './http-client.js';
+import { createBodyChunkReader } from './body-chunk-reader.js';
+import { closeSharedDispatcher, getSharedDispatcher, postJson, readBodyText, resolveTimeouts, sendUpstream } from './http-client.js';
 
 /**
  * A port whose accept queue is full: a process listens with backlog 1 and then blocks its event
@@ -74,9 +75,10 @@ describe('upstream timeouts', () => {
     expect(resolveTimeouts({ connectMs: 300, idleMs: 2_000 })).toEqual({ connectMs: 300, headersMs: 600_000, idleMs: 2_000 });
   });
 
-  it("gives up waiting for headers after the adapter's headersMs, as a typed first-token timeout", async () => {
+  it("gives up waiting for headers after the adapter's headersMs, on time, as a typed first-token timeout", async () => {
     const { createServer } = await import('node:http');
-    // Answers after 4 s; undici checks header timeouts on a coarse clock, so 1 s fires at about 1.5 s.
+    // Answers after 4 s. The limit is 150 ms: undici's own header timeout ran on a coarse clock
+    // and fired such a limit after about a second.
     const slow = createServer((_request, response) => {
       setTimeout(() => response.writeHead(200, { 'content-type': 'application/json' }).end('{}'), 4_000).unref();
     });
@@ -89,15 +91,83 @@ describe('upstream timeouts', () => {
         url: `http://127.0.0.1:${(slow.address() as { port: number }).port}/v1/chat/completions`,
         headers: {},
         body: {},
-        timeouts: { headersMs: 1_000 },
+        timeouts: { headersMs: 150 },
         mapError: () => new ProviderTimeoutError('unexpected status', { provider: 'slow', phase: 'total' }),
       }).catch((error: unknown) => error);
+      const elapsed = performance.now() - started;
       expect(failure).toBeInstanceOf(ProviderTimeoutError);
-      expect((failure as ProviderTimeoutError).phase).toBe('first-token');
-      expect(performance.now() - started).toBeLessThan(3_500);
+      expect(failure).toMatchObject({ phase: 'first-token', message: 'Upstream slow sent no response headers within 150 ms' });
+      expect(elapsed).toBeGreaterThanOrEqual(145);
+      expect(elapsed).toBeLessThan(700);
     } finally {
       slow.closeAllConnections();
       slow.close();
+    }
+  });
+});
+
+describe('upstream idle limit', () => {
+  /** Serves `chunks` as one chunked body, each after its delay in ms, then ends (unless `hang`). */
+  async function trickle(chunks: Array<[number, string]>, hang = false) {
+    const { createServer } = await import('node:http');
+    const server = createServer(async (_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.flushHeaders();
+      for (const [delay, text] of chunks) {
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        response.write(text);
+      }
+      if (!hang) response.end();
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}/v1/x`, server };
+  }
+
+  const noErrors = () => new ProviderTimeoutError('unexpected status', { provider: 'p', phase: 'total' });
+
+  it('fails a body that goes silent while read, after idleMs, as a typed idle timeout', async () => {
+    const { url, server } = await trickle([[0, '{"a":']], true);
+    try {
+      const response = await sendUpstream({ provider: 'p', url, headers: {}, body: {}, timeouts: { idleMs: 200 }, mapError: noErrors });
+      const started = performance.now();
+      const failure = await readBodyText(response.body, response.deadline).catch((error: unknown) => error);
+      const elapsed = performance.now() - started;
+      expect(failure).toMatchObject({ phase: 'idle', message: 'Upstream p went silent mid-response for 200 ms' });
+      expect(elapsed).toBeGreaterThanOrEqual(150);
+      expect(elapsed).toBeLessThan(700);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it('lets a body take longer than idleMs in all while no gap between chunks exceeds it', async () => {
+    const { url, server } = await trickle([[0, '{"a":'], [120, '1,'], [120, '"b":'], [120, '2}']]);
+    try {
+      const { json } = await postJson({ provider: 'p', url, headers: {}, body: {}, timeouts: { idleMs: 250 }, mapError: noErrors });
+      expect(json).toEqual({ a: 1, b: 2 });
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it("does not count time the reader holds the body paused (a slow client) against the upstream", async () => {
+    const { url, server } = await trickle([[0, 'one'], [100, 'two'], [100, 'three']]);
+    try {
+      const response = await sendUpstream({ provider: 'p', url, headers: {}, body: {}, timeouts: { idleMs: 200 }, mapError: noErrors });
+      const reader = createBodyChunkReader(response.body, response.deadline);
+      const first = await reader.next();
+      expect(String(first.value)).toBe('one');
+      // The reader stops asking for 600 ms, three idle limits, then reads on.
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      let rest = '';
+      for (let next = await reader.next(); !next.done; next = await reader.next()) rest += String(next.value);
+      expect(rest).toBe('twothree');
+    } finally {
+      server.closeAllConnections();
+      server.close();
     }
   });
 });

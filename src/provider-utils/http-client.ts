@@ -7,13 +7,15 @@ import {
 } from '../spec/errors.js';
 import type { HeaderBag } from './retry-after.js';
 import { merged } from '../spec/merged.js';
+import { createBodyChunkReader } from './body-chunk-reader.js';
+import { UpstreamDeadline } from './upstream-deadline.js';
 
-/** Timeouts for one upstream call. Undici's body timeout is the idle time between chunks. */
+/** Timeouts for one upstream call; 0 turns a limit off. */
 export interface HttpTimeouts {
   connectMs?: number;
   /** Time until response headers arrive: for a non-streaming call, the whole generation. */
   headersMs?: number;
-  /** Longest silence between two body chunks. */
+  /** Longest silence between two body chunks while the body's reader waits for one. */
   idleMs?: number;
 }
 
@@ -83,6 +85,12 @@ export interface UpstreamResponse {
   status: number;
   headers: HeaderBag;
   body: Dispatcher.ResponseData['body'];
+  /**
+   * The call's idle limit and abort signal: whoever reads `body` passes it to the reader
+   * (`createBodyChunkReader`, `createSseEventStream`), which restarts the idle clock as it waits
+   * and ends the call when the body ends.
+   */
+  deadline: UpstreamDeadline;
 }
 
 const MAX_ERROR_BODY = 8192;
@@ -94,6 +102,7 @@ const MAX_ERROR_BODY = 8192;
 export async function sendUpstream(upstream: UpstreamRequest): Promise<UpstreamResponse> {
   const timeouts = resolveTimeouts(upstream.timeouts);
   const dispatcher = upstream.dispatcher ?? getSharedDispatcher(timeouts.connectMs);
+  const deadline = new UpstreamDeadline(upstream.provider, upstream.abortSignal, timeouts.headersMs, timeouts.idleMs);
   let response: Dispatcher.ResponseData;
   try {
     const { origin, path } = originAndPath(upstream.url);
@@ -106,17 +115,20 @@ export async function sendUpstream(upstream: UpstreamRequest): Promise<UpstreamR
       method: upstream.method ?? 'POST',
       headers: upstream.body === undefined ? upstream.headers : { 'content-type': 'application/json', ...upstream.headers },
       body: upstream.body === undefined ? undefined : JSON.stringify(upstream.body),
-      signal: upstream.abortSignal,
-      headersTimeout: timeouts.headersMs,
-      bodyTimeout: timeouts.idleMs,
+      signal: deadline as unknown as AbortSignal,
+      // Off: the deadline enforces both (see UpstreamDeadline for why undici's are not used).
+      headersTimeout: 0,
+      bodyTimeout: 0,
     });
   } catch (error) {
+    deadline.finish();
     throw mapTransportError(error, upstream.provider, upstream.abortSignal);
   }
+  deadline.headersReceived();
   if (response.statusCode < 200 || response.statusCode >= 300) {
     let bodyText = '';
     try {
-      bodyText = (await response.body.text()).slice(0, MAX_ERROR_BODY);
+      bodyText = (await readBodyText(response.body, deadline)).slice(0, MAX_ERROR_BODY);
     } catch {
       // The status alone still classifies the failure.
     }
@@ -127,7 +139,21 @@ export async function sendUpstream(upstream: UpstreamRequest): Promise<UpstreamR
       bodyText,
     });
   }
-  return { status: response.statusCode, headers: response.headers, body: response.body };
+  return { status: response.statusCode, headers: response.headers, body: response.body, deadline };
+}
+
+/** Reads a whole body as UTF-8 text, under the call's idle limit; ends the call's deadline. */
+export async function readBodyText(body: Dispatcher.ResponseData['body'], deadline: UpstreamDeadline): Promise<string> {
+  const reader = createBodyChunkReader(body, deadline);
+  const chunks: Buffer[] = [];
+  let length = 0;
+  for (;;) {
+    const next = await reader.next();
+    if (next.done) break;
+    chunks.push(next.value);
+    length += next.value.length;
+  }
+  return chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks, length).toString('utf8');
 }
 
 /** Upstream URLs are few (a provider's endpoints, a model name in some paths): parsed once each. */
@@ -151,7 +177,7 @@ export async function postJson(upstream: UpstreamRequest): Promise<{ headers: He
   const response = await sendUpstream(upstream);
   let text: string;
   try {
-    text = await response.body.text();
+    text = await readBodyText(response.body, response.deadline);
   } catch (error) {
     throw mapTransportError(error, upstream.provider, upstream.abortSignal);
   }

@@ -7,3 +7,4 @@ export * from './provider-settings.js';
 export * from './unsupported-setting.js';
 export * from './seeded-random.js';
 export * from './abortable-sleep.js';
+export * from './upstream-deadline.js';

@@ -81,6 +81,7 @@ export class AnthropicChatModel implements LanguageModelAdapter {
     const stream = createSseEventStream({
       provider,
       body: response.body,
+      deadline: response.deadline,
       parseEvent: (message) => parseAnthropicStreamEvent(provider, message),
       mapper: createAnthropicStreamMapper({ provider, warnings: plan.warnings, usesJsonResponseTool: plan.usesJsonResponseTool }),
       ...(call.abortSignal === undefined ? {} : { abortSignal: call.abortSignal }),

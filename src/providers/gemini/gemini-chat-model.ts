@@ -90,6 +90,7 @@ export class GeminiChatModel implements LanguageModelAdapter {
     const stream = createSseEventStream({
       provider: this.provider,
       body: response.body,
+      deadline: response.deadline,
       parseEvent: (message) => this.parseStreamFrame(message),
       mapper: createGeminiStreamMapper({ provider: this.provider, warnings, generateId: this.generateId }),
       ...(call.abortSignal !== undefined ? { abortSignal: call.abortSignal } : {}),

@@ -121,6 +121,7 @@ export class OpenAICompatibleChatModel implements LanguageModelAdapter {
     const stream = createSseEventStream<OpenAIChatChunk | 'done'>({
       provider,
       body: response.body,
+      deadline: response.deadline,
       abortSignal: call.abortSignal,
       parseEvent(message) {
         if (message.data === '[DONE]') return 'done';

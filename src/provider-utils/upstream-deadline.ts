@@ -1,0 +1,146 @@
+import { ProviderTimeoutError } from '../spec/errors.js';
+
+type AbortListener = (() => void) | { handleEvent(): void };
+
+/**
+ * The headers and idle time limits of one upstream call, kept on exact node timers, and the
+ * signal undici aborts the call by.
+ *
+ * Why not undici's own `headersTimeout`/`bodyTimeout`: undici keeps limits over a second on a
+ * coarse 500 ms clock and drops cleared ones only at its next tick, so every request's two timer
+ * objects outlived several young-generation collections and were promoted (~30 KB per scavenge at
+ * one connection, most of what was promoted), and a 150 ms limit fired after about a second. A
+ * node timer cleared when the call ends is garbage at once, and fires on time.
+ *
+ * It is AbortSignal-shaped (`aborted`, `reason`, add/removeEventListener), which is all undici
+ * reads of a signal; it forwards the caller's own signal and adds its time limits. Phases:
+ * - headers: armed when the call starts, until the response headers arrive;
+ * - idle: the longest the body's reader waits for the next chunk. Time the reader is not asking
+ *   (a slow client holding the body paused) does not count, as in undici, where a paused body
+ *   does not time out.
+ */
+export class UpstreamDeadline {
+  aborted = false;
+  reason: unknown = undefined;
+  private listener: AbortListener | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private phase: 'headers' | 'idle' | 'done' = 'headers';
+  /** A reader waits for a chunk: a firing idle timer aborts only then. */
+  private waiting = false;
+
+  constructor(
+    private readonly provider: string,
+    private readonly parent: AbortSignal | undefined,
+    private readonly headersMs: number,
+    private readonly idleMs: number,
+  ) {
+    if (parent !== undefined) {
+      if (parent.aborted) {
+        this.aborted = true;
+        this.reason = parent.reason;
+        this.phase = 'done';
+        return;
+      }
+      // The object itself is the listener (`handleEvent`): no closure per call.
+      parent.addEventListener('abort', this);
+    }
+    if (headersMs > 0) this.timer = armTimer(this, headersMs);
+  }
+
+  /** The response headers arrived: the headers limit is met; the idle limit starts. */
+  headersReceived(): void {
+    if (this.phase !== 'headers') return;
+    this.phase = 'idle';
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = this.idleMs > 0 ? armTimer(this, this.idleMs) : undefined;
+    // Until a reader asks, the body is unread: a body nobody reads still ends after the idle limit.
+    this.waiting = true;
+  }
+
+  /** A reader asks for the next chunk and none is buffered: the idle clock restarts. */
+  bodyWaiting(): void {
+    if (this.phase !== 'idle') return;
+    this.waiting = true;
+    if (this.timer !== undefined) this.timer.refresh();
+  }
+
+  /** A chunk arrived: nobody waits until the reader asks again. */
+  bodyChunk(): void {
+    this.waiting = false;
+  }
+
+  /** The call is over (body read, failed or cancelled): clears the timer and the caller's listener. */
+  finish(): void {
+    if (this.phase === 'done') return;
+    this.phase = 'done';
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    this.parent?.removeEventListener('abort', this);
+  }
+
+  /** The caller's signal fired: abort the call with its reason. */
+  handleEvent(): void {
+    this.abort(this.parent?.reason);
+  }
+
+  /** Called by the timer. */
+  expire(): void {
+    if (this.phase === 'headers') {
+      this.abort(
+        new ProviderTimeoutError(`Upstream ${this.provider} sent no response headers within ${this.headersMs} ms`, {
+          provider: this.provider,
+          phase: 'first-token',
+        }),
+      );
+    } else if (this.phase === 'idle' && this.waiting) {
+      this.abort(
+        new ProviderTimeoutError(`Upstream ${this.provider} went silent mid-response for ${this.idleMs} ms`, {
+          provider: this.provider,
+          phase: 'idle',
+        }),
+      );
+    }
+    // Idle but nobody waiting: the reader holds the body paused; the clock restarts when it asks.
+  }
+
+  addEventListener(type: string, listener: AbortListener): void {
+    if (type !== 'abort') return;
+    if (this.listener !== undefined && this.listener !== listener) {
+      throw new Error('UpstreamDeadline: one abort listener per call (undici adds exactly one)');
+    }
+    this.listener = listener;
+  }
+
+  removeEventListener(type: string, listener: AbortListener): void {
+    if (type === 'abort' && this.listener === listener) this.listener = undefined;
+  }
+
+  /** As AbortSignal.throwIfAborted, for code that checks a signal before it starts. */
+  throwIfAborted(): void {
+    if (this.aborted) throw this.reason;
+  }
+
+  private abort(reason: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason;
+    this.finish();
+    const listener = this.listener;
+    this.listener = undefined;
+    if (listener === undefined) return;
+    if (typeof listener === 'function') listener();
+    else listener.handleEvent();
+  }
+}
+
+function armTimer(deadline: UpstreamDeadline, ms: number): NodeJS.Timeout {
+  const timer = setTimeout(expireDeadline, ms, deadline);
+  timer.unref();
+  return timer;
+}
+
+function expireDeadline(deadline: UpstreamDeadline): void {
+  deadline.expire();
+}
