@@ -8,6 +8,7 @@ import { parseOpenAIChatRequest } from '../../openai-wire/parse-openai-chat-requ
 import { readChatRequest } from './read-chat-request.js';
 import { routingHeaders } from '../../response-headers.js';
 import { sendSse } from '../../sse/send-sse.js';
+import { sendJson } from '../../send-json.js';
 
 /** POST /v1/chat/completions: the OpenAI Chat Completions API over every configured model. */
 export function chatCompletionsHandler(dependencies: RouteDependencies) {
@@ -25,7 +26,7 @@ export function chatCompletionsHandler(dependencies: RouteDependencies) {
         model: result.response.modelId ?? execution.target.deployment.model,
         systemFingerprint: result.response.systemFingerprint,
       });
-      return context.json(completion, 200, routingHeaders(requestId, plan, execution, result.warnings));
+      return sendJson(context, completion, 200, routingHeaders(requestId, plan, execution, result.warnings));
     }
 
     const { plan, execution } = await dependencies.pipeline.stream(request);

@@ -10,6 +10,7 @@ import { routingHeaders } from '../../response-headers.js';
 import { requestAbortSignal, requestHeader } from '../../request-context.js';
 import { requestDeadlineMs } from '../../request-deadline.js';
 import { recordRejection } from './read-chat-request.js';
+import { sendJson } from '../../send-json.js';
 
 /** POST /v1/embeddings. `encoding_format: base64` is answered as little-endian float32, as OpenAI does. */
 export function embeddingsHandler(dependencies: RouteDependencies) {
@@ -50,7 +51,8 @@ export function embeddingsHandler(dependencies: RouteDependencies) {
     const result = execution.result;
     const base64 = request.encoding_format === 'base64';
     const inputTokens = result.usage.inputTokens ?? 0;
-    return context.json(
+    return sendJson(
+      context,
       {
         object: 'list',
         data: result.embeddings.map((embedding, index) => ({

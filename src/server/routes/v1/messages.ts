@@ -10,6 +10,7 @@ import { parseWireRequest } from '../../parse-wire-request.js';
 import { routingHeaders } from '../../response-headers.js';
 import { ANTHROPIC_PARAMETER_NAMES } from '../../wire-parameter-names.js';
 import { sendSse } from '../../sse/send-sse.js';
+import { sendJson } from '../../send-json.js';
 import { readChatRequest } from './read-chat-request.js';
 import { merged } from '../../../spec/merged.js';
 
@@ -48,7 +49,7 @@ async function createMessage(context: Context<GatewayEnv>, dependencies: RouteDe
       stopSequences: meta.stopSequences,
     });
     const warnings: CallWarning[] = [...meta.warnings, ...result.warnings];
-    return context.json(message, 200, merged(routingHeaders(requestId, plan, execution, warnings, ANTHROPIC_PARAMETER_NAMES), { ...requestIdHeaders(requestId) }));
+    return sendJson(context, message, 200, merged(routingHeaders(requestId, plan, execution, warnings, ANTHROPIC_PARAMETER_NAMES), { ...requestIdHeaders(requestId) }));
   }
 
   const { plan, execution } = await dependencies.pipeline.stream(request);
