@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ProviderTimeoutError } from '../spec/errors.js';
+import { ProviderConnectionError, ProviderTimeoutError } from '../spec/errors.js';
 import { createBodyChunkReader } from './body-chunk-reader.js';
 import { closeSharedDispatcher, getSharedDispatcher, postJson, readBodyText, resolveTimeouts, sendUpstream } from './http-client.js';
 
@@ -108,7 +108,7 @@ describe('upstream timeouts', () => {
 
 describe('upstream idle limit', () => {
   /** Serves `chunks` as one chunked body, each after its delay in ms, then ends (unless `hang`). */
-  async function trickle(chunks: Array<[number, string]>, hang = false) {
+  async function trickle(chunks: Array<[number, string | Buffer]>, hang = false) {
     const { createServer } = await import('node:http');
     const server = createServer(async (_request, response) => {
       response.writeHead(200, { 'content-type': 'application/json' });
@@ -147,6 +147,37 @@ describe('upstream idle limit', () => {
     try {
       const { json } = await postJson({ provider: 'p', url, headers: {}, body: {}, timeouts: { idleMs: 250 }, mapError: noErrors });
       expect(json).toEqual({ a: 1, b: 2 });
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it('joins a character split across chunks (UTF-8 is decoded once, from the whole body)', async () => {
+    const accented = Buffer.from('é✓', 'utf8');
+    const { url, server } = await trickle([[0, '{"t":"'], [20, accented.subarray(0, 1)], [20, accented.subarray(1, 3)], [20, accented.subarray(3)], [0, '"}']]);
+    try {
+      const { json } = await postJson({ provider: 'p', url, headers: {}, body: {}, mapError: noErrors });
+      expect(json).toEqual({ t: 'é✓' });
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it('fails a body the upstream cuts before its end, rather than returning what came', async () => {
+    const { createServer } = await import('node:http');
+    const server = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+      response.write('{"partial":');
+      setTimeout(() => response.socket?.destroy(), 20);
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/v1/x`;
+      const failure = await postJson({ provider: 'p', url, headers: {}, body: {}, mapError: noErrors }).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(ProviderConnectionError);
     } finally {
       server.closeAllConnections();
       server.close();

@@ -7,7 +7,6 @@ import {
 } from '../spec/errors.js';
 import type { HeaderBag } from './retry-after.js';
 import { merged } from '../spec/merged.js';
-import { createBodyChunkReader } from './body-chunk-reader.js';
 import { UpstreamDeadline } from './upstream-deadline.js';
 
 /** Timeouts for one upstream call; 0 turns a limit off. */
@@ -142,18 +141,36 @@ export async function sendUpstream(upstream: UpstreamRequest): Promise<UpstreamR
   return { status: response.statusCode, headers: response.headers, body: response.body, deadline };
 }
 
-/** Reads a whole body as UTF-8 text, under the call's idle limit; ends the call's deadline. */
-export async function readBodyText(body: Dispatcher.ResponseData['body'], deadline: UpstreamDeadline): Promise<string> {
-  const reader = createBodyChunkReader(body, deadline);
-  const chunks: Buffer[] = [];
-  let length = 0;
-  for (;;) {
-    const next = await reader.next();
-    if (next.done) break;
-    chunks.push(next.value);
-    length += next.value.length;
-  }
-  return chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks, length).toString('utf8');
+/**
+ * Reads a whole body as UTF-8 text under the call's idle limit (each chunk restarts it), and ends
+ * the call's deadline. Flowing mode with plain listeners: one promise per body, where a chunk
+ * reader pays one per chunk (this is every non-streaming answer).
+ */
+export function readBodyText(body: Dispatcher.ResponseData['body'], deadline: UpstreamDeadline): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let length = 0;
+    let settled = false;
+    const fail = (error: unknown) => {
+      deadline.finish();
+      if (settled) return;
+      settled = true;
+      reject(error);
+    };
+    body.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      length += chunk.length;
+      deadline.bodyWaiting();
+    });
+    body.once('end', () => {
+      deadline.finish();
+      settled = true;
+      resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks, length).toString('utf8'));
+    });
+    body.on('error', fail);
+    // Destroyed without 'end' or 'error' (a premature close): a failure, not an empty body.
+    body.once('close', () => fail(new Error('upstream body closed before it ended')));
+  });
 }
 
 /** Upstream URLs are few (a provider's endpoints, a model name in some paths): parsed once each. */
