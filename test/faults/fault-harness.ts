@@ -26,12 +26,12 @@ export interface FaultRig {
  * the healthy one); `pair` has one deployment on each, in that order, for hedging. `resilience` is the YAML body of the top-level `resilience:` section;
  * `extra` is appended as further top-level sections.
  */
-export function faultConfig(primaryUrl: string, fallbackUrl: string, resilience: string, extra = ''): string {
+export function faultConfig(primaryUrl: string, fallbackUrl: string, resilience: string, extra = '', primaryTimeouts?: string): string {
   return `providers:
   flaky:
     type: openai
     base_url: ${primaryUrl}/v1
-    api_key: none
+    api_key: none${primaryTimeouts === undefined ? '' : `\n    timeouts: ${primaryTimeouts}`}
   steady:
     type: openai
     base_url: ${fallbackUrl}/v1
@@ -62,11 +62,19 @@ ${extra}`;
 
 export async function startFaultRig(
   resilience: string,
-  options: { primary?: Partial<FaultInjectingUpstreamOptions>; fallback?: Partial<FaultInjectingUpstreamOptions>; extra?: string; apiKey?: string; warmUp?: boolean } = {},
+  options: {
+    primary?: Partial<FaultInjectingUpstreamOptions>;
+    fallback?: Partial<FaultInjectingUpstreamOptions>;
+    extra?: string;
+    apiKey?: string;
+    warmUp?: boolean;
+    /** The faulty provider's own `timeouts` mapping (YAML flow style). */
+    providerTimeouts?: string;
+  } = {},
 ): Promise<FaultRig> {
   const primary = await createFaultInjectingUpstream({ label: 'primary', seed: 7, usage: { promptTokens: 11, completionTokens: 7 }, ...options.primary });
   const fallback = await createFaultInjectingUpstream({ label: 'fallback', seed: 9, usage: { promptTokens: 23, completionTokens: 13 }, ...options.fallback });
-  const gateway = await startTestGateway(faultConfig(primary.url, fallback.url, resilience, options.extra ?? ''));
+  const gateway = await startTestGateway(faultConfig(primary.url, fallback.url, resilience, options.extra ?? '', options.providerTimeouts));
   const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: options.apiKey ?? 'unused-on-loopback', maxRetries: 0, timeout: 10_000 });
   if (options.warmUp ?? true) {
     // A cold process (module loading, first connections) can take longer than the suite's tight

@@ -28,7 +28,7 @@ export const timeoutsSchema = z
     connect_ms: positiveInt.optional(),
     /** Until response headers: for non-streaming calls, the whole generation. */
     first_token_ms: positiveInt.optional(),
-    /** Longest silence between stream chunks. */
+    /** Longest wait for the next body chunk while the gateway reads (a client holding the stream paused does not count). */
     idle_ms: positiveInt.optional(),
   })
   .strict();
