@@ -107,6 +107,21 @@ describe('UpstreamDeadline', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it('tells every listener a custom dispatcher adds, once each, and not one that was removed', () => {
+    const deadline = new UpstreamDeadline('p', undefined, 100, 300);
+    const calls: string[] = [];
+    const first = () => calls.push('first');
+    const second = { handleEvent: () => calls.push('second') };
+    const removed = () => calls.push('removed');
+    deadline.addEventListener('abort', first);
+    deadline.addEventListener('abort', first);
+    deadline.addEventListener('abort', second);
+    deadline.addEventListener('abort', removed);
+    deadline.removeEventListener('abort', removed);
+    vi.advanceTimersByTime(100);
+    expect(calls).toEqual(['first', 'second']);
+  });
+
   it('treats 0 as no limit', () => {
     const deadline = new UpstreamDeadline('p', undefined, 0, 0);
     attachLikeUndici(deadline);

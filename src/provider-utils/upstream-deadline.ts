@@ -23,6 +23,7 @@ export class UpstreamDeadline {
   aborted = false;
   reason: unknown = undefined;
   private listener: AbortListener | undefined;
+  private moreListeners: AbortListener[] | undefined;
   private timer: NodeJS.Timeout | undefined;
   private phase: 'headers' | 'idle' | 'done' = 'headers';
   /** A reader waits for a chunk: a firing idle timer aborts only then. */
@@ -106,15 +107,16 @@ export class UpstreamDeadline {
   }
 
   addEventListener(type: string, listener: AbortListener): void {
-    if (type !== 'abort') return;
-    if (this.listener !== undefined && this.listener !== listener) {
-      throw new Error('UpstreamDeadline: one abort listener per call (undici adds exactly one)');
-    }
-    this.listener = listener;
+    if (type !== 'abort' || listener === this.listener || this.moreListeners?.includes(listener)) return;
+    // undici adds exactly one; a custom dispatcher may add more.
+    if (this.listener === undefined) this.listener = listener;
+    else (this.moreListeners ??= []).push(listener);
   }
 
   removeEventListener(type: string, listener: AbortListener): void {
-    if (type === 'abort' && this.listener === listener) this.listener = undefined;
+    if (type !== 'abort') return;
+    if (this.listener === listener) this.listener = undefined;
+    else if (this.moreListeners !== undefined) this.moreListeners = this.moreListeners.filter((other) => other !== listener);
   }
 
   /** As AbortSignal.throwIfAborted, for code that checks a signal before it starts. */
@@ -127,11 +129,14 @@ export class UpstreamDeadline {
     this.aborted = true;
     this.reason = reason;
     this.finish();
-    const listener = this.listener;
+    const listeners = this.moreListeners === undefined ? [this.listener] : [this.listener, ...this.moreListeners];
     this.listener = undefined;
-    if (listener === undefined) return;
-    if (typeof listener === 'function') listener();
-    else listener.handleEvent();
+    this.moreListeners = undefined;
+    for (const listener of listeners) {
+      if (listener === undefined) continue;
+      if (typeof listener === 'function') listener();
+      else listener.handleEvent();
+    }
   }
 }
 
