@@ -184,6 +184,36 @@ describe('upstream idle limit', () => {
     }
   });
 
+  it('reads an error body only as far as the error needs: a huge or endless one is cut at 8 KB', async () => {
+    const { createServer } = await import('node:http');
+    const server = createServer((_request, response) => {
+      response.writeHead(500, { 'content-type': 'text/plain' });
+      // 20 KB now, and the body never ends.
+      response.write('x'.repeat(20_000));
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/v1/x`;
+      let seen: string | undefined;
+      const failure = await sendUpstream({
+        provider: 'p',
+        url,
+        headers: {},
+        body: {},
+        mapError: (upstreamFailure) => {
+          seen = upstreamFailure.bodyText;
+          return new ProviderConnectionError(`status ${upstreamFailure.status}`, { provider: 'p' });
+        },
+      }).catch((error: unknown) => error);
+      expect(failure).toMatchObject({ message: 'status 500' });
+      expect(seen).toBe('x'.repeat(8192));
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
   it("does not count time the reader holds the body paused (a slow client) against the upstream", async () => {
     const { url, server } = await trickle([[0, 'one'], [100, 'two'], [100, 'three']]);
     try {

@@ -127,7 +127,8 @@ export async function sendUpstream(upstream: UpstreamRequest): Promise<UpstreamR
   if (response.statusCode < 200 || response.statusCode >= 300) {
     let bodyText = '';
     try {
-      bodyText = (await readBodyText(response.body, deadline)).slice(0, MAX_ERROR_BODY);
+      // An error body is read only as far as the error message needs: a huge one is not buffered.
+      bodyText = await readBodyText(response.body, deadline, MAX_ERROR_BODY);
     } catch {
       // The status alone still classifies the failure.
     }
@@ -142,15 +143,17 @@ export async function sendUpstream(upstream: UpstreamRequest): Promise<UpstreamR
 }
 
 /**
- * Reads a whole body as UTF-8 text under the call's idle limit (each chunk restarts it), and ends
- * the call's deadline. Flowing mode with plain listeners: one promise per body, where a chunk
- * reader pays one per chunk (this is every non-streaming answer).
+ * Reads a body as UTF-8 text under the call's idle limit (each chunk restarts it), and ends the
+ * call's deadline. Flowing mode with plain listeners: one promise per body, where a chunk reader
+ * pays one per chunk (this is every non-streaming answer). Past `maxBytes` it stops reading, drops
+ * the rest (the connection closes) and returns what it has.
  */
-export function readBodyText(body: Dispatcher.ResponseData['body'], deadline: UpstreamDeadline): Promise<string> {
+export function readBodyText(body: Dispatcher.ResponseData['body'], deadline: UpstreamDeadline, maxBytes = Number.POSITIVE_INFINITY): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let length = 0;
     let settled = false;
+    const text = () => (chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks, length).toString('utf8'));
     const fail = (error: unknown) => {
       deadline.finish();
       if (settled) return;
@@ -158,14 +161,24 @@ export function readBodyText(body: Dispatcher.ResponseData['body'], deadline: Up
       reject(error);
     };
     body.on('data', (chunk: Buffer) => {
+      if (settled) return;
+      if (length + chunk.length >= maxBytes) {
+        chunks.push(chunk.subarray(0, maxBytes - length));
+        length = maxBytes;
+        settled = true;
+        resolve(text());
+        body.destroy();
+        return;
+      }
       chunks.push(chunk);
       length += chunk.length;
       deadline.bodyWaiting();
     });
     body.once('end', () => {
       deadline.finish();
+      if (settled) return;
       settled = true;
-      resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks, length).toString('utf8'));
+      resolve(text());
     });
     body.on('error', fail);
     // Destroyed without 'end' or 'error' (a premature close): a failure, not an empty body.
