@@ -23,28 +23,35 @@ export type RateLimitSnapshot = Partial<Record<RateLimitDimension, RateLimitWind
 /** Plain header records (any key case) or a web `Headers` object. */
 export type HeaderSource = HeaderBag | { get(name: string): string | null };
 
-const OPENAI_DIMENSIONS = ['requests', 'tokens'] as const;
-const ANTHROPIC_DIMENSIONS = ['requests', 'tokens', 'input-tokens', 'output-tokens'] as const;
+/** Each dimension's header names, built once (this runs on every upstream response). */
+const OPENAI_WINDOWS = (['requests', 'tokens'] as const).map((dimension) => ({
+  dimension,
+  limit: `x-ratelimit-limit-${dimension}`,
+  remaining: `x-ratelimit-remaining-${dimension}`,
+  reset: `x-ratelimit-reset-${dimension}`,
+}));
+const ANTHROPIC_WINDOWS = (['requests', 'tokens', 'input-tokens', 'output-tokens'] as const).map((dimension) => ({
+  dimension,
+  limit: `anthropic-ratelimit-${dimension}-limit`,
+  remaining: `anthropic-ratelimit-${dimension}-remaining`,
+  reset: `anthropic-ratelimit-${dimension}-reset`,
+}));
 
 /** Rate-limit windows found in the headers; an empty object when there are none. */
 export function parseRateLimitHeaders(headers: HeaderSource, now: number): RateLimitSnapshot {
   const read = headerReader(headers);
   const snapshot: RateLimitSnapshot = {};
-  for (const dimension of OPENAI_DIMENSIONS) {
-    const window = readWindow(
-      read(`x-ratelimit-limit-${dimension}`),
-      read(`x-ratelimit-remaining-${dimension}`),
-      resetFromDuration(read(`x-ratelimit-reset-${dimension}`), now),
-    );
-    if (window) snapshot[dimension] = window;
+  for (const names of OPENAI_WINDOWS) {
+    const remaining = read(names.remaining);
+    if (remaining === undefined) continue;
+    const window = readWindow(read(names.limit), remaining, resetFromDuration(read(names.reset), now));
+    if (window) snapshot[names.dimension] = window;
   }
-  for (const dimension of ANTHROPIC_DIMENSIONS) {
-    const window = readWindow(
-      read(`anthropic-ratelimit-${dimension}-limit`),
-      read(`anthropic-ratelimit-${dimension}-remaining`),
-      resetFromTimestamp(read(`anthropic-ratelimit-${dimension}-reset`), now),
-    );
-    if (window) snapshot[dimension] = window;
+  for (const names of ANTHROPIC_WINDOWS) {
+    const remaining = read(names.remaining);
+    if (remaining === undefined) continue;
+    const window = readWindow(read(names.limit), remaining, resetFromTimestamp(read(names.reset), now));
+    if (window) snapshot[names.dimension] = window;
   }
   return snapshot;
 }
@@ -79,10 +86,23 @@ function headerReader(headers: HeaderSource): (name: string) => string | undefin
     const source = headers as { get(name: string): string | null };
     return (name) => source.get(name) ?? undefined;
   }
+  const bag = headers as HeaderBag;
+  // Upstream responses (undici) already have lower-case names: read them as they are, and build a
+  // lower-cased copy only for a record that has an upper-case name.
+  if (!hasUpperCaseName(bag)) return (name) => firstValue(bag[name]);
   const lowerCased = new Map<string, string>();
-  for (const [key, value] of Object.entries(headers as HeaderBag)) {
-    const first = Array.isArray(value) ? value[0] : value;
+  for (const [key, value] of Object.entries(bag)) {
+    const first = firstValue(value);
     if (first !== undefined) lowerCased.set(key.toLowerCase(), first);
   }
   return (name) => lowerCased.get(name);
+}
+
+function hasUpperCaseName(bag: HeaderBag): boolean {
+  for (const key in bag) if (/[A-Z]/.test(key)) return true;
+  return false;
+}
+
+function firstValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
 }
