@@ -5,6 +5,7 @@ import type { StreamEvent, StreamEventReader } from '../spec/stream-event.js';
 import { createBodyChunkReader } from './body-chunk-reader.js';
 import { mapTransportError, truncate } from './http-client.js';
 import type { UpstreamDeadline } from './upstream-deadline.js';
+import { Utf8ChunkDecoder } from './utf8-chunk-decoder.js';
 
 /** Emits a StreamEvent to the consumer. */
 export type EmitEvent = (event: StreamEvent) => void;
@@ -48,7 +49,7 @@ export interface SseStreamOptions<TChunk> {
 export function createSseEventStream<TChunk>(options: SseStreamOptions<TChunk>): StreamEventReader {
   const { provider, body, parseEvent, mapper } = options;
   const iterator = createBodyChunkReader(body, options.deadline);
-  const decoder = new TextDecoder();
+  const decoder = new Utf8ChunkDecoder();
   // Events decoded but not yet read; `head` is the next one to hand out.
   let pending: StreamEvent[] = [];
   let head = 0;
@@ -101,7 +102,7 @@ export function createSseEventStream<TChunk>(options: SseStreamOptions<TChunk>):
       }
       if (next.done) {
         ended = true;
-        parser.feed(decoder.decode() + '\n\n');
+        parser.feed(decoder.end() + '\n\n');
         try {
           if (failure === undefined) mapper.flush(emit);
         } catch (error) {
@@ -110,7 +111,7 @@ export function createSseEventStream<TChunk>(options: SseStreamOptions<TChunk>):
         if (failure !== undefined) terminalError = { error: failure };
         return;
       }
-      parser.feed(decoder.decode(next.value, { stream: true }));
+      parser.feed(decoder.decode(next.value));
       if (failure !== undefined) {
         body.destroy();
         terminalError = { error: failure };
