@@ -45,6 +45,16 @@ function open(body: PassThrough, mapper = textMapper()) {
 const frame = (data: object) => `data: ${JSON.stringify(data)}\n\n`;
 
 describe('createSseEventStream', () => {
+  it('reads the first event of a body that starts with a byte-order mark, cut inside the mark', async () => {
+    const body = new PassThrough();
+    const reader = open(body);
+    const bytes = Buffer.from(`\uFEFF${frame({ text: 'Hi' })}`, 'utf8');
+    body.write(bytes.subarray(0, 2));
+    body.write(bytes.subarray(2));
+    expect(await reader.read()).toEqual({ done: false, value: { type: 'stream-start', warnings: [] } });
+    expect(await reader.read()).toEqual({ done: false, value: { type: 'text-delta', delta: 'Hi' } });
+  });
+
   it('reads events in order, one upstream chunk at a time, and stays done after the end', async () => {
     const body = new PassThrough();
     const reader = open(body);

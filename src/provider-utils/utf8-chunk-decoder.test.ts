@@ -45,4 +45,12 @@ describe('Utf8ChunkDecoder', () => {
     expect(text).toBe(new TextDecoder().decode(malformed));
     expect(text).toBe('A\uFFFDB\uFFFD');
   });
+
+  it('drops a byte-order mark at the very start, even cut across chunks, and keeps one later on', () => {
+    const bytes = Buffer.from('\uFEFFdata: x\uFEFF', 'utf8');
+    for (let cut = 0; cut <= bytes.length; cut += 1) {
+      expect(decodeInPieces(bytes, [cut])).toBe('data: x\uFEFF');
+      expect(decodeInPieces(bytes, [cut])).toBe(new TextDecoder().decode(bytes));
+    }
+  });
 });

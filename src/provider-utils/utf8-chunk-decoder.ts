@@ -4,11 +4,14 @@
  * reader, without a native decoder per stream: on node 20 each TextDecoder is a native object the
  * young-generation GC must visit as a weak handle (0.06 ms of every scavenge while streaming at one
  * connection), and node's StringDecoder allocates a buffer of its own per stream instead.
- * Malformed bytes become U+FFFD, as with both.
+ * Malformed bytes become U+FFFD and a byte-order mark at the very start is dropped, as TextDecoder
+ * does (the SSE spec strips it too; the SSE parser here only recognises it undecoded).
  */
 export class Utf8ChunkDecoder {
   /** The start of a character whose remaining bytes are still to come (1–3 bytes). */
   private carry: Buffer | undefined;
+  /** Some text has been returned: a byte-order mark from now on is content. */
+  private started = false;
 
   decode(chunk: Buffer): string {
     let bytes = chunk;
@@ -18,14 +21,20 @@ export class Utf8ChunkDecoder {
     }
     const complete = completeLength(bytes);
     if (complete < bytes.length) this.carry = bytes.subarray(complete);
-    return bytes.toString('utf8', 0, complete);
+    return this.withoutLeadingMark(bytes.toString('utf8', 0, complete));
   }
 
   /** The end of the input: a character still cut off becomes U+FFFD. */
   end(): string {
     const carry = this.carry;
     this.carry = undefined;
-    return carry === undefined ? '' : carry.toString('utf8');
+    return carry === undefined ? '' : this.withoutLeadingMark(carry.toString('utf8'));
+  }
+
+  private withoutLeadingMark(text: string): string {
+    if (this.started || text === '') return text;
+    this.started = true;
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   }
 }
 
