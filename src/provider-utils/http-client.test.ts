@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { connect, type Socket } from 'node:net';
+import { connect, type AddressInfo, type Socket } from 'node:net';
 import { once } from 'node:events';
+import { createServer, type RequestListener } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProviderConnectionError, ProviderTimeoutError } from '../spec/errors.js';
 import { createBodyChunkReader } from './body-chunk-reader.js';
@@ -76,19 +77,16 @@ describe('upstream timeouts', () => {
   });
 
   it("gives up waiting for headers after the adapter's headersMs, on time, as a typed first-token timeout", async () => {
-    const { createServer } = await import('node:http');
     // Answers after 4 s. The limit is 150 ms: undici's own header timeout ran on a coarse clock
     // and fired such a limit after about a second.
-    const slow = createServer((_request, response) => {
+    const slow: RequestListener = (_request, response) => {
       setTimeout(() => response.writeHead(200, { 'content-type': 'application/json' }).end('{}'), 4_000).unref();
-    });
-    slow.listen(0, '127.0.0.1');
-    await once(slow, 'listening');
-    try {
+    };
+    await withServer(slow, async (url) => {
       const started = performance.now();
       const failure = await sendUpstream({
         provider: 'slow',
-        url: `http://127.0.0.1:${(slow.address() as { port: number }).port}/v1/chat/completions`,
+        url,
         headers: {},
         body: {},
         timeouts: { headersMs: 150 },
@@ -99,36 +97,41 @@ describe('upstream timeouts', () => {
       expect(failure).toMatchObject({ phase: 'first-token', message: 'Upstream slow sent no response headers within 150 ms' });
       expect(elapsed).toBeGreaterThanOrEqual(145);
       expect(elapsed).toBeLessThan(700);
-    } finally {
-      slow.closeAllConnections();
-      slow.close();
-    }
+    });
   });
 });
 
-describe('upstream idle limit', () => {
-  /** Serves `chunks` as one chunked body, each after its delay in ms, then ends (unless `hang`). */
-  async function trickle(chunks: Array<[number, string | Buffer]>, hang = false) {
-    const { createServer } = await import('node:http');
-    const server = createServer(async (_request, response) => {
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.flushHeaders();
-      for (const [delay, text] of chunks) {
-        await new Promise((resolve) => setTimeout(resolve, delay));
-        response.write(text);
-      }
-      if (!hang) response.end();
-    });
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}/v1/x`, server };
+/** Runs `test` against a loopback HTTP server answering with `handler`, then closes it and its connections. */
+async function withServer(handler: RequestListener, test: (url: string) => Promise<void>): Promise<void> {
+  const server = createServer(handler);
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  try {
+    await test(`http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/x`);
+  } finally {
+    server.closeAllConnections();
+    server.close();
   }
+}
 
-  const noErrors = () => new ProviderTimeoutError('unexpected status', { provider: 'p', phase: 'total' });
+/** A 200 whose body is `chunks`, each written after its delay in ms, then ended (unless `hang`). */
+function trickle(chunks: Array<[number, string | Buffer]>, hang = false): RequestListener {
+  return async (_request, response) => {
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.flushHeaders();
+    for (const [delay, text] of chunks) {
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      response.write(text);
+    }
+    if (!hang) response.end();
+  };
+}
 
+const noErrors = () => new ProviderTimeoutError('unexpected status', { provider: 'p', phase: 'total' });
+
+describe('upstream idle limit', () => {
   it('fails a body that goes silent while read, after idleMs, as a typed idle timeout', async () => {
-    const { url, server } = await trickle([[0, '{"a":']], true);
-    try {
+    await withServer(trickle([[0, '{"a":']], true), async (url) => {
       const response = await sendUpstream({ provider: 'p', url, headers: {}, body: {}, timeouts: { idleMs: 200 }, mapError: noErrors });
       const started = performance.now();
       const failure = await readBodyText(response.body, response.deadline).catch((error: unknown) => error);
@@ -136,65 +139,59 @@ describe('upstream idle limit', () => {
       expect(failure).toMatchObject({ phase: 'idle', message: 'Upstream p went silent mid-response for 200 ms' });
       expect(elapsed).toBeGreaterThanOrEqual(150);
       expect(elapsed).toBeLessThan(700);
-    } finally {
-      server.closeAllConnections();
-      server.close();
-    }
+    });
   });
 
   it('lets a body take longer than idleMs in all while no gap between chunks exceeds it', async () => {
-    const { url, server } = await trickle([[0, '{"a":'], [120, '1,'], [120, '"b":'], [120, '2}']]);
-    try {
+    await withServer(trickle([[0, '{"a":'], [120, '1,'], [120, '"b":'], [120, '2}']]), async (url) => {
       const { json } = await postJson({ provider: 'p', url, headers: {}, body: {}, timeouts: { idleMs: 250 }, mapError: noErrors });
       expect(json).toEqual({ a: 1, b: 2 });
-    } finally {
-      server.closeAllConnections();
-      server.close();
-    }
+    });
   });
 
+  it("does not count time the reader holds the body paused (a slow client) against the upstream", async () => {
+    await withServer(trickle([[0, 'one'], [100, 'two'], [100, 'three']]), async (url) => {
+      const response = await sendUpstream({ provider: 'p', url, headers: {}, body: {}, timeouts: { idleMs: 200 }, mapError: noErrors });
+      const reader = createBodyChunkReader(response.body, response.deadline);
+      const first = await reader.next();
+      expect(String(first.value)).toBe('one');
+      // The reader stops asking for 600 ms, three idle limits, then reads on.
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      let rest = '';
+      for (let next = await reader.next(); !next.done; next = await reader.next()) rest += String(next.value);
+      expect(rest).toBe('twothree');
+    });
+  });
+});
+
+describe('reading upstream bodies', () => {
   it('joins a character split across chunks (UTF-8 is decoded once, from the whole body)', async () => {
     const accented = Buffer.from('é✓', 'utf8');
-    const { url, server } = await trickle([[0, '{"t":"'], [20, accented.subarray(0, 1)], [20, accented.subarray(1, 3)], [20, accented.subarray(3)], [0, '"}']]);
-    try {
+    await withServer(trickle([[0, '{"t":"'], [20, accented.subarray(0, 1)], [20, accented.subarray(1, 3)], [20, accented.subarray(3)], [0, '"}']]), async (url) => {
       const { json } = await postJson({ provider: 'p', url, headers: {}, body: {}, mapError: noErrors });
       expect(json).toEqual({ t: 'é✓' });
-    } finally {
-      server.closeAllConnections();
-      server.close();
-    }
+    });
   });
 
   it('fails a body the upstream cuts before its end, rather than returning what came', async () => {
-    const { createServer } = await import('node:http');
-    const server = createServer((_request, response) => {
+    const cut: RequestListener = (_request, response) => {
       response.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
       response.write('{"partial":');
       setTimeout(() => response.socket?.destroy(), 20);
-    });
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    try {
-      const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/v1/x`;
+    };
+    await withServer(cut, async (url) => {
       const failure = await postJson({ provider: 'p', url, headers: {}, body: {}, mapError: noErrors }).catch((error: unknown) => error);
       expect(failure).toBeInstanceOf(ProviderConnectionError);
-    } finally {
-      server.closeAllConnections();
-      server.close();
-    }
+    });
   });
 
   it('reads an error body only as far as the error needs: a huge or endless one is cut at 8 KB', async () => {
-    const { createServer } = await import('node:http');
-    const server = createServer((_request, response) => {
+    const endless: RequestListener = (_request, response) => {
       response.writeHead(500, { 'content-type': 'text/plain' });
       // 20 KB now, and the body never ends.
       response.write('x'.repeat(20_000));
-    });
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    try {
-      const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/v1/x`;
+    };
+    await withServer(endless, async (url) => {
       let seen: string | undefined;
       const failure = await sendUpstream({
         provider: 'p',
@@ -208,27 +205,6 @@ describe('upstream idle limit', () => {
       }).catch((error: unknown) => error);
       expect(failure).toMatchObject({ message: 'status 500' });
       expect(seen).toBe('x'.repeat(8192));
-    } finally {
-      server.closeAllConnections();
-      server.close();
-    }
-  });
-
-  it("does not count time the reader holds the body paused (a slow client) against the upstream", async () => {
-    const { url, server } = await trickle([[0, 'one'], [100, 'two'], [100, 'three']]);
-    try {
-      const response = await sendUpstream({ provider: 'p', url, headers: {}, body: {}, timeouts: { idleMs: 200 }, mapError: noErrors });
-      const reader = createBodyChunkReader(response.body, response.deadline);
-      const first = await reader.next();
-      expect(String(first.value)).toBe('one');
-      // The reader stops asking for 600 ms, three idle limits, then reads on.
-      await new Promise((resolve) => setTimeout(resolve, 600));
-      let rest = '';
-      for (let next = await reader.next(); !next.done; next = await reader.next()) rest += String(next.value);
-      expect(rest).toBe('twothree');
-    } finally {
-      server.closeAllConnections();
-      server.close();
-    }
+    });
   });
 });
