@@ -36,6 +36,7 @@ import {
 } from './child-processes.js';
 import { benchGatewayConfig } from './bench-gateway-config.js';
 import { buildRow, formatSummary, formatTable, type GatewayMeasurement, type OverheadRow, type Scenario } from './overhead-report.js';
+import { addBuckets, bucketsBetween, observationCount, parseOverheadBuckets, quantileMs, type CumulativeBuckets } from './overhead-histogram.js';
 import { summarizeCpuProfile } from './summarize-cpu-profile.js';
 import { validateCompletion, validateStream } from './validate-answers.js';
 import { errorCount, medianOfRuns, runWrk, writeWrkScript, wrkInstalled, type WrkResult } from './wrk.js';
@@ -156,10 +157,23 @@ async function waitForLogCatchUp(gatewayUrl: string, gateway: LongRunningChild, 
   }
 }
 
+async function scrapeOwnTime(gatewayUrl: string, gateway: LongRunningChild): Promise<CumulativeBuckets> {
+  const text = await Promise.race([fetch(`${gatewayUrl}/metrics`).then((response) => response.text()), gateway.exited]);
+  return parseOverheadBuckets(text);
+}
+
+/** Each measurement keeps its run's own-time histogram (by bound) so runs can be combined. */
+const ownTimeBuckets = new WeakMap<GatewayMeasurement, CumulativeBuckets>();
+
+function ownTimeOf(buckets: CumulativeBuckets): GatewayMeasurement['ownTime'] {
+  return { p50Ms: quantileMs(buckets, 0.5), p99Ms: quantileMs(buckets, 0.99), requests: observationCount(buckets) };
+}
+
 async function measureGateway(url: string, connections: number, seconds: number, scriptFile: string, gateway: LongRunningChild): Promise<GatewayMeasurement> {
   const gatewayUrl = new URL(url).origin;
   // A warm-up's records are written before the measured run starts.
   await waitForLogCatchUp(gatewayUrl, gateway);
+  const ownTimeBefore = await scrapeOwnTime(gatewayUrl, gateway);
   const cpuBefore = processCpuMs(gateway.pid);
   const coreBefore = coreBusyMs(GATEWAY_CORE);
   const result = await measure(url, connections, seconds, scriptFile, gateway);
@@ -168,14 +182,18 @@ async function measureGateway(url: string, connections: number, seconds: number,
   const cpuMs = processCpuMs(gateway.pid) - cpuBefore;
   const coreMs = coreBusyMs(GATEWAY_CORE) - coreBefore;
   const wallMs = result.durationSeconds * 1000 + logCatchUpMs;
-  return {
+  const ownTime = bucketsBetween(ownTimeBefore, await scrapeOwnTime(gatewayUrl, gateway));
+  const measurement: GatewayMeasurement = {
     ...result,
+    ownTime: ownTimeOf(ownTime),
     cpuMs,
     cpuMsPerRequest: result.requests === 0 ? Number.NaN : cpuMs / result.requests,
     coreUtilisation: cpuMs / wallMs,
     otherLoadOnCore: Math.max(0, coreMs - cpuMs) / wallMs,
     logCatchUpMs,
   };
+  ownTimeBuckets.set(measurement, ownTime);
+  return measurement;
 }
 
 /** Several measured runs of the gateway as one: medians of rps and latency, CPU over all of them. */
@@ -186,6 +204,8 @@ function combineGatewayRuns(runs: GatewayMeasurement[]): GatewayMeasurement {
   return {
     ...combined,
     logCatchUpMs: Math.max(...runs.map((run) => run.logCatchUpMs)),
+    // Every run's requests as one distribution.
+    ownTime: ownTimeOf(addBuckets(runs.map((run) => ownTimeBuckets.get(run) ?? new Map()))),
     cpuMs,
     cpuMsPerRequest: combined.requests === 0 ? Number.NaN : cpuMs / combined.requests,
     coreUtilisation: cpuMs / wallMs,

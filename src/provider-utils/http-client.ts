@@ -7,6 +7,7 @@ import {
 } from '../spec/errors.js';
 import type { HeaderBag } from './retry-after.js';
 import { merged } from '../spec/merged.js';
+import type { WaitClock } from '../spec/wait-clock.js';
 import { UpstreamDeadline } from './upstream-deadline.js';
 
 /** Timeouts for one upstream call; 0 turns a limit off. */
@@ -75,6 +76,8 @@ export interface UpstreamRequest {
   headers: Record<string, string>;
   body?: unknown;
   abortSignal?: AbortSignal;
+  /** The request's wait clock (`ChatCall.waitClock`): counts the time this call keeps the gateway waiting. */
+  waitClock?: WaitClock;
   timeouts?: HttpTimeouts;
   dispatcher?: Dispatcher;
   mapError: UpstreamErrorMapper;
@@ -101,7 +104,7 @@ const MAX_ERROR_BODY = 8192;
 export async function sendUpstream(upstream: UpstreamRequest): Promise<UpstreamResponse> {
   const timeouts = resolveTimeouts(upstream.timeouts);
   const dispatcher = upstream.dispatcher ?? getSharedDispatcher(timeouts.connectMs);
-  const deadline = new UpstreamDeadline(upstream.provider, upstream.abortSignal, timeouts.headersMs, timeouts.idleMs);
+  const deadline = new UpstreamDeadline(upstream.provider, upstream.abortSignal, timeouts.headersMs, timeouts.idleMs, upstream.waitClock);
   let response: Dispatcher.ResponseData;
   try {
     const { origin, path } = originAndPath(upstream.url);
@@ -183,6 +186,8 @@ export function readBodyText(body: Dispatcher.ResponseData['body'], deadline: Up
     body.on('error', fail);
     // Destroyed without 'end' or 'error' (a premature close): a failure, not an empty body.
     body.once('close', () => fail(new Error('upstream body closed before it ended')));
+    // From here until 'end' the gateway only waits for the body.
+    deadline.bodyWaiting();
   });
 }
 

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ProviderTimeoutError } from '../spec/errors.js';
+import { WaitClock } from '../spec/wait-clock.js';
 import { UpstreamDeadline } from './upstream-deadline.js';
 
 /** What undici does with a signal: one listener; returns how often it was told to abort. */
@@ -12,7 +13,7 @@ function attachLikeUndici(deadline: UpstreamDeadline): { aborts: number } {
 }
 
 beforeEach(() => {
-  vi.useFakeTimers();
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'performance'] });
 });
 
 afterEach(() => {
@@ -131,5 +132,46 @@ describe('UpstreamDeadline', () => {
     expect(vi.getTimerCount()).toBe(0);
     vi.advanceTimersByTime(1_000_000);
     expect(deadline.aborted).toBe(false);
+  });
+
+  it("counts on the request's wait clock only the time it waits on the provider", () => {
+    const startedAt = performance.now();
+    const clock = new WaitClock();
+    const deadline = new UpstreamDeadline('p', undefined, 1_000, 1_000, clock);
+    attachLikeUndici(deadline);
+    vi.advanceTimersByTime(100); // waiting for headers
+    deadline.headersReceived();
+    vi.advanceTimersByTime(3); // the gateway reads the headers, opens the stream: its own time
+    deadline.bodyWaiting();
+    vi.advanceTimersByTime(40); // waiting for the first chunk
+    deadline.bodyChunk();
+    vi.advanceTimersByTime(2); // translating and writing it: own time
+    deadline.bodyWaiting();
+    deadline.bodyWaiting(); // asked again while still waiting: no double count
+    vi.advanceTimersByTime(40);
+    deadline.bodyChunk();
+    vi.advanceTimersByTime(1);
+    deadline.finish();
+    deadline.finish();
+    vi.advanceTimersByTime(4); // after the call: own time
+    clock.finish();
+    expect(clock.waitedUntil(performance.now())).toBe(180);
+    expect(clock.ownTimeMs(startedAt)).toBe(10);
+  });
+
+  it('stops the wait clock when the call is aborted mid-wait, and never starts it for a call aborted before it began', () => {
+    const clock = new WaitClock();
+    const caller = new AbortController();
+    const deadline = new UpstreamDeadline('p', caller.signal, 1_000, 1_000, clock);
+    vi.advanceTimersByTime(25);
+    caller.abort(new Error('client gone'));
+    vi.advanceTimersByTime(100);
+    expect(clock.waitedUntil(performance.now())).toBe(25);
+    expect(deadline.aborted).toBe(true);
+
+    const gone = new WaitClock();
+    new UpstreamDeadline('p', caller.signal, 1_000, 1_000, gone);
+    vi.advanceTimersByTime(50);
+    expect(gone.waitedUntil(performance.now())).toBe(0);
   });
 });

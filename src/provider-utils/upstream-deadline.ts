@@ -1,4 +1,5 @@
 import { ProviderTimeoutError } from '../spec/errors.js';
+import type { WaitClock } from '../spec/wait-clock.js';
 
 type AbortListener = (() => void) | { handleEvent(): void };
 
@@ -18,6 +19,10 @@ type AbortListener = (() => void) | { handleEvent(): void };
  * - idle: the longest the body's reader waits for the next chunk. Time the reader is not asking
  *   (a slow client holding the body paused) does not count, as in undici, where a paused body
  *   does not time out.
+ *
+ * Given the request's wait clock, it also counts the time the gateway really waits on the provider
+ * there: until the headers arrive, then each time a reader asks for a chunk that has not arrived.
+ * (The idle limit is stricter: from the headers on, a body nobody has asked for yet counts too.)
  */
 export class UpstreamDeadline {
   aborted = false;
@@ -28,12 +33,15 @@ export class UpstreamDeadline {
   private phase: 'headers' | 'idle' | 'done' = 'headers';
   /** A reader waits for a chunk: a firing idle timer aborts only then. */
   private waiting = false;
+  /** The wait clock is running on this call's account. */
+  private clocked = false;
 
   constructor(
     private readonly provider: string,
     private readonly parent: AbortSignal | undefined,
     private readonly headersMs: number,
     private readonly idleMs: number,
+    private readonly clock?: WaitClock,
   ) {
     if (parent !== undefined) {
       if (parent.aborted) {
@@ -46,6 +54,7 @@ export class UpstreamDeadline {
       parent.addEventListener('abort', this);
     }
     if (headersMs > 0) this.timer = armTimer(this, headersMs);
+    this.startWaiting();
   }
 
   /** The response headers arrived: the headers limit is met; the idle limit starts. */
@@ -56,6 +65,8 @@ export class UpstreamDeadline {
     this.timer = this.idleMs > 0 ? armTimer(this, this.idleMs) : undefined;
     // Until a reader asks, the body is unread: a body nobody reads still ends after the idle limit.
     this.waiting = true;
+    // But until a reader asks, the gateway is busy with the headers, not waiting on the provider.
+    this.stopWaiting();
   }
 
   /** A reader asks for the next chunk and none is buffered: the idle clock restarts. */
@@ -63,11 +74,13 @@ export class UpstreamDeadline {
     if (this.phase !== 'idle') return;
     this.waiting = true;
     if (this.timer !== undefined) this.timer.refresh();
+    this.startWaiting();
   }
 
   /** A chunk arrived: nobody waits until the reader asks again. */
   bodyChunk(): void {
     this.waiting = false;
+    this.stopWaiting();
   }
 
   /** The call is over (body read, failed or cancelled): clears the timer and the caller's listener. */
@@ -79,6 +92,19 @@ export class UpstreamDeadline {
       this.timer = undefined;
     }
     this.parent?.removeEventListener('abort', this);
+    this.stopWaiting();
+  }
+
+  private startWaiting(): void {
+    if (this.clock === undefined || this.clocked) return;
+    this.clocked = true;
+    this.clock.begin();
+  }
+
+  private stopWaiting(): void {
+    if (!this.clocked) return;
+    this.clocked = false;
+    this.clock!.end();
   }
 
   /** The caller's signal fired: abort the call with its reason. */

@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { RequestAbortController } from '../core/pipeline/request-signal.js';
 import { DeadlineExceededError } from '../spec/errors.js';
 import type { GatewayEnv } from './gateway-context.js';
+import { WaitClock } from '../spec/wait-clock.js';
 
 /**
  * Reads a request header. On node it reads the raw IncomingMessage, which avoids building a web
@@ -61,4 +62,17 @@ export function requestHeaders(context: Context<GatewayEnv>): Readonly<Record<st
     return headers;
   }
   return context.req.header();
+}
+
+/**
+ * The request's wait clock, made on first use: the routes hand it to the pipeline (and through the
+ * call to the adapters), and `sendJson`/`sendSse` finish it when the answer is out.
+ */
+export function requestWaitClock(context: Context<GatewayEnv>): WaitClock {
+  let clock = context.get('waitClock');
+  if (clock === undefined) {
+    clock = new WaitClock();
+    context.set('waitClock', clock);
+  }
+  return clock;
 }

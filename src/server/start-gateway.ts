@@ -144,7 +144,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       ]
     : [];
   const metricsSink: RequestSink = {
-    record: (summary, _record, cost) => metrics.record(summary, { costUsd: cost.costUsd, referenceCostUsd: cost.referenceCostUsd, perAttempt: cost.perAttempt }),
+    record: (summary, record, cost) =>
+      metrics.record(summary, { costUsd: cost.costUsd, referenceCostUsd: cost.referenceCostUsd, perAttempt: cost.perAttempt }, record.overheadMs),
   };
   const driftSink: RequestSink[] = driftTracker ? [{ record: (summary) => driftTracker.onRequestEnd(summary) }] : [];
   const recorder = new RequestRecorder(() => holder.current, [metricsSink, ...(requestLog ? [requestLog.sink] : []), ...(tracing ? [tracing.sink] : []), ...driftSink, onlineEvaluation.evaluator, ...shadowSink], (error) =>

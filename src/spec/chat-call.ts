@@ -1,3 +1,5 @@
+import type { WaitClock } from './wait-clock.js';
+
 /**
  * The provider-neutral request every adapter receives. Inbound wire formats (OpenAI, Anthropic)
  * are converted into a ChatCall at the server edge; adapters convert it to their provider's format.
@@ -139,6 +141,8 @@ export interface ChatCall {
   unsupportedSettings?: 'warn' | 'error';
   /** Cancels the upstream request (client disconnect, timeout). */
   abortSignal?: AbortSignal;
+  /** The request's wait clock: adapters hand it to the upstream call, which counts its waiting there. */
+  waitClock?: WaitClock;
 }
 
 /** An embeddings request. */
@@ -148,4 +152,5 @@ export interface EmbeddingCall {
   user?: string;
   headers?: Record<string, string>;
   abortSignal?: AbortSignal;
+  waitClock?: WaitClock;
 }

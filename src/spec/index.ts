@@ -5,3 +5,4 @@ export * from './finish-reason.js';
 export * from './language-model-adapter.js';
 export * from './stream-event.js';
 export * from './usage.js';
+export * from './wait-clock.js';

@@ -15,7 +15,7 @@ export interface ResponseCacheKeyInput {
   call: ChatCall;
 }
 
-type UnkeyedField = 'abortSignal' | 'user' | 'includeUsage';
+type UnkeyedField = 'abortSignal' | 'waitClock' | 'user' | 'includeUsage';
 type KeyedField = Exclude<keyof ChatCall, UnkeyedField>;
 
 /** What a deployment is pinned to: its model id (`gpt-4o-2024-08-06`) and `version`, when set. */
@@ -24,8 +24,8 @@ export function pinnedVersionOf(deployment: Pick<ResolvedDeployment, 'model' | '
 }
 
 /**
- * The fields of a ChatCall that shape the answer. Left out: `abortSignal` (the request's own
- * lifetime), `user` (an end-user id for abuse monitoring; it does not change the output) and
+ * The fields of a ChatCall that shape the answer. Left out: `abortSignal` and `waitClock` (the
+ * request's own lifetime and timing), `user` (an end-user id for abuse monitoring; it does not change the output) and
  * `includeUsage` (adapters always ask for usage). Listed one by one, rather than copying the call
  * minus some fields, and typed so that a field added to ChatCall fails to compile until it is
  * placed here (or in `UnkeyedField`) on purpose.

@@ -11,6 +11,7 @@ import type { RetryBudget } from '../resilience/retry-budget.js';
 import { fallbackConditionOf } from '../routing/fallback-condition.js';
 import type { RouteGroup, RoutePlan } from '../routing/resolve-route.js';
 import { abortableSleep } from '../../provider-utils/abortable-sleep.js';
+import { countWait, type WaitClock } from '../../spec/wait-clock.js';
 import { estimatePromptTokens } from './estimate-tokens.js';
 import { raceWithHedge } from './hedge-race.js';
 import type { StreamObserver } from './observe-stream.js';
@@ -38,7 +39,7 @@ export function executeGenerate(runtime: GatewayRuntime, plan: RoutePlan, call: 
   return runPlan(
     runtime,
     plan,
-    call.abortSignal,
+    call,
     {
       kind: 'generate',
       run: (target, signal) => {
@@ -52,7 +53,7 @@ export function executeGenerate(runtime: GatewayRuntime, plan: RoutePlan, call: 
 }
 
 export async function executeEmbed(runtime: GatewayRuntime, plan: RoutePlan, call: EmbeddingCall): Promise<Execution<EmbeddingResult>> {
-  return runPlan(runtime, plan, call.abortSignal, {
+  return runPlan(runtime, plan, call, {
     kind: 'generate',
     run: async (target, signal) => {
       if (!target.embedding) throw new Error(`deployment ${target.deployment.id} has no embedding adapter`);
@@ -73,13 +74,15 @@ export function executeStream(
   call: ChatCall,
   observer?: StreamObserver,
 ): Promise<Execution<StreamExecution>> {
-  return runPlan(runtime, plan, call.abortSignal, { kind: 'stream', call, ...(observer ? { observer } : {}) }, estimatePromptTokens(call)) as Promise<
+  return runPlan(runtime, plan, call, { kind: 'stream', call, ...(observer ? { observer } : {}) }, estimatePromptTokens(call)) as Promise<
     Execution<StreamExecution>
   >;
 }
 
 interface PlanContext extends AttemptContext {
   budget: RetryBudget;
+  /** The request's wait clock: a retry's backoff is time the gateway waits on purpose, not its own work. */
+  waitClock: WaitClock | undefined;
 }
 
 const NOT_HEDGED = { kind: 'not-hedged' } as const;
@@ -89,7 +92,7 @@ type TargetOutcome<T> = { kind: 'answered'; value: T; target: DeploymentTarget }
 async function runPlan<T>(
   runtime: GatewayRuntime,
   plan: RoutePlan,
-  signal: AbortSignal | undefined,
+  call: { abortSignal?: AbortSignal | undefined; waitClock?: WaitClock | undefined },
   kind: AttemptKind<T>,
   inputTokenEstimate?: number,
 ): Promise<Execution<T | StreamOpening>> {
@@ -98,7 +101,8 @@ async function runPlan<T>(
   const context: PlanContext = {
     state,
     settings,
-    signal,
+    signal: call.abortSignal,
+    waitClock: call.waitClock,
     attempts: [],
     budget: state.budgetFor(plan.workload, settings),
     ...(inputTokenEstimate === undefined ? {} : { inputTokenEstimate }),
@@ -217,7 +221,7 @@ async function backOff(context: PlanContext, breaker: CircuitBreaker, error: Gat
   if (delay === undefined) return false;
   if (!breaker.canAdmit(context.state.clock())) return false;
   if (!context.budget.tryAcquireRetry()) return false;
-  await abortableSleep(delay, context.signal);
+  await countWait(context.waitClock, abortableSleep(delay, context.signal));
   return true;
 }
 

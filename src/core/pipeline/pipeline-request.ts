@@ -1,4 +1,5 @@
 import type { ChatCall } from '../../spec/chat-call.js';
+import type { WaitClock } from '../../spec/wait-clock.js';
 import type { VirtualKey } from '../keys/virtual-key-registry.js';
 import type { GatewayRuntime } from '../registry/gateway-runtime.js';
 import type { RoutePlan } from '../routing/resolve-route.js';
@@ -27,6 +28,12 @@ export interface PipelineRequest<TCall = ChatCall> {
   /** The task tag and metadata the client sent, for routing rules; read only when a workload routes. */
   hints?: () => RoutingHints;
   call: TCall;
+  /**
+   * What the request waited on outside the gateway (set by the server edge, which also puts it on
+   * the call for the adapters and finishes it when the response is out): the summary's gateway
+   * overhead is its wall time less these waits.
+   */
+  waitClock?: WaitClock;
 }
 
 /** What the server edge knew of a request it refused before the pipeline (`recordRejected`). */

@@ -29,7 +29,8 @@ export function promptEmbeddingFor(
       endpoint: 'embeddings',
       model,
       madeFor: workload,
-      call: { input: [text], abortSignal: signal },
+      // The chat request's clock: the time this call waits on its provider is not the gateway's own.
+      call: { input: [text], abortSignal: signal, waitClock: request.waitClock },
     });
     const vector = embedded.execution.result.embeddings[0];
     if (!vector) throw new Error(`embedding model '${model}' returned no vector`);

@@ -301,6 +301,7 @@ export class RequestPipeline {
       routeReason: plan?.reason,
       apiKey: request.client?.name,
       policy: this.policies.get(request)?.decision(),
+      waitClock: request.waitClock,
       ...outcome,
     });
   }

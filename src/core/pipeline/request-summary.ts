@@ -1,4 +1,5 @@
 import type { ChatCall } from '../../spec/chat-call.js';
+import type { WaitClock } from '../../spec/wait-clock.js';
 import type { ChatResult } from '../../spec/chat-result.js';
 import type { AttemptRecord } from '../../spec/errors.js';
 import type { Usage } from '../../spec/usage.js';
@@ -36,6 +37,11 @@ export interface RequestSummary {
   timeToFirstTokenMs?: number;
   /** Answered from the response cache: no upstream was called, so no attempt was made or billed. */
   cacheHit?: boolean;
+  /**
+   * The request's wait clock, when the server edge kept one: the recorder reads the gateway's own
+   * time from it (wall time less waiting on providers, clients and backoff) once the response is out.
+   */
+  waitClock?: WaitClock;
   /**
    * The request as the client sent it (messages, tools, tool choice, response format), attached
    * only when `request_log.capture_payloads` is on. Raw: the recorder redacts it off the request path.

@@ -28,6 +28,12 @@ export interface RequestLogRecord {
   errorCode?: string;
   cacheHit: boolean;
   timeToFirstTokenMs?: number;
+  /**
+   * The gateway's own time: the request's wall time to the end of its answer, less the time it
+   * waited on providers, on a slow client and on retry backoff. Set for answered requests (the
+   * answer went out through the gateway's writer); absent for refusals and failures.
+   */
+  overheadMs?: number;
   inputTokens?: number;
   outputTokens?: number;
   cachedInputTokens?: number;

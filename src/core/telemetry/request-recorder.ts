@@ -116,6 +116,8 @@ export function toRequestLogRecord(
   if (summary.upstreamModel !== undefined) record.upstreamModel = summary.upstreamModel;
   if (summary.errorCode !== undefined) record.errorCode = summary.errorCode;
   if (summary.timeToFirstTokenMs !== undefined) record.timeToFirstTokenMs = summary.timeToFirstTokenMs;
+  const overheadMs = overheadOf(summary);
+  if (overheadMs !== undefined) record.overheadMs = overheadMs;
   if (usage) {
     if (usage.inputTokens !== undefined) record.inputTokens = usage.inputTokens;
     if (usage.outputTokens !== undefined) record.outputTokens = usage.outputTokens;
@@ -128,4 +130,11 @@ export function toRequestLogRecord(
     record.payload = preparePayload({ request: summary.requestPayload, response: summary.responsePayload }, capture);
   }
   return record;
+}
+
+/** The gateway's own time for an answered request (its wait clock finished), in ms to the microsecond. */
+export function overheadOf(summary: RequestSummary): number | undefined {
+  const clock = summary.waitClock;
+  if (clock === undefined || !clock.finished) return undefined;
+  return Math.round(clock.ownTimeMs(summary.startedAt) * 1000) / 1000;
 }

@@ -101,6 +101,7 @@ export class AnthropicChatModel implements LanguageModelAdapter {
       },
       body,
       ...(call.abortSignal === undefined ? {} : { abortSignal: call.abortSignal }),
+      ...(call.waitClock === undefined ? {} : { waitClock: call.waitClock }),
       ...(this.settings.timeouts === undefined ? {} : { timeouts: this.settings.timeouts }),
       ...(this.settings.dispatcher === undefined ? {} : { dispatcher: this.settings.dispatcher }),
       mapError: mapAnthropicError,

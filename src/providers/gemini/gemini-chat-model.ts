@@ -161,6 +161,7 @@ export class GeminiChatModel implements LanguageModelAdapter {
       body,
       mapError: mapGeminiError,
       ...(call.abortSignal !== undefined ? { abortSignal: call.abortSignal } : {}),
+      ...(call.waitClock === undefined ? {} : { waitClock: call.waitClock }),
       ...(settings.timeouts !== undefined ? { timeouts: settings.timeouts } : {}),
       ...(settings.dispatcher !== undefined ? { dispatcher: settings.dispatcher } : {}),
     };

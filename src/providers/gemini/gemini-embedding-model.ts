@@ -51,6 +51,7 @@ export class GeminiEmbeddingModel implements EmbeddingModelAdapter {
       },
       mapError: mapGeminiError,
       ...(call.abortSignal !== undefined ? { abortSignal: call.abortSignal } : {}),
+      ...(call.waitClock === undefined ? {} : { waitClock: call.waitClock }),
       ...(settings.timeouts !== undefined ? { timeouts: settings.timeouts } : {}),
       ...(settings.dispatcher !== undefined ? { dispatcher: settings.dispatcher } : {}),
     });

@@ -41,6 +41,7 @@ export class OpenAICompatibleEmbeddingModel implements EmbeddingModelAdapter {
         ...(call.user === undefined ? {} : { user: call.user }),
       },
       abortSignal: call.abortSignal,
+      waitClock: call.waitClock,
       timeouts: settings.timeouts,
       dispatcher: settings.dispatcher,
       mapError: mapOpenAICompatibleError,

@@ -6,6 +6,7 @@ import { StreamInterruptedError } from '../../spec/errors.js';
 import type { LanguageModelAdapter, StreamResult } from '../../spec/language-model-adapter.js';
 import type { StreamEvent, StreamEventReader } from '../../spec/stream-event.js';
 import type { Usage } from '../../spec/usage.js';
+import { countWait, type WaitClock } from '../../spec/wait-clock.js';
 import {
   estimateInputTokens,
   generateSimulatedContent,
@@ -45,9 +46,9 @@ export class SimulatedChatModel implements LanguageModelAdapter {
   async generate(call: ChatCall): Promise<ChatResult> {
     const warnings = this.collectWarnings(call);
     const content = this.decideContent(call);
-    await waitForFirstToken(this.runtime, call.abortSignal);
+    await waitForFirstToken(this.runtime, call.abortSignal, call.waitClock);
     const outputTokens = countOutputTokens(content);
-    await this.runtime.sleep(outputDurationMs(this.runtime, outputTokens), call.abortSignal);
+    await countWait(call.waitClock, this.runtime.sleep(outputDurationMs(this.runtime, outputTokens), call.abortSignal));
 
     return {
       content: toContentParts(content),
@@ -62,7 +63,7 @@ export class SimulatedChatModel implements LanguageModelAdapter {
     const warnings = this.collectWarnings(call);
     const content = this.decideContent(call);
     // Time to first token is time to response headers: a streaming call resolves once it has passed.
-    await waitForFirstToken(this.runtime, call.abortSignal);
+    await waitForFirstToken(this.runtime, call.abortSignal, call.waitClock);
     const cut = this.runtime.random() < this.runtime.options.faults.stream_cut;
     const response = this.responseInfo();
 
@@ -79,13 +80,14 @@ export class SimulatedChatModel implements LanguageModelAdapter {
     ];
     const deltaCount = deltaSteps.filter((step) => step.isDelta).length;
     const cutAfterDeltas = cut ? (deltaCount === 0 ? 0 : Math.max(1, Math.floor(deltaCount / 2))) : undefined;
-    return { stream: this.createEventStream(steps, cutAfterDeltas, call.abortSignal), response };
+    return { stream: this.createEventStream(steps, cutAfterDeltas, call.abortSignal, call.waitClock), response };
   }
 
   private createEventStream(
     steps: StreamStep[],
     cutAfterDeltas: number | undefined,
     callSignal: AbortSignal | undefined,
+    waitClock: WaitClock | undefined,
   ): StreamEventReader {
     // Cancelling the stream aborts this controller, which clears any pacing timer still pending.
     // The call's signal may be a RequestSignal, which AbortSignal.any() cannot follow: linked by hand.
@@ -118,7 +120,7 @@ export class SimulatedChatModel implements LanguageModelAdapter {
           }
           try {
             if (signal.aborted) throw signal.reason;
-            await sleep(step.delayMs, signal);
+            await countWait(waitClock, sleep(step.delayMs, signal));
           } catch (error) {
             if (!cancelled) controller.error(error);
             return;

@@ -28,7 +28,7 @@ export class SimulatedEmbeddingModel implements EmbeddingModelAdapter {
   async embed(call: EmbeddingCall): Promise<EmbeddingResult> {
     const requested = call.dimensions ?? this.runtime.options.embedding_dimensions;
     const dimensions = Math.min(Math.max(1, Math.floor(requested)), MAX_DIMENSIONS);
-    await waitForFirstToken(this.runtime, call.abortSignal);
+    await waitForFirstToken(this.runtime, call.abortSignal, call.waitClock);
     const characters = call.input.reduce((total, text) => total + text.length, 0);
     return {
       embeddings: call.input.map((text) => simulatedEmbedding(text, dimensions)),

@@ -3,6 +3,7 @@ import { sampleLatency } from './sample-latency.js';
 import type { RandomSource } from '../../provider-utils/seeded-random.js';
 import type { SimulatedProviderOptions } from './simulated-options.js';
 import { abortableSleep } from '../../provider-utils/abortable-sleep.js';
+import { countWait, type WaitClock } from '../../spec/wait-clock.js';
 
 /** Waits `ms`, rejecting with the signal's reason if it aborts first. Injected by tests. */
 export type SimulatedSleep = (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -26,7 +27,7 @@ export const defaultSleep: SimulatedSleep = abortableSleep;
  * in that order, so seeded runs are reproducible), fails fast for rate limits and server errors as
  * a real gateway's front door would, then waits the latency and, for a timeout fault, gives up.
  */
-export async function waitForFirstToken(runtime: SimulatedRuntime, abortSignal: AbortSignal | undefined): Promise<void> {
+export async function waitForFirstToken(runtime: SimulatedRuntime, abortSignal: AbortSignal | undefined, waitClock?: WaitClock): Promise<void> {
   if (abortSignal?.aborted) throw abortSignal.reason;
   const { faults, latency } = runtime.options;
   const faultDraw = runtime.random();
@@ -48,7 +49,8 @@ export async function waitForFirstToken(runtime: SimulatedRuntime, abortSignal: 
       upstreamCode: 'simulated_server_error',
     });
   }
-  await runtime.sleep(latencyMs, abortSignal);
+  // The simulated upstream's latency is time the gateway waits, as it would on a real provider.
+  await countWait(waitClock, runtime.sleep(latencyMs, abortSignal));
   if (faultDraw < faults.rate_limit + faults.server_error + faults.timeout) {
     throw new ProviderTimeoutError(`Simulated timeout waiting for the first token from ${provider} (faults.timeout)`, {
       provider,

@@ -7,6 +7,7 @@ import { streamEndedWithoutFinish, toTypedStreamError, type SseFormatter } from 
 import { SSE_HEADERS } from './sse-headers.js';
 import { sseReadableStream } from './sse-readable-stream.js';
 import { merged } from '../../spec/merged.js';
+import { countWait } from '../../spec/wait-clock.js';
 
 /** Past this many buffered characters a write goes out at once (and waits for drain if needed). */
 const FLUSH_AT = 16_384;
@@ -26,6 +27,7 @@ export function sendSse(
   if (!outgoing) return new Response(sseReadableStream(events, formatter), { status: 200, headers: merged(SSE_HEADERS, headers) });
 
   const reader = events;
+  const waitClock = context.get('waitClock');
   let buffer = '';
   let scheduled = false;
   let clientGone = false;
@@ -63,7 +65,8 @@ export function sendSse(
         const text = formatter.event(next.value);
         if (text !== '') {
           const drained = write(text);
-          if (drained) await drained;
+          // Waiting for a slow client to read is not the gateway's own time.
+          if (drained) await countWait(waitClock, drained);
         }
         if (next.value.type === 'finish') break;
       }
@@ -77,6 +80,7 @@ export function sendSse(
     buffer = '';
     if (clientGone) outgoing.end();
     else outgoing.end(rest === '' ? undefined : rest);
+    waitClock?.finish();
   })();
   return RESPONSE_ALREADY_SENT;
 }

@@ -7,7 +7,7 @@ import { createMetricsObserver } from './create-metrics-observer.js';
 import { GatewayMetrics, type GatewayMetricsSnapshot } from './gateway-metrics.js';
 import { runtimeMetricsSnapshot } from './runtime-metrics-snapshot.js';
 
-const HISTOGRAMS = /^switchyard_(request_duration_seconds|time_to_first_token_seconds)_/;
+const HISTOGRAMS = /^switchyard_(request_duration_seconds|time_to_first_token_seconds|gateway_overhead_seconds)_/;
 
 /** Every non-histogram sample line of the exposition, e.g. `switchyard_retries_total{workload="a"} 2`. */
 async function counterLines(metrics: GatewayMetrics): Promise<string[]> {
@@ -68,6 +68,20 @@ describe('GatewayMetrics.record', () => {
     ]);
     expect(await linesOf(metrics, 'switchyard_escalations_total')).toEqual(['switchyard_escalations_total{workload="qa",check="judge"} 1']);
     expect(await linesOf(metrics, 'switchyard_fallbacks_total')).toEqual([]);
+  });
+
+  it("observes the gateway's own time of an answered request, in fine buckets, only when it is known", async () => {
+    const metrics = new GatewayMetrics();
+    metrics.record(summary({ workload: 'qa' }), undefined, 0.42);
+    metrics.record(summary({ workload: 'qa', stream: true }), undefined, 3.1);
+    metrics.record(summary({ workload: 'qa' }));
+    metrics.record(summary({ workload: 'qa' }), undefined, Number.NaN);
+    const lines = await linesOf(metrics, 'switchyard_gateway_overhead_seconds');
+    expect(lines).toContain('switchyard_gateway_overhead_seconds_bucket{le="0.0004",endpoint="chat",workload="qa",stream="false"} 0');
+    expect(lines).toContain('switchyard_gateway_overhead_seconds_bucket{le="0.0005",endpoint="chat",workload="qa",stream="false"} 1');
+    expect(lines).toContain('switchyard_gateway_overhead_seconds_count{endpoint="chat",workload="qa",stream="false"} 1');
+    expect(lines).toContain('switchyard_gateway_overhead_seconds_bucket{le="0.003",endpoint="chat",workload="qa",stream="true"} 0');
+    expect(lines).toContain('switchyard_gateway_overhead_seconds_bucket{le="0.005",endpoint="chat",workload="qa",stream="true"} 1');
   });
 
   it('counts a successful request: request, tokens, cost and its one attempt', async () => {

@@ -7,7 +7,7 @@ import { readJsonBody } from '../../middleware/read-json-body.js';
 import { openAIEmbeddingRequestSchema, type OpenAIEmbeddingRequest } from '../../openai-wire/openai-chat-request-schema.js';
 import { parseWireRequest } from '../../parse-wire-request.js';
 import { routingHeaders } from '../../response-headers.js';
-import { requestAbortSignal, requestHeader } from '../../request-context.js';
+import { requestAbortSignal, requestHeader, requestWaitClock } from '../../request-context.js';
 import { requestDeadlineMs } from '../../request-deadline.js';
 import { recordRejection } from './read-chat-request.js';
 import { sendJson } from '../../send-json.js';
@@ -33,6 +33,7 @@ export function embeddingsHandler(dependencies: RouteDependencies) {
       throw error;
     }
     const requestId = context.get('requestId');
+    const waitClock = requestWaitClock(context);
     const { plan, execution } = await dependencies.pipeline.embed({
       runtime,
       client,
@@ -46,7 +47,9 @@ export function embeddingsHandler(dependencies: RouteDependencies) {
         ...(request.dimensions === undefined ? {} : { dimensions: request.dimensions }),
         ...(request.user === undefined ? {} : { user: request.user }),
         abortSignal: requestAbortSignal(context, requestDeadlineMs(context, runtime.config.server.request_timeout_ms)),
+        waitClock,
       },
+      waitClock,
     });
     const result = execution.result;
     const base64 = request.encoding_format === 'base64';

@@ -9,7 +9,7 @@ import type { GatewayEnv, RouteDependencies } from '../../gateway-context.js';
 import { UNSUPPORTED_PARAMS_HEADER } from '../../gateway-context.js';
 import { authenticateClient } from '../../middleware/auth.js';
 import { readJsonBody } from '../../middleware/read-json-body.js';
-import { requestAbortSignal, requestHeader, requestHeaders } from '../../request-context.js';
+import { requestAbortSignal, requestHeader, requestHeaders, requestWaitClock } from '../../request-context.js';
 import { routingHintsFrom } from '../../../core/routing/rules/routing-context.js';
 import { requestDeadlineMs } from '../../request-deadline.js';
 
@@ -40,6 +40,8 @@ export async function readChatRequest<Meta extends { model: string }>(
   }
   const { call, meta } = converted;
   call.abortSignal = requestAbortSignal(context, requestDeadlineMs(context, server.request_timeout_ms));
+  const waitClock = requestWaitClock(context);
+  call.waitClock = waitClock;
   const request: PipelineRequest = {
     runtime,
     client,
@@ -51,6 +53,7 @@ export async function readChatRequest<Meta extends { model: string }>(
     // Read only when the workload has routing rules to ask.
     hints: () => routingHintsFrom(requestHeaders(context), isObject(body) ? body['metadata'] : undefined),
     call,
+    waitClock,
   };
   return { request, meta };
 }
