@@ -250,7 +250,7 @@ async function runMatrix(
         const measured = await measureGateway(chat(targets.gatewayUrl), connections, options.durationSeconds, scripts[scenario], gateway);
         through.push(measured);
         const catchUp = measured.logCatchUpMs > 1500 ? `; request log caught up ${(measured.logCatchUpMs / 1000).toFixed(1)} s after the load, counted` : '';
-        progress(options, `${label('gateway')}  ${describe(measured)}, CPU ${measured.cpuMsPerRequest.toFixed(3)} ms/req (${Math.round(measured.coreUtilisation * 100)}% of core ${GATEWAY_CORE}; other load there ${Math.round(measured.otherLoadOnCore * 100)}%${catchUp})`);
+        progress(options, `${label('gateway')}  ${describe(measured)}, own time p50 ${measured.ownTime.p50Ms.toFixed(2)} / p99 ${measured.ownTime.p99Ms.toFixed(2)} ms, CPU ${measured.cpuMsPerRequest.toFixed(3)} ms/req (${Math.round(measured.coreUtilisation * 100)}% of core ${GATEWAY_CORE}; other load there ${Math.round(measured.otherLoadOnCore * 100)}%${catchUp})`);
         await measure(chat(targets.proxyUrl), connections, options.warmupSeconds, scripts[scenario], gateway);
         proxy.push(await measure(chat(targets.proxyUrl), connections, options.durationSeconds, scripts[scenario], gateway));
         progress(options, `${label('bare proxy')}  ${describe(proxy.at(-1)!)}`);

@@ -42,8 +42,8 @@ beforeAll(async () => {
   const store = openSqliteRequestLogStore({ path: databasePath });
   await store.migrate();
   await store.insertBatch([
-    record('a', {}),
-    record('b', { deployment: 'frontier', cascade: { tiers: ['small', 'big'], tier: 1, steps: [] }, attempts: [{ deployment: 'cheap', provider: 'local', code: 'provider_timeout', latencyMs: 100 }, { deployment: 'frontier', provider: 'openai', code: 'ok', latencyMs: 90 }] }),
+    record('a', { overheadMs: 0.25 }),
+    record('b', { overheadMs: 0.35, deployment: 'frontier', cascade: { tiers: ['small', 'big'], tier: 1, steps: [] }, attempts: [{ deployment: 'cheap', provider: 'local', code: 'provider_timeout', latencyMs: 100 }, { deployment: 'frontier', provider: 'openai', code: 'ok', latencyMs: 90 }] }),
     record('c', { workload: 'batch', routeModel: 'big', status: 500, errorCode: 'internal_error', deployment: undefined, inputTokens: undefined, outputTokens: undefined, costUsd: undefined }),
     record('old', { time: now - 10 * 24 * HOUR }),
   ]);
@@ -72,8 +72,8 @@ describe('switchyard usage', () => {
     const result = await runUsage(['--config', configFile, '--since', '30d']);
     expect(result.code).toBe(0);
     const lines = result.stdout.trim().split('\n');
-    expect(lines[2]).toMatch(/^WORKLOAD\s+REQUESTS\s+ERRORS\s+ESCALATED\s+FALLBACK\s+IN TOKENS\s+OUT TOKENS\s+COST \$\s+SAVED \$\s+P50 MS\s+P95 MS\s+P99 MS$/);
-    expect(lines[4]).toMatch(/^support\s+3\s+0\.0%\s+33\.3%\s+0\.0%\s+3000\s+300\s+0\.7500\s+0\.0000\s+200\s+200\s+200$/);
+    expect(lines[2]).toMatch(/^WORKLOAD\s+REQUESTS\s+ERRORS\s+ESCALATED\s+FALLBACK\s+IN TOKENS\s+OUT TOKENS\s+COST \$\s+SAVED \$\s+P50 MS\s+P95 MS\s+P99 MS\s+OVERHEAD P99 MS$/);
+    expect(lines[4]).toMatch(/^support\s+3\s+0\.0%\s+33\.3%\s+0\.0%\s+3000\s+300\s+0\.7500\s+0\.0000\s+200\s+200\s+200\s+0\.35$/);
     expect(lines[5]).toMatch(/^batch\s+1\s+100\.0%\s+0\.0%\s+0\.0%\s+0\s+0\s+0\.0000/);
   });
 

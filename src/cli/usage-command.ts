@@ -84,6 +84,7 @@ export function formatUsageTable(report: UsageReport): string {
     'P50 MS',
     'P95 MS',
     'P99 MS',
+    'OVERHEAD P99 MS',
   ];
   const rows = report.rows.map((row) => [
     ...report.by.map((grouping) => row.keys[grouping] ?? '-'),
@@ -98,6 +99,7 @@ export function formatUsageTable(report: UsageReport): string {
     row.p50LatencyMs.toFixed(0),
     row.p95LatencyMs.toFixed(0),
     row.p99LatencyMs.toFixed(0),
+    row.p99OverheadMs === undefined ? '-' : row.p99OverheadMs.toFixed(2),
   ]);
   return `${range}\n\n${table(headers, rows)}`;
 }

@@ -14,6 +14,10 @@ import type {
   RequestLogStore,
 } from './request-log-store.js';
 
+/** Time columns that only some requests have; their percentiles skip the rest. */
+const OPTIONAL_TIME_COLUMNS = ['time_to_first_token_ms', 'overhead_ms'] as const;
+type OptionalTimeColumn = (typeof OPTIONAL_TIME_COLUMNS)[number];
+
 /** What differs between SQLite and PostgreSQL beyond what Kysely hides. */
 export interface RequestLogDialect {
   readonly name: 'sqlite' | 'postgres';
@@ -149,8 +153,8 @@ export class KyselyRequestLogStore implements RequestLogStore {
     const groupKeys = groupings.map(groupKeyExpression);
     const inRange = this.#filtered(this.#db.selectFrom('requests'), filter);
     const percentiles = this.#dialect.percentilesInDatabase ? 'within-group' : this.#dialect.percentileFunction ? 'function' : 'in-memory';
-    // Both aggregates skip NULLs: time to first token exists only for streamed answers.
-    const percentileOf = (fraction: number, column: 'duration_ms' | 'time_to_first_token_ms' = 'duration_ms') =>
+    // The aggregates skip NULLs: time to first token exists only for streamed answers, overhead only for answered ones.
+    const percentileOf = (fraction: number, column: 'duration_ms' | OptionalTimeColumn = 'duration_ms') =>
       percentiles === 'within-group'
         ? sql<number | null>`percentile_cont(${sql.lit(fraction)}) within group (order by ${sql.ref(column)})`
         : percentiles === 'function'
@@ -177,6 +181,9 @@ export class KyselyRequestLogStore implements RequestLogStore {
         percentileOf(0.5, 'time_to_first_token_ms').as('ttft_p50'),
         percentileOf(0.95, 'time_to_first_token_ms').as('ttft_p95'),
         percentileOf(0.99, 'time_to_first_token_ms').as('ttft_p99'),
+        percentileOf(0.5, 'overhead_ms').as('overhead_p50'),
+        percentileOf(0.95, 'overhead_ms').as('overhead_p95'),
+        percentileOf(0.99, 'overhead_ms').as('overhead_p99'),
       ])
       .groupBy(groupKeys)
       .execute();
@@ -185,11 +192,11 @@ export class KyselyRequestLogStore implements RequestLogStore {
 
     // Without a percentile aggregate: fetch the durations of each group and compute them here.
     const durations = new Map<string, number[]>();
-    const firstTokens = new Map<string, number[]>();
+    const optionalTimes: Record<OptionalTimeColumn, Map<string, number[]>> = { time_to_first_token_ms: new Map(), overhead_ms: new Map() };
     if (percentiles === 'in-memory') {
       const rows = await inRange
         .select(groupKeys.map((groupKey, index) => groupKey.as(`group_key_${index}`)))
-        .select(['duration_ms', 'time_to_first_token_ms'])
+        .select(['duration_ms', 'time_to_first_token_ms', 'overhead_ms'])
         .orderBy('duration_ms')
         .execute();
       for (const row of rows) {
@@ -197,22 +204,29 @@ export class KyselyRequestLogStore implements RequestLogStore {
         const list = durations.get(id) ?? [];
         list.push(Number(row.duration_ms));
         durations.set(id, list);
-        if (row.time_to_first_token_ms !== null) {
-          const firstTokenList = firstTokens.get(id) ?? [];
-          firstTokenList.push(Number(row.time_to_first_token_ms));
-          firstTokens.set(id, firstTokenList);
+        for (const column of OPTIONAL_TIME_COLUMNS) {
+          const value = row[column];
+          if (value === null || value === undefined) continue;
+          const byGroup = optionalTimes[column];
+          const values = byGroup.get(id) ?? [];
+          values.push(Number(value));
+          byGroup.set(id, values);
         }
       }
-      for (const list of firstTokens.values()) list.sort((left, right) => left - right);
+      for (const byGroup of Object.values(optionalTimes)) for (const list of byGroup.values()) list.sort((left, right) => left - right);
     }
 
     const bucketIndex = groupings.findIndex((grouping) => grouping === 'hour' || grouping === 'day');
     const result = totals.map((row): AggregateRow => {
       const values = groupValues(row);
-      const sorted = durations.get(JSON.stringify(values)) ?? [];
-      const sortedFirstTokens = firstTokens.get(JSON.stringify(values)) ?? [];
-      const firstTokenPercentile = (fraction: number, value: unknown): number | undefined => {
-        if (percentiles === 'in-memory') return sortedFirstTokens.length === 0 ? undefined : percentile(sortedFirstTokens, fraction);
+      const id = JSON.stringify(values);
+      const sorted = durations.get(id) ?? [];
+      /** A percentile of a column that may be NULL: undefined when the group has no value in it. */
+      const optionalPercentile = (column: OptionalTimeColumn, fraction: number, value: unknown): number | undefined => {
+        if (percentiles === 'in-memory') {
+          const sortedValues = optionalTimes[column].get(id) ?? [];
+          return sortedValues.length === 0 ? undefined : percentile(sortedValues, fraction);
+        }
         return value === null || value === undefined ? undefined : Number(value);
       };
       const keys: AggregateRow['keys'] = {};
@@ -238,11 +252,17 @@ export class KyselyRequestLogStore implements RequestLogStore {
         escalations: Number(row.escalations),
         fallbacks: Number(row.fallbacks),
       };
-      const firstTokenP50 = firstTokenPercentile(0.5, row.ttft_p50);
+      const firstTokenP50 = optionalPercentile('time_to_first_token_ms', 0.5, row.ttft_p50);
       if (firstTokenP50 !== undefined) {
         aggregate.p50TimeToFirstTokenMs = firstTokenP50;
-        aggregate.p95TimeToFirstTokenMs = firstTokenPercentile(0.95, row.ttft_p95)!;
-        aggregate.p99TimeToFirstTokenMs = firstTokenPercentile(0.99, row.ttft_p99)!;
+        aggregate.p95TimeToFirstTokenMs = optionalPercentile('time_to_first_token_ms', 0.95, row.ttft_p95)!;
+        aggregate.p99TimeToFirstTokenMs = optionalPercentile('time_to_first_token_ms', 0.99, row.ttft_p99)!;
+      }
+      const overheadP50 = optionalPercentile('overhead_ms', 0.5, row.overhead_p50);
+      if (overheadP50 !== undefined) {
+        aggregate.p50OverheadMs = overheadP50;
+        aggregate.p95OverheadMs = optionalPercentile('overhead_ms', 0.95, row.overhead_p95)!;
+        aggregate.p99OverheadMs = optionalPercentile('overhead_ms', 0.99, row.overhead_p99)!;
       }
       if (bucketIndex >= 0) aggregate.bucketStart = Number(values[bucketIndex]);
       return aggregate;

@@ -42,6 +42,8 @@ export interface RequestRow {
   cascade_tier: number | null;
   /** The cascade's tiers and per-tier outcomes, as JSON. */
   cascade_json: string | null;
+  /** The gateway's own time for an answered request (migration 0007). */
+  overhead_ms: number | null;
 }
 
 export interface RequestAttemptRow {

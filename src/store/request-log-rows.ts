@@ -40,6 +40,7 @@ export function toRequestRow(record: RequestLogRecord): RequestRow {
     route_score: optionalNumber(record.routeScore),
     cascade_tier: optionalInteger(record.cascade?.tier),
     cascade_json: optionalJson(record.cascade),
+    overhead_ms: optionalNumber(record.overheadMs),
   };
 }
 
@@ -99,6 +100,7 @@ export function fromRows(row: RequestRow, attemptRows: RequestAttemptRow[]): Req
     upstreamModel: row.upstream_model,
     errorCode: row.error_code,
     timeToFirstTokenMs: numberOrNull(row.time_to_first_token_ms),
+    overheadMs: numberOrNull(row.overhead_ms ?? null),
     inputTokens: numberOrNull(row.input_tokens),
     outputTokens: numberOrNull(row.output_tokens),
     cachedInputTokens: numberOrNull(row.cached_input_tokens),

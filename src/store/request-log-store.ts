@@ -71,6 +71,10 @@ export interface AggregateRow {
   p50TimeToFirstTokenMs?: number;
   p95TimeToFirstTokenMs?: number;
   p99TimeToFirstTokenMs?: number;
+  /** Percentiles of the gateway's own time over the group's answered requests that have it; absent when none has. */
+  p50OverheadMs?: number;
+  p95OverheadMs?: number;
+  p99OverheadMs?: number;
   /** Requests answered by a cascade tier above the cheapest (the cheap answer failed a check). */
   escalations: number;
   /**

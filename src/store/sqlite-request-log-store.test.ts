@@ -25,6 +25,13 @@ describeRequestLogStore('SQLite request log', async () => {
   return { open: () => openSqliteRequestLogStore({ path }) };
 });
 
+// The same behaviour where SQLite has no percentile_cont: usage percentiles computed from the fetched values.
+describeRequestLogStore('SQLite request log, percentiles computed in memory', async () => {
+  databases += 1;
+  const path = join(directory, `in-memory-percentiles-${databases}`, 'switchyard.db');
+  return { open: () => openSqliteRequestLogStore({ path, inMemoryPercentiles: true }) };
+});
+
 describe('SQLite request log setup', () => {
   it('opens the file in WAL mode with synchronous=NORMAL and a busy timeout', async () => {
     const store = openSqliteRequestLogStore({ path: join(directory, 'pragmas.db'), busyTimeoutMs: 1234 });

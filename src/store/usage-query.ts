@@ -51,6 +51,10 @@ export interface UsageRow {
   p50TimeToFirstTokenMs?: number;
   p95TimeToFirstTokenMs?: number;
   p99TimeToFirstTokenMs?: number;
+  /** The gateway's own time (wall time less waiting on providers, clients, backoff) over the group's answered requests; absent when none has it. */
+  p50OverheadMs?: number;
+  p95OverheadMs?: number;
+  p99OverheadMs?: number;
 }
 
 export interface UsageReport {
@@ -155,5 +159,6 @@ function toUsageRow(row: AggregateRow): UsageRow {
     ...(row.p50TimeToFirstTokenMs === undefined
       ? {}
       : { p50TimeToFirstTokenMs: row.p50TimeToFirstTokenMs, p95TimeToFirstTokenMs: row.p95TimeToFirstTokenMs, p99TimeToFirstTokenMs: row.p99TimeToFirstTokenMs }),
+    ...(row.p50OverheadMs === undefined ? {} : { p50OverheadMs: row.p50OverheadMs, p95OverheadMs: row.p95OverheadMs, p99OverheadMs: row.p99OverheadMs }),
   };
 }

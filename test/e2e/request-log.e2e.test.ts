@@ -54,6 +54,8 @@ interface LoggedRequest {
   costUsd?: number;
   referenceCostUsd?: number;
   inputTokens?: number;
+  durationMs: number;
+  overheadMs?: number;
   attempts: Array<{ code: string; costUsd?: number }>;
 }
 
@@ -79,9 +81,13 @@ describe('request log', () => {
     expect(record.costUsd).toBeCloseTo((12 * 0.1 + 5 * 0.2) / 1e6, 12);
     expect(record.referenceCostUsd).toBeCloseTo((12 * 2.5 + 5 * 10) / 1e6, 12);
     expect(record.attempts).toMatchObject([{ code: 'ok' }]);
+    // The gateway's own time is stored with the answered request: part of its wall time, never all of it (the upstream is a real HTTP server).
+    expect(record.overheadMs).toBeGreaterThan(0);
+    expect(record.overheadMs).toBeLessThan(record.durationMs);
 
     const failed = await admin<{ items: LoggedRequest[] }>('/requests?status=error');
     expect(failed.items).toMatchObject([{ status: 404 }]);
+    expect(failed.items[0]).not.toHaveProperty('overheadMs');
     const costs = await admin<{ rows: Array<{ key: string | null; requests: number; costUsd: number; savingsUsd: number }> }>('/costs?group_by=workload');
     const triage = costs.rows.find((row) => row.key === 'triage')!;
     expect(triage.requests).toBe(2);

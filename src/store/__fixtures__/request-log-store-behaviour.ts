@@ -54,6 +54,7 @@ const fullRecord: RequestLogRecord = {
   status: 200,
   cacheHit: false,
   timeToFirstTokenMs: 240.25,
+  overheadMs: 0.3125,
   inputTokens: 1200,
   outputTokens: 300,
   cachedInputTokens: 1000,
@@ -115,7 +116,7 @@ export function describeRequestLogStore(name: string, createLocation: () => Prom
       it('records each migration once and is idempotent', async () => {
         await store.migrate();
         await open().migrate();
-        expect(await migrationNames(store)).toEqual(['0001-request-log', '0002-usage-queries', '0003-routing', '0004-governance', '0005-registry-state', '0006-evaluation']);
+        expect(await migrationNames(store)).toEqual(['0001-request-log', '0002-usage-queries', '0003-routing', '0004-governance', '0005-registry-state', '0006-evaluation', '0007-gateway-overhead']);
         await store.insertBatch([makeRecord('after-remigrate')]);
         expect(await store.getRequest('after-remigrate')).toBeDefined();
       });
@@ -125,7 +126,7 @@ export function describeRequestLogStore(name: string, createLocation: () => Prom
         const first = open();
         const second = open();
         await Promise.all([first.migrate(), second.migrate(), first.migrate()]);
-        expect(await migrationNames(second)).toEqual(['0001-request-log', '0002-usage-queries', '0003-routing', '0004-governance', '0005-registry-state', '0006-evaluation']);
+        expect(await migrationNames(second)).toEqual(['0001-request-log', '0002-usage-queries', '0003-routing', '0004-governance', '0005-registry-state', '0006-evaluation', '0007-gateway-overhead']);
         await first.insertBatch([makeRecord('concurrent')]);
         expect((await second.getRequest('concurrent'))?.id).toBe('concurrent');
       });
@@ -257,6 +258,23 @@ export function describeRequestLogStore(name: string, createLocation: () => Prom
         expect(chat.p95TimeToFirstTokenMs).toBeCloseTo(290, 6);
         expect(chat.p99TimeToFirstTokenMs).toBeCloseTo(298, 6);
         expect(rows.find((row) => row.key === 'quiet')).not.toHaveProperty('p50TimeToFirstTokenMs');
+      });
+
+      it("gives the gateway's own-time percentiles over the requests that have one, and none for a group without any", async () => {
+        const later = BASE + 200 * HOUR;
+        await store.insertBatch([
+          makeRecord('o1', { time: later, workload: 'fast', overheadMs: 0.2 }),
+          makeRecord('o2', { time: later + 1, workload: 'fast', overheadMs: 0.6 }),
+          makeRecord('o3', { time: later + 2, workload: 'fast', status: 502, durationMs: 5000 }),
+          makeRecord('o4', { time: later + 3, workload: 'old' }),
+        ]);
+        const rows = await store.aggregate({ since: later, until: later + HOUR, groupBy: 'workload' });
+        const fast = rows.find((row) => row.key === 'fast')!;
+        // Over [0.2, 0.6]; the failed request has none, which is not a zero.
+        expect(fast.p50OverheadMs).toBeCloseTo(0.4, 9);
+        expect(fast.p95OverheadMs).toBeCloseTo(0.58, 9);
+        expect(fast.p99OverheadMs).toBeCloseTo(0.596, 9);
+        expect(rows.find((row) => row.key === 'old')).not.toHaveProperty('p50OverheadMs');
       });
 
       it('groups by deployment, model and API key (absent keys as null)', async () => {

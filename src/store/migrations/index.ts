@@ -5,6 +5,7 @@ import { routingMigration } from './0003-routing.js';
 import { governanceMigration } from './0004-governance.js';
 import { registryStateMigration } from './0005-registry-state.js';
 import { evaluationMigration } from './0006-evaluation.js';
+import { gatewayOverheadMigration } from './0007-gateway-overhead.js';
 
 /**
  * Every migration, by name. Kysely applies them in name order and records each in
@@ -18,6 +19,7 @@ export const requestLogMigrations: Readonly<Record<string, Migration>> = {
   '0004-governance': governanceMigration,
   '0005-registry-state': registryStateMigration,
   '0006-evaluation': evaluationMigration,
+  '0007-gateway-overhead': gatewayOverheadMigration,
 };
 
 /** Migrations are defined in code (not read from a folder) so they ship inside the bundle. */

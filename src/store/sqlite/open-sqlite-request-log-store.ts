@@ -19,6 +19,11 @@ export interface SqliteRequestLogStoreOptions {
   busyTimeoutMs?: number;
   /** How long `migrate()` waits for another process that is migrating the same file. */
   migrationLockTimeoutMs?: number;
+  /**
+   * Compute usage percentiles here from the fetched values even when SQLite has `percentile_cont`,
+   * as on a build without its percentile extension (the tests cover that path with it).
+   */
+  inMemoryPercentiles?: boolean;
 }
 
 /**
@@ -39,7 +44,7 @@ export function openSqliteRequestLogStore(options: SqliteRequestLogStoreOptions 
   const dialect: RequestLogDialect = {
     name: 'sqlite',
     percentilesInDatabase: false,
-    percentileFunction: hasPercentileFunction(database),
+    percentileFunction: options.inMemoryPercentiles !== true && hasPercentileFunction(database),
     withMigrationLock: (run) => withSqliteWriteLock(database, busyTimeoutMs, options.migrationLockTimeoutMs ?? 30_000, run),
     insertRows: createSqliteRowInserter(database),
   };

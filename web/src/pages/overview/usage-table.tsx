@@ -22,6 +22,8 @@ export function UsageTable({ rows, by, caption, testId }: { rows: readonly Usage
     { header: 'TTFT p50', cell: (row) => formatOptionalMs(row.p50TimeToFirstTokenMs), numeric: true },
     { header: 'TTFT p95', cell: (row) => formatOptionalMs(row.p95TimeToFirstTokenMs), numeric: true },
     { header: 'TTFT p99', cell: (row) => formatOptionalMs(row.p99TimeToFirstTokenMs), numeric: true },
+    // What the gateway itself added (wall time less waiting on providers), over the group's answered requests.
+    { header: 'Overhead p99', cell: (row) => (row.p99OverheadMs === undefined ? '–' : `${row.p99OverheadMs.toFixed(2)} ms`), numeric: true },
     { header: 'Errors', cell: (row) => formatPercent(row.errorRate), numeric: true },
     { header: 'Fallbacks', cell: (row) => formatPercent(row.fallbackRate), numeric: true },
     { header: 'Escalations', cell: (row) => formatPercent(row.escalationRate), numeric: true },
