@@ -111,7 +111,7 @@ export async function sendUpstream(upstream: UpstreamRequest): Promise<UpstreamR
     // The dispatcher's own `request`, not undici's top-level `request(url, …)`: that wrapper's
     // per-call objects outlived many requests (found by V8's young-generation survival statistics);
     // at one connection the extra scavenge work put 2–5 ms on about 2% of requests.
-    response = await dispatcher.request({
+    const pending = dispatcher.request({
       origin,
       path,
       method: upstream.method ?? 'POST',
@@ -122,6 +122,9 @@ export async function sendUpstream(upstream: UpstreamRequest): Promise<UpstreamR
       headersTimeout: 0,
       bodyTimeout: 0,
     });
+    // undici has written the request (on an idle keep-alive connection, within that call): waiting starts.
+    deadline.requestSent();
+    response = await pending;
   } catch (error) {
     deadline.finish();
     throw mapTransportError(error, upstream.provider, upstream.abortSignal);

@@ -139,6 +139,8 @@ describe('UpstreamDeadline', () => {
     const clock = new WaitClock();
     const deadline = new UpstreamDeadline('p', undefined, 1_000, 1_000, clock);
     attachLikeUndici(deadline);
+    vi.advanceTimersByTime(5); // serialising and writing the request: own time
+    deadline.requestSent();
     vi.advanceTimersByTime(100); // waiting for headers
     deadline.headersReceived();
     vi.advanceTimersByTime(3); // the gateway reads the headers, opens the stream: its own time
@@ -156,13 +158,14 @@ describe('UpstreamDeadline', () => {
     vi.advanceTimersByTime(4); // after the call: own time
     clock.finish();
     expect(clock.waitedUntil(performance.now())).toBe(180);
-    expect(clock.ownTimeMs(startedAt)).toBe(10);
+    expect(clock.ownTimeMs(startedAt)).toBe(15);
   });
 
   it('stops the wait clock when the call is aborted mid-wait, and never starts it for a call aborted before it began', () => {
     const clock = new WaitClock();
     const caller = new AbortController();
     const deadline = new UpstreamDeadline('p', caller.signal, 1_000, 1_000, clock);
+    deadline.requestSent();
     vi.advanceTimersByTime(25);
     caller.abort(new Error('client gone'));
     vi.advanceTimersByTime(100);
@@ -170,7 +173,7 @@ describe('UpstreamDeadline', () => {
     expect(deadline.aborted).toBe(true);
 
     const gone = new WaitClock();
-    new UpstreamDeadline('p', caller.signal, 1_000, 1_000, gone);
+    new UpstreamDeadline('p', caller.signal, 1_000, 1_000, gone).requestSent();
     vi.advanceTimersByTime(50);
     expect(gone.waitedUntil(performance.now())).toBe(0);
   });

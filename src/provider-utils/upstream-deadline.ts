@@ -21,7 +21,8 @@ type AbortListener = (() => void) | { handleEvent(): void };
  *   does not time out.
  *
  * Given the request's wait clock, it also counts the time the gateway really waits on the provider
- * there: until the headers arrive, then each time a reader asks for a chunk that has not arrived.
+ * there: from the request's hand-off to the connection until the headers arrive, then each time a
+ * reader asks for a chunk that has not arrived.
  * (The idle limit is stricter: from the headers on, a body nobody has asked for yet counts too.)
  */
 export class UpstreamDeadline {
@@ -54,7 +55,11 @@ export class UpstreamDeadline {
       parent.addEventListener('abort', this);
     }
     if (headersMs > 0) this.timer = armTimer(this, headersMs);
-    this.startWaiting();
+  }
+
+  /** The request is handed to the connection: from here until the headers, the gateway waits on the provider. */
+  requestSent(): void {
+    if (this.phase === 'headers') this.startWaiting();
   }
 
   /** The response headers arrived: the headers limit is met; the idle limit starts. */

@@ -12,7 +12,7 @@ import type { ModelVersionSighting } from '../../../src/core/governance/drift/mo
 import type { RequestLogRecord } from '../../../src/core/telemetry/request-log-record.js';
 import type { ListRequestsPage } from '../../../src/store/request-log-store.js';
 import type { UsageReport, UsageRow } from '../../../src/store/usage-query.js';
-import { formatCount, formatMs, formatPercent, formatRateInterval, formatScore, formatScoreInterval, formatUsd, percentile } from '../../../web/src/format/format-number.js';
+import { formatCount, formatFineMs, formatMs, formatPercent, formatRateInterval, formatScore, formatScoreInterval, formatUsd, percentile } from '../../../web/src/format/format-number.js';
 import { createFakeOpenAIUpstream } from '../../fakes/fake-openai-upstream.js';
 import type { TestServer } from '../../support/create-test-server.js';
 import { startTestGateway, type TestGateway } from '../../support/start-test-gateway.js';
@@ -236,6 +236,8 @@ describe.skipIf(chromiumPath === undefined)('dashboard in a real browser', () =>
 
     // The seeded streams give some workload exact TTFT percentiles from the store.
     expect(report.rows.some((row) => row.p50TimeToFirstTokenMs !== undefined)).toBe(true);
+    // Requests answered through the gateway carry its own time; the seeded failures do not.
+    expect(report.rows.some((row) => row.p99OverheadMs !== undefined)).toBe(true);
     for (const row of report.rows) {
       expect(await cells(`workload-row-${groupOf(row, 'workload')}`)).toEqual([
         groupOf(row, 'workload'),
@@ -247,6 +249,7 @@ describe.skipIf(chromiumPath === undefined)('dashboard in a real browser', () =>
         formatMs(row.p95LatencyMs),
         formatMs(row.p99LatencyMs),
         ...[row.p50TimeToFirstTokenMs, row.p95TimeToFirstTokenMs, row.p99TimeToFirstTokenMs].map((value) => (value === undefined ? '–' : formatMs(value))),
+        formatFineMs(row.p99OverheadMs),
         formatPercent(row.errorRate),
         formatPercent(row.fallbackRate),
         formatPercent(row.escalationRate),

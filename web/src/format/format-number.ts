@@ -31,6 +31,11 @@ export function formatMs(value: number): string {
   return value < 1000 ? `${Math.round(value)} ms` : `${(value / 1000).toFixed(2)} s`;
 }
 
+/** A sub-millisecond-scale time (the gateway's own time per request): two decimals, a dash when absent. */
+export function formatFineMs(value: number | undefined): string {
+  return value === undefined ? '–' : `${value.toFixed(2)} ms`;
+}
+
 /** A 0–1 score. */
 export function formatScore(value: number): string {
   return value.toFixed(3);

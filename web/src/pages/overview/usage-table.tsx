@@ -1,6 +1,6 @@
 import type { UsageRow } from '../../api/admin-types.js';
 import { DataTable, type Column } from '../../components/data-table.js';
-import { formatCount, formatMs, formatPercent, formatUsd } from '../../format/format-number.js';
+import { formatCount, formatFineMs, formatMs, formatPercent, formatUsd } from '../../format/format-number.js';
 import { baselineUsdOf, groupName } from './usage-series.js';
 
 function formatOptionalMs(value: number | undefined): string {
@@ -23,7 +23,7 @@ export function UsageTable({ rows, by, caption, testId }: { rows: readonly Usage
     { header: 'TTFT p95', cell: (row) => formatOptionalMs(row.p95TimeToFirstTokenMs), numeric: true },
     { header: 'TTFT p99', cell: (row) => formatOptionalMs(row.p99TimeToFirstTokenMs), numeric: true },
     // What the gateway itself added (wall time less waiting on providers), over the group's answered requests.
-    { header: 'Overhead p99', cell: (row) => (row.p99OverheadMs === undefined ? '–' : `${row.p99OverheadMs.toFixed(2)} ms`), numeric: true },
+    { header: 'Overhead p99', cell: (row) => formatFineMs(row.p99OverheadMs), numeric: true },
     { header: 'Errors', cell: (row) => formatPercent(row.errorRate), numeric: true },
     { header: 'Fallbacks', cell: (row) => formatPercent(row.fallbackRate), numeric: true },
     { header: 'Escalations', cell: (row) => formatPercent(row.escalationRate), numeric: true },
