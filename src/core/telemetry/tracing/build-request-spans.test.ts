@@ -38,6 +38,7 @@ describe('buildRequestSpans', () => {
         costUsd: 0.0123,
         referenceCostUsd: 0.05,
         timeToFirstTokenMs: 240,
+        overheadMs: 0.42,
         attempts: [{ deployment: 'frontier/gpt-4o', provider: 'frontier', code: 'ok', latencyMs: 900, retry: 0, inputTokens: 1200, outputTokens: 300, costUsd: 0.0123 }],
       }),
       { ...lookups, finishReasons: ['stop'] },
@@ -70,6 +71,7 @@ describe('buildRequestSpans', () => {
         'switchyard.cost_usd': 0.0123,
         'switchyard.reference_cost_usd': 0.05,
         'switchyard.time_to_first_token_ms': 240,
+        'switchyard.overhead_ms': 0.42,
         'switchyard.fallback': false,
       },
     });

@@ -90,6 +90,8 @@ export function buildRequestSpans(record: RequestLogRecord, options: BuildReques
     'switchyard.cost_usd': record.costUsd,
     'switchyard.reference_cost_usd': record.referenceCostUsd,
     'switchyard.time_to_first_token_ms': record.timeToFirstTokenMs,
+    // The gateway's own time: the span's duration less what it waited on providers, the client and backoff.
+    'switchyard.overhead_ms': record.overheadMs,
   });
   if (options.finishReasons !== undefined && options.finishReasons.length > 0) {
     attributes[GEN_AI_RESPONSE_FINISH_REASONS] = [...options.finishReasons];
