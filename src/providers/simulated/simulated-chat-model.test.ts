@@ -9,6 +9,7 @@ import {
   StreamInterruptedError,
 } from '../../spec/errors.js';
 import type { StreamEvent, StreamEventReader } from '../../spec/stream-event.js';
+import { WaitClock } from '../../spec/wait-clock.js';
 import { createSimulated, simulatedProviderOptionsSchema, type SimulatedProviderOptionsInput } from './index.js';
 
 /** Records every wait and returns at once, honouring aborts like the real sleep. */
@@ -148,6 +149,31 @@ describe('SimulatedChatModel.generate', () => {
     await vi.advanceTimersByTimeAsync(1);
     await pending;
     expect(settled).toBe(true);
+  });
+
+  it("counts its latency and token pacing on the request's wait clock: they stand for the provider's time, not the gateway's", async () => {
+    vi.useFakeTimers({ toFake: ['performance'] });
+    const waits: number[] = [];
+    // Each simulated wait moves the clock once the caller has started counting it.
+    const sleep = async (ms: number) => {
+      await Promise.resolve();
+      waits.push(ms);
+      vi.advanceTimersByTime(ms);
+    };
+    const options = { latency: { median_ms: 40 }, tokens_per_second: 50 };
+    for (const streamed of [false, true]) {
+      waits.length = 0;
+      const startedAt = performance.now();
+      const waitClock = new WaitClock();
+      const adapter = model(options, { sleep });
+      if (streamed) await readAll((await adapter.stream(userCall('pace me', { waitClock }))).stream);
+      else await adapter.generate(userCall('pace me', { waitClock }));
+      waitClock.finish();
+      const waited = waits.reduce((total, ms) => total + ms, 0);
+      expect(waited).toBeGreaterThan(40);
+      expect(waitClock.waitedUntil(performance.now())).toBeCloseTo(waited, 9);
+      expect(waitClock.ownTimeMs(startedAt)).toBeCloseTo(0, 9);
+    }
   });
 
   it('rejects at once when the signal is already aborted', async () => {
