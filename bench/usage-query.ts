@@ -58,6 +58,9 @@ function syntheticRecord(index: number, total: number, now: number, random: () =
   const costUsd = (inputTokens * 0.5 + outputTokens * 1.5) / 1e6;
   // Log-normal-ish latency: most requests fast, a long tail.
   const durationMs = Math.exp(5.5 + random() * 1.5 + (random() < 0.02 ? 2 : 0));
+  const stream = random() < 0.5;
+  // The gateway's own time of an answered request: a fraction of a millisecond, now and then a few.
+  const overheadMs = 0.1 + random() * 0.3 + (random() < 0.01 ? 3 : 0);
   const attempts: RequestLogRecord['attempts'] = [
     { deployment: primary, provider: 'openai', code: escalated ? 'provider_rate_limited' : failed ? 'provider_http_error' : 'ok', latencyMs: durationMs * 0.9 },
   ];
@@ -68,7 +71,7 @@ function syntheticRecord(index: number, total: number, now: number, random: () =
     time: Math.floor(now - SPAN_DAYS * DAY_MS + ((index + random()) / total) * SPAN_DAYS * DAY_MS),
     durationMs,
     endpoint: 'chat',
-    stream: random() < 0.5,
+    stream,
     apiKey: pick(API_KEYS),
     workload,
     requestedModel: `workload/${workload}`,
@@ -76,7 +79,8 @@ function syntheticRecord(index: number, total: number, now: number, random: () =
     routeReason: `workload ${workload}: ${model}`,
     ...(failed ? { status: 502, errorCode: 'all_targets_failed' } : { status: 200, deployment, upstreamModel: `${model}-2025-01-01` }),
     cacheHit: false,
-    ...(failed ? {} : { inputTokens, outputTokens, costUsd, referenceCostUsd: costUsd * 4 }),
+    ...(failed ? {} : { inputTokens, outputTokens, costUsd, referenceCostUsd: costUsd * 4, overheadMs }),
+    ...(failed || !stream ? {} : { timeToFirstTokenMs: durationMs * 0.3 }),
     attempts,
   };
 }
