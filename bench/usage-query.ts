@@ -7,6 +7,7 @@
  * groupings and ranges (best and median of several runs, after one warm-up) and prints a table.
  *
  * Options: --requests <n> (1000000)  --batch <n> (5000)  --runs <n> (5)  --keep (leave the database)  --json
+ *          --in-memory-percentiles (percentiles computed from fetched values, as without SQLite's percentile_cont)
  */
 import { positiveIntegerOption } from './positive-integer-option.js';
 import { createSeededRandom } from '../src/provider-utils/seeded-random.js';
@@ -22,6 +23,8 @@ interface Options {
   batch: number;
   runs: number;
   keep: boolean;
+  /** Compute percentiles from fetched values, as on a SQLite without percentile_cont. */
+  inMemoryPercentiles: boolean;
   json: boolean;
 }
 
@@ -38,6 +41,7 @@ function parseOptions(argv: string[]): Options {
     batch: value('--batch', 5000),
     runs: value('--runs', 5),
     keep: argv.includes('--keep'),
+    inMemoryPercentiles: argv.includes('--in-memory-percentiles'),
     json: argv.includes('--json'),
   };
 }
@@ -98,7 +102,7 @@ async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const directory = mkdtempSync(join(tmpdir(), 'switchyard-bench-usage-'));
   const path = join(directory, 'usage.db');
-  const store = openSqliteRequestLogStore({ path });
+  const store = openSqliteRequestLogStore({ path, inMemoryPercentiles: options.inMemoryPercentiles });
   const log = (line: string) => process.stderr.write(`${line}\n`);
   try {
     await store.migrate();
