@@ -2,6 +2,7 @@
  * Turns the overhead bench's measurements into rows, checks them against the issue's targets and
  * prints the table and summary.
  */
+import type { ThreadScheduleDelta } from './thread-schedule.js';
 import { errorCount, type WrkResult } from './wrk.js';
 
 export type Scenario = 'non-streaming' | 'streaming';
@@ -25,6 +26,12 @@ export interface GatewayMeasurement extends WrkResult {
    * interpolated within buckets, and the requests it covers.
    */
   ownTime: { p50Ms: number; p99Ms: number; requests: number };
+  /**
+   * How the gateway's threads shared its core during the run (schedstat; undefined where the kernel
+   * keeps none): the request thread's CPU and the time it was ready but waited for the core, and the
+   * other threads' (request-log worker, V8 helpers). Includes the log's catch-up after the load.
+   */
+  threads: ThreadScheduleDelta | undefined;
 }
 
 export interface TargetCheck {
@@ -158,9 +165,25 @@ export function formatSummary(rows: OverheadRow[]): string {
     lines.push(
       `  NOTE  ${row.scenario}, 1 connection: the gateway's own time per request, measured inside it (its /metrics histogram: wall time less upstream waits), p50 ${row.gateway.ownTime.p50Ms.toFixed(3)} / p99 ${row.gateway.ownTime.p99Ms.toFixed(3)} ms over ${integer.format(row.gateway.ownTime.requests)} requests`,
     );
+    const threads = threadNote(row);
+    if (threads !== undefined) lines.push(`  NOTE  ${row.scenario}, 1 connection: ${threads}`);
   }
   const verdictLine = failed.length === 0 ? 'All targets met.' : `${failed.length} of ${checks.length} target checks missed.`;
   return [`Targets:`, ...lines, verdictLine].join('\n');
+}
+
+/**
+ * Per request, from the kernel: how long the request thread was ready but waited for its core, and
+ * how much CPU the gateway's other threads took on that core.
+ */
+export function threadNote(row: Pick<OverheadRow, 'gateway'>): string | undefined {
+  const threads = row.gateway.threads;
+  if (threads === undefined || row.gateway.requests === 0) return undefined;
+  const perRequest = (ms: number) => ((ms * 1000) / row.gateway.requests).toFixed(1);
+  return (
+    `the request thread waited ${perRequest(threads.requestThread.runQueueWaitMs)} µs per request for its core (ready to run while another thread had it; /proc schedstat) ` +
+    `and ran ${perRequest(threads.requestThread.cpuMs)} µs; the gateway's other threads (request-log worker, V8 helpers) ran ${perRequest(threads.otherThreads.cpuMs)} µs`
+  );
 }
 
 function formatActual(check: TargetCheck): string {

@@ -38,6 +38,7 @@ import { benchGatewayConfig } from './bench-gateway-config.js';
 import { buildRow, formatSummary, formatTable, type GatewayMeasurement, type OverheadRow, type Scenario } from './overhead-report.js';
 import { addBuckets, bucketsBetween, observationCount, parseOverheadBuckets, quantileMs, type CumulativeBuckets } from './overhead-histogram.js';
 import { summarizeCpuProfile } from './summarize-cpu-profile.js';
+import { addThreadSchedules, readThreadSnapshot, threadScheduleBetween, type ThreadSnapshot } from './thread-schedule.js';
 import { validateCompletion, validateStream } from './validate-answers.js';
 import { errorCount, medianOfRuns, runWrk, writeWrkScript, wrkInstalled, type WrkResult } from './wrk.js';
 
@@ -157,6 +158,19 @@ async function waitForLogCatchUp(gatewayUrl: string, gateway: LongRunningChild, 
   }
 }
 
+let threadScheduleWarning = false;
+
+/** Per-thread CPU and run-queue wait of the gateway, or undefined (once warned) where the kernel keeps no schedstat. */
+function threadSnapshotOrUndefined(pid: number): ThreadSnapshot | undefined {
+  try {
+    return readThreadSnapshot(pid);
+  } catch (error) {
+    if (!threadScheduleWarning) process.stderr.write(`note: per-thread scheduling not measured: ${(error as Error).message}\n`);
+    threadScheduleWarning = true;
+    return undefined;
+  }
+}
+
 async function scrapeOwnTime(gatewayUrl: string, gateway: LongRunningChild): Promise<CumulativeBuckets> {
   const text = await Promise.race([fetch(`${gatewayUrl}/metrics`).then((response) => response.text()), gateway.exited]);
   return parseOverheadBuckets(text);
@@ -175,11 +189,13 @@ async function measureGateway(url: string, connections: number, seconds: number,
   await waitForLogCatchUp(gatewayUrl, gateway);
   const ownTimeBefore = await scrapeOwnTime(gatewayUrl, gateway);
   const cpuBefore = processCpuMs(gateway.pid);
+  const threadsBefore = threadSnapshotOrUndefined(gateway.pid);
   const coreBefore = coreBusyMs(GATEWAY_CORE);
   const result = await measure(url, connections, seconds, scriptFile, gateway);
   // The CPU of a run includes writing its log records, however long after the load that happens.
   const logCatchUpMs = await waitForLogCatchUp(gatewayUrl, gateway);
   const cpuMs = processCpuMs(gateway.pid) - cpuBefore;
+  const threadsAfter = threadSnapshotOrUndefined(gateway.pid);
   const coreMs = coreBusyMs(GATEWAY_CORE) - coreBefore;
   const wallMs = result.durationSeconds * 1000 + logCatchUpMs;
   const ownTime = bucketsBetween(ownTimeBefore, await scrapeOwnTime(gatewayUrl, gateway));
@@ -191,6 +207,7 @@ async function measureGateway(url: string, connections: number, seconds: number,
     coreUtilisation: cpuMs / wallMs,
     otherLoadOnCore: Math.max(0, coreMs - cpuMs) / wallMs,
     logCatchUpMs,
+    threads: threadsBefore && threadsAfter ? threadScheduleBetween(gateway.pid, threadsBefore, threadsAfter) : undefined,
   };
   ownTimeBuckets.set(measurement, ownTime);
   return measurement;
@@ -210,6 +227,7 @@ function combineGatewayRuns(runs: GatewayMeasurement[]): GatewayMeasurement {
     cpuMsPerRequest: combined.requests === 0 ? Number.NaN : cpuMs / combined.requests,
     coreUtilisation: cpuMs / wallMs,
     otherLoadOnCore: runs.reduce((total, run) => total + run.otherLoadOnCore * run.durationSeconds * 1000, 0) / wallMs,
+    threads: runs.every((run) => run.threads !== undefined) ? addThreadSchedules(runs.map((run) => run.threads!)) : undefined,
   };
 }
 
