@@ -46,6 +46,8 @@ beforeAll(async () => {
     record('b', { overheadMs: 0.35, deployment: 'frontier', cascade: { tiers: ['small', 'big'], tier: 1, steps: [] }, attempts: [{ deployment: 'cheap', provider: 'local', code: 'provider_timeout', latencyMs: 100 }, { deployment: 'frontier', provider: 'openai', code: 'ok', latencyMs: 90 }] }),
     record('c', { workload: 'batch', routeModel: 'big', status: 500, errorCode: 'internal_error', deployment: undefined, inputTokens: undefined, outputTokens: undefined, costUsd: undefined }),
     record('old', { time: now - 10 * 24 * HOUR }),
+    // A body that never parsed: no model was named, so the log holds an empty one.
+    record('unparsed', { time: now - 40 * 24 * HOUR, requestedModel: '', workload: undefined, routeModel: undefined, status: 400, errorCode: 'invalid_json', deployment: undefined, attempts: [] }),
   ]);
   await store.close();
   configFile = join(directory, 'switchyard.yaml');
@@ -75,6 +77,14 @@ describe('switchyard usage', () => {
     expect(lines[2]).toMatch(/^WORKLOAD\s+REQUESTS\s+ERRORS\s+ESCALATED\s+FALLBACK\s+IN TOKENS\s+OUT TOKENS\s+COST \$\s+SAVED \$\s+P50 MS\s+P95 MS\s+P99 MS\s+OVERHEAD P99 MS$/);
     expect(lines[4]).toMatch(/^support\s+3\s+0\.0%\s+33\.3%\s+0\.0%\s+3000\s+300\s+0\.7500\s+0\.0000\s+200\s+200\s+200\s+0\.35$/);
     expect(lines[5]).toMatch(/^batch\s+1\s+100\.0%\s+0\.0%\s+0\.0%\s+0\s+0\s+0\.0000/);
+  });
+
+  it('shows a request that named no model as "-", like one without a workload', async () => {
+    const day = 24 * HOUR;
+    const range = ['--since', new Date(now - 41 * day).toISOString(), '--until', new Date(now - 39 * day).toISOString()];
+    const result = await runUsage(['--config', configFile, '--by', 'workload,model', ...range]);
+    expect(result.code).toBe(0);
+    expect(result.stdout.trim().split('\n')[4]).toMatch(/^-\s+-\s+1\s+100\.0%/);
   });
 
   it('says so when nothing was logged in the range', async () => {

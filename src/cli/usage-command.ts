@@ -87,7 +87,7 @@ export function formatUsageTable(report: UsageReport): string {
     'OVERHEAD P99 MS',
   ];
   const rows = report.rows.map((row) => [
-    ...report.by.map((grouping) => row.keys[grouping] ?? '-'),
+    ...report.by.map((grouping) => row.keys[grouping] || '-'),
     String(row.requests),
     percent(row.errorRate),
     percent(row.escalationRate),
