@@ -11,7 +11,7 @@ import { setPriority } from 'node:os';
  *   still finishes before a request that arrives meanwhile, which lengthens the one-connection tail.
  * - `idle`: Linux's SCHED_IDLE. The worker runs only when request handling leaves the core free,
  *   and a request that arrives mid-insert takes the core at once: at one connection `bench:tail`'s
- *   corrected p99 read 1.86 ms, against ~2.5 ms at nice 10 (README, performance). On a saturated core
+ *   corrected p99 read 1.86 ms, against ~2.5 ms at nice 10 (docs/performance.md). On a saturated core
  *   it gets almost nothing, so the request thread yields to it in short slices once it falls behind
  *   (WorkerStarvationGuard), and what still falls behind spills to disk and is replayed. Switching
  *   to SCHED_IDLE needs no privilege; where it cannot be applied (no `chrt`, not Linux) the thread
