@@ -7,8 +7,9 @@ import { setPriority } from 'node:os';
  * How the request-log worker thread is scheduled against the thread that handles requests, when
  * both share a core:
  * - `low` (default): nice 10. The scheduler weighs the worker at about a tenth of the request
- *   thread (110 vs 1024), enough to keep up on a saturated core. Under EEVDF a running insert slice
- *   still finishes before a request that arrives meanwhile, which lengthens the one-connection tail.
+ *   thread (110 vs 1024), enough to keep up on a saturated core. Under EEVDF a request that arrives
+ *   while the worker runs waits until the worker has had its weighted share (~1 ms at one
+ *   connection: `perf sched`, docs/performance.md), which lengthens the one-connection tail.
  * - `idle`: Linux's SCHED_IDLE. The worker runs only when request handling leaves the core free,
  *   and a request that arrives mid-insert takes the core at once: at one connection `bench:tail`'s
  *   corrected p99 read 1.86 ms, against ~2.5 ms at nice 10 (docs/performance.md). On a saturated core
