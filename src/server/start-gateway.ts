@@ -12,6 +12,7 @@ import { createGatewayApp } from './app.js';
 import { RequestRecorder, type RequestSink } from '../core/telemetry/request-recorder.js';
 import { GatewayMetrics } from '../core/telemetry/metrics/gateway-metrics.js';
 import { runtimeMetricsSnapshot } from '../core/telemetry/metrics/runtime-metrics-snapshot.js';
+import { currentThreadId, registerThreadSchedulingMetrics } from './thread-scheduling-metrics.js';
 import { startRequestLog } from './start-request-log.js';
 import { DriftTracker, versionPins } from '../core/governance/drift/drift-tracker.js';
 import { DriftMetrics } from '../core/governance/drift/drift-metrics.js';
@@ -79,6 +80,15 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const metrics = new GatewayMetrics({
     snapshot: () => runtimeMetricsSnapshot(holder.current, requestLog ? () => requestLog.stats() : undefined),
     onError: (error) => options.logger.warn({ err: error }, 'metrics snapshot failed'),
+  });
+  // Per-thread CPU and run-queue wait (Linux): what the request thread waits for its core, and what the log's worker costs.
+  const requestThreadId = await currentThreadId();
+  const logWorkerThreadId = requestLog?.scheduling.threadId;
+  registerThreadSchedulingMetrics(metrics.registry, {
+    threads: () => [
+      ...(requestThreadId === undefined ? [] : [{ name: 'request', threadId: requestThreadId }]),
+      ...(logWorkerThreadId === undefined ? [] : [{ name: 'request_log_worker', threadId: logWorkerThreadId }]),
+    ],
   });
   const tracingConfig = options.config.telemetry?.tracing;
   const tracing = tracingConfig?.enabled

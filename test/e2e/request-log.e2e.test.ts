@@ -105,6 +105,12 @@ describe('request log', () => {
     expect(text).toMatch(/switchyard_circuit_breaker_state\{deployment="cheap\/small-8b"\} 0/);
     expect(text).toMatch(/switchyard_request_log_queue_depth \d+/);
     expect(text).toMatch(/switchyard_request_log_records\{fate="written"\} [1-9]/);
+    if (process.platform === 'linux') {
+      // The request thread has run (it answered this scrape); the log worker has written records.
+      expect(Number(/switchyard_thread_cpu_seconds_total\{thread="request"\} ([0-9.e-]+)/.exec(text)?.[1])).toBeGreaterThan(0);
+      expect(Number(/switchyard_thread_cpu_seconds_total\{thread="request_log_worker"\} ([0-9.e-]+)/.exec(text)?.[1])).toBeGreaterThan(0);
+      expect(text).toMatch(/switchyard_thread_wait_seconds_total\{thread="request_log_worker"\} [0-9.e-]+/);
+    }
   });
 
   it('records requests refused before routing (bad JSON, invalid field, empty embedding input) with their error code', async () => {
