@@ -100,6 +100,16 @@ describe('loadConfigText', () => {
     expect(duplicate.issues[0]).toMatchObject({ line: 2, message: 'YAML syntax: Map keys must be unique' });
   });
 
+  it('reports the first YAML syntax error, counts the ones that follow, and says to quote ${…} in a flow mapping', () => {
+    const error = configError(() => loadConfigText('providers:\n  a: {type: openai, base_url: "x", api_key: ${NOPE}}\nmodels: {}\n', 'cfg.yaml', { env: {} }));
+    expect(error.issues).toHaveLength(1);
+    expect(error.issues[0]!.line).toBe(2);
+    expect(error.issues[0]!.message).toMatch(/^YAML syntax: .+; a \$\{…\} value inside \{ \} or \[ \] must be quoted, e\.g\. api_key: "\$\{KEY\}" \(and \d+ more syntax errors after it, most often caused by this one\)$/);
+    // Quoted, the same line parses, and the variable is then reported as unset.
+    const quoted = configError(() => loadConfigText('providers:\n  a: {type: openai, base_url: "x", api_key: "${NOPE}"}\nmodels: {}\n', 'cfg.yaml', { env: {} }));
+    expect(quoted.issues[0]).toMatchObject({ line: 2, message: expect.stringContaining('environment variable NOPE is not set') });
+  });
+
   it('never prints a secret in an error or a description', () => {
     const yaml = MINIMAL.replace('${LOCAL_KEY:-none}', 'sk-live-very-secret') + 'workloads:\n  triage:\n    route: { model: nope }\n';
     const error = configError(() => loadConfigText(yaml, 'cfg.yaml', { env: {} }));

@@ -30,19 +30,7 @@ export async function loadConfigFile(file: string, options: LoadConfigOptions = 
 export function loadConfigText(text: string, file: string, options: LoadConfigOptions = {}): ResolvedConfig {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
-  if (document.errors.length > 0) {
-    throw new ConfigError(
-      document.errors.map((error) => {
-        // The parser's own " at line N, column M:" repeats the line we report (and introduces an
-        // excerpt we drop). An unclosed bracket is found at the end of the text: past the last line.
-        const lastLine = text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
-        const line = error.linePos?.[0]?.line;
-        const atEnd = line !== undefined && line > lastLine;
-        const message = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-        return { file, path: '', line: atEnd ? lastLine : line, message: `YAML syntax: ${message}${atEnd ? ' (found at the end of the file)' : ''}` };
-      }),
-    );
-  }
+  if (document.errors.length > 0) throw new ConfigError([yamlSyntaxIssue(text, file, document.errors)]);
   const lineOf = (path: ReadonlyArray<PropertyKey>) => findLine(document, lineCounter, path);
   const problems: InterpolationProblem[] = [];
   const interpolated = interpolateEnv(document.toJS() ?? {}, options.env ?? process.env, problems);
@@ -59,6 +47,27 @@ export function loadConfigText(text: string, file: string, options: LoadConfigOp
   const parsed = configSchema.safeParse(interpolated);
   if (!parsed.success) throw new ConfigError(zodIssuesToConfigIssues(parsed.error, file, lineOf));
   return resolveConfig(parsed.data as ParsedConfig, file, lineOf);
+}
+
+/**
+ * The first YAML syntax error, with its line. The parser goes on after it, but what it reports next
+ * mostly follows from the first (one `${VAR}` in a flow mapping gave seven), so those are counted,
+ * not listed. An unquoted `${` on that line gets a hint: inside `{ }` or `[ ]` it opens a mapping.
+ */
+function yamlSyntaxIssue(text: string, file: string, errors: ReadonlyArray<{ message: string; linePos?: ReadonlyArray<{ line: number }> }>): ConfigIssue {
+  const first = errors[0]!;
+  const lines = text.split('\n');
+  // An unclosed bracket is found at the end of the text: past the last line.
+  const lastLine = lines.length - (text.endsWith('\n') ? 1 : 0);
+  const line = first.linePos?.[0]?.line;
+  const atEnd = line !== undefined && line > lastLine;
+  const reportedLine = atEnd ? lastLine : line;
+  // The parser's own " at line N, column M:" repeats the line we report (and introduces an excerpt we drop).
+  let message = `YAML syntax: ${first.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}${atEnd ? ' (found at the end of the file)' : ''}`;
+  const source = reportedLine === undefined ? '' : (lines[reportedLine - 1] ?? '');
+  if (/(^|[^"'])\$\{/.test(source)) message += '; a ${…} value inside { } or [ ] must be quoted, e.g. api_key: "${KEY}"';
+  if (errors.length > 1) message += ` (and ${errors.length - 1} more syntax error${errors.length > 2 ? 's' : ''} after it, most often caused by this one)`;
+  return { file, path: '', line: reportedLine, message };
 }
 
 function zodIssuesToConfigIssues(
