@@ -8,6 +8,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseSchedstat } from '../src/server/thread-scheduling-metrics.js';
 
 export interface ThreadTimes {
   /** Time on a CPU, ms. */
@@ -43,9 +44,9 @@ export function readThreadSnapshot(pid: number, procRoot = '/proc'): ThreadSnaps
       if ((error as NodeJS.ErrnoException).code === 'ENOENT' && tid !== pid) continue;
       throw new Error(`cannot read ${file}: ${(error as Error).message}`);
     }
-    const [onCpu, waiting] = text.trim().split(/\s+/).map(Number);
-    if (!Number.isFinite(onCpu) || !Number.isFinite(waiting)) throw new Error(`${file}: expected "<ns on cpu> <ns waiting> <slices>", got "${text.trim()}"`);
-    snapshot.set(tid, { cpuMs: onCpu! / 1e6, runQueueWaitMs: waiting! / 1e6 });
+    const times = parseSchedstat(text);
+    if (times === undefined) throw new Error(`${file}: expected "<ns on cpu> <ns waiting> <slices>", got "${text.trim()}"`);
+    snapshot.set(tid, { cpuMs: times.cpuSeconds * 1000, runQueueWaitMs: times.waitSeconds * 1000 });
   }
   if (!snapshot.has(pid)) throw new Error(`${taskDirectory}: no entry for the main thread ${pid}`);
   return snapshot;

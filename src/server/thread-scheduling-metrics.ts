@@ -34,9 +34,8 @@ export function registerThreadSchedulingMetrics(registry: Registry, options: Thr
     const results = await Promise.all(
       options.threads().map(async (thread) => {
         try {
-          const [onCpu, waiting] = (await readFile(join(procRoot, String(pid), 'task', String(thread.threadId), 'schedstat'), 'utf8')).trim().split(/\s+/).map(Number);
-          if (!Number.isFinite(onCpu) || !Number.isFinite(waiting)) return undefined;
-          return { name: thread.name, cpuSeconds: onCpu! / 1e9, waitSeconds: waiting! / 1e9 };
+          const times = parseSchedstat(await readFile(join(procRoot, String(pid), 'task', String(thread.threadId), 'schedstat'), 'utf8'));
+          return times && { name: thread.name, ...times };
         } catch {
           return undefined;
         }
@@ -68,6 +67,13 @@ export function registerThreadSchedulingMetrics(registry: Registry, options: Thr
     "Time the gateway's threads were ready to run but waited for a CPU (Linux schedstat): for the request thread, time requests queued behind other work on its core.",
     (times) => times.waitSeconds,
   );
+}
+
+/** A `schedstat` line (`<ns on a CPU> <ns runnable, waiting> <timeslices>`) in seconds, or undefined if it is not one. */
+export function parseSchedstat(text: string): { cpuSeconds: number; waitSeconds: number } | undefined {
+  const [onCpu, waiting] = text.trim().split(/\s+/).map(Number);
+  if (!Number.isFinite(onCpu) || !Number.isFinite(waiting)) return undefined;
+  return { cpuSeconds: onCpu! / 1e9, waitSeconds: waiting! / 1e9 };
 }
 
 /** The Linux thread id of the calling thread (`/proc/thread-self`), or undefined elsewhere. */
