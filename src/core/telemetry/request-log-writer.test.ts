@@ -123,6 +123,40 @@ describe('RequestLogWriter batching', () => {
     expect(store.batches.at(-1)).toEqual(['late4']);
   });
 
+  it('starts a flush once flushAtRecords wait, and lets records that arrive meanwhile fill the next insert up to batchSize', async () => {
+    const store = new FakeStore();
+    const writer = createWriter(store, { batchSize: 10, flushAtRecords: 4, maxQueue: 100 });
+    await writer.start();
+    for (const id of ids(3)) writer.enqueue(record(id));
+    await settle();
+    expect(store.batches).toEqual([]);
+    writer.enqueue(record('r3'));
+    await settle();
+    expect(store.batches).toEqual([['r0', 'r1', 'r2', 'r3']]);
+    // While an insert hangs, seven more arrive: they go in one insert, not in inserts of four.
+    store.mode = 'hang';
+    for (const id of ids(4, 'a')) writer.enqueue(record(id));
+    await settle();
+    for (const id of ids(7, 'b')) writer.enqueue(record(id));
+    store.release();
+    await settle();
+    writer.enqueue(record('c0'));
+    await settle();
+    expect(store.batches.slice(1)).toEqual([ids(4, 'a'), [...ids(7, 'b'), 'c0']]);
+  });
+
+  it('flushes early by default: 50 records start a flush although a batch holds 500', async () => {
+    const store = new FakeStore();
+    const writer = createWriter(store, { batchSize: 500, maxQueue: 10_000 });
+    await writer.start();
+    for (const id of ids(49)) writer.enqueue(record(id));
+    await settle();
+    expect(store.batches).toEqual([]);
+    writer.enqueue(record('r49'));
+    await settle();
+    expect(store.batches.map((batch) => batch.length)).toEqual([50]);
+  });
+
   it('flush() called while a batch is in flight also writes what was queued after that batch began', async () => {
     const store = new FakeStore();
     const writer = createWriter(store, { maxQueue: 100 });

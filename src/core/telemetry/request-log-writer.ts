@@ -8,6 +8,13 @@ import { batchLines, SerializedRecordQueue, type RecordBatch } from './serialize
 
 export const DEFAULT_SPILL_DIRECTORY = '.switchyard/spill';
 const SPILL_FILE = /^requests-(\d+)\.jsonl$/;
+/**
+ * Why a flush starts long before a batch is full: where the log's worker shares a core with
+ * request handling, each insert is a stretch of CPU that a request arriving meanwhile may have to
+ * wait out. At one connection, 500-record inserts (parsing, rows, commit: ~3 ms unsliced) lengthened
+ * the tail by ~0.5–1 ms against 50-record ones (docs/performance.md), at about the same throughput.
+ */
+const DEFAULT_FLUSH_AT_RECORDS = 50;
 
 export interface RequestLogWriterOptions {
   store: Pick<RequestLogStore, 'insertBatch' | 'insertSerializedBatch' | 'insertSerializedBytes'>;
@@ -15,8 +22,14 @@ export interface RequestLogWriterOptions {
   spillDirectory?: string;
   /** Default 1000. Also how often spill files are fsync'ed and replay is considered. */
   flushIntervalMs?: number;
-  /** A flush starts as soon as this many records wait; also the replay batch size. Default 500. */
+  /** Records per insert at most; also the replay batch size. Default 500. */
   batchSize?: number;
+  /**
+   * A flush starts as soon as this many records wait while no flush is running (at most
+   * `batchSize`). Default 50. Records that arrive while one runs go in the next, so under load
+   * inserts grow towards `batchSize` by themselves.
+   */
+  flushAtRecords?: number;
   /** Records held in memory at most; beyond it the oldest are spilled. Default 10 000. */
   maxQueue?: number;
   /** While the store is failing, how often replay probes it when no flush succeeds. Default 5 × flushIntervalMs. */
@@ -43,7 +56,8 @@ export interface RequestLogWriterStats {
  * Writes request-log records to the store in batches, off the request path.
  *
  * `enqueue` only pushes to an in-memory queue: it never waits on the database and never throws.
- * The queue is flushed every `flushIntervalMs` or once `batchSize` records wait. When the queue
+ * The queue is flushed every `flushIntervalMs`, or as soon as `flushAtRecords` records wait and no
+ * flush is running; one insert takes at most `batchSize` records. When the queue
  * passes `maxQueue` (the store is slow) the oldest records, and every batch the store rejects (it
  * is down), are appended to `<spillDirectory>/requests-<n>.jsonl`. Once the store answers again the
  * spill files are replayed into it and deleted; inserts are idempotent by request id, so a file
@@ -64,6 +78,7 @@ export class RequestLogWriter {
   readonly #spillDirectory: string;
   readonly #flushIntervalMs: number;
   readonly #batchSize: number;
+  readonly #flushAtRecords: number;
   readonly #maxQueue: number;
   readonly #replayRetryMs: number;
   readonly #onError: (error: unknown, context: string) => void;
@@ -100,6 +115,7 @@ export class RequestLogWriter {
     this.#spillDirectory = options.spillDirectory ?? DEFAULT_SPILL_DIRECTORY;
     this.#flushIntervalMs = options.flushIntervalMs ?? 1000;
     this.#batchSize = Math.max(1, options.batchSize ?? 500);
+    this.#flushAtRecords = Math.min(this.#batchSize, Math.max(1, options.flushAtRecords ?? DEFAULT_FLUSH_AT_RECORDS));
     this.#maxQueue = Math.max(this.#batchSize, options.maxQueue ?? 10_000);
     this.#queue = new SerializedRecordQueue(this.#batchSize);
     this.#replayRetryMs = options.replayRetryMs ?? this.#flushIntervalMs * 5;
@@ -138,7 +154,7 @@ export class RequestLogWriter {
         // The store is not keeping up: move the oldest batch to disk rather than grow without bound.
         this.#spill(this.#queue.shift()!);
       }
-      if (this.#queue.length >= this.#batchSize && !this.#flushScheduled && this.#flushing === undefined) {
+      if (this.#queue.length >= this.#flushAtRecords && !this.#flushScheduled && this.#flushing === undefined) {
         // After the current I/O callbacks, so the request that enqueued is not delayed by the insert.
         this.#flushScheduled = true;
         setImmediate(() => {

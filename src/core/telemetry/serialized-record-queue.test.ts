@@ -38,4 +38,18 @@ describe('SerializedRecordQueue', () => {
     queue.push(line);
     expect(batchLines(queue.shift()!)).toEqual([line]);
   });
+
+  it('sizes a new batch by the last one taken, so early flushes of a few records do not each get a full-batch buffer', () => {
+    const queue = new SerializedRecordQueue(1000);
+    const line = JSON.stringify({ id: 'r', text: 'z'.repeat(1000) });
+    for (let index = 0; index <= 1000; index++) queue.push(line);
+    // The 1001st record opened a batch sized like the full one before it (~1 MB).
+    expect(queue.shift()!.count).toBe(1000);
+    const early = queue.shift()!;
+    expect(early.count).toBe(1);
+    expect(early.bytes.buffer.byteLength).toBeGreaterThan(1_000_000);
+    // Taken with one record in it: the next batch starts small again.
+    queue.push(line);
+    expect(queue.shift()!.bytes.buffer.byteLength).toBe(64 * 1024);
+  });
 });

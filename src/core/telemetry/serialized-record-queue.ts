@@ -29,8 +29,12 @@ export class SerializedRecordQueue {
   /** Oldest first; only the last may still take records. */
   readonly #batches: OpenBatch[] = [];
   #count = 0;
-  /** Bytes the last full batch took: a new batch starts that large, so it rarely has to grow. */
-  #fullBatchBytes = INITIAL_CAPACITY;
+  /**
+   * What the last batch to close took (filled, or taken early by a flush): a new batch starts that
+   * large, so it rarely has to grow, and flushes of a few dozen records do not each take a buffer
+   * sized for a full batch (off-heap memory that V8 counts towards its next full collection).
+   */
+  #nextBatchBytes = INITIAL_CAPACITY;
 
   constructor(batchSize: number) {
     this.#batchSize = Math.max(1, batchSize);
@@ -47,8 +51,8 @@ export class SerializedRecordQueue {
     const size = line.length * 3 + 1;
     let last = this.#batches.at(-1);
     if (last === undefined || last.count >= this.#batchSize) {
-      if (last !== undefined) this.#fullBatchBytes = Math.max(INITIAL_CAPACITY, last.used + (last.used >> 3));
-      last = { buffer: Buffer.allocUnsafeSlow(Math.max(this.#fullBatchBytes, size)), used: 0, count: 0 };
+      if (last !== undefined) this.#nextBatchBytes = bytesFor(last);
+      last = { buffer: Buffer.allocUnsafeSlow(Math.max(this.#nextBatchBytes, size)), used: 0, count: 0 };
       this.#batches.push(last);
     } else if (last.used + size > last.buffer.length) {
       // Grow by doubling: a batch's bytes stay contiguous, so it leaves as one block.
@@ -67,6 +71,7 @@ export class SerializedRecordQueue {
   shift(): RecordBatch | undefined {
     const batch = this.#batches.shift();
     if (batch === undefined) return undefined;
+    if (this.#batches.length === 0) this.#nextBatchBytes = bytesFor(batch);
     this.#count -= batch.count;
     return { bytes: batch.buffer.subarray(0, batch.used), count: batch.count };
   }
@@ -85,4 +90,8 @@ export function batchLines(batch: RecordBatch): string[] {
   const lines = text.split('\n');
   lines.pop();
   return lines;
+}
+
+function bytesFor(batch: OpenBatch): number {
+  return Math.max(INITIAL_CAPACITY, batch.used + (batch.used >> 3));
 }
