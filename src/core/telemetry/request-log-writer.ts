@@ -12,7 +12,8 @@ const SPILL_FILE = /^requests-(\d+)\.jsonl$/;
  * Why a flush starts long before a batch is full: where the log's worker shares a core with
  * request handling, each insert is a stretch of CPU that a request arriving meanwhile may have to
  * wait out. At one connection, 500-record inserts (parsing, rows, commit: ~3 ms unsliced) lengthened
- * the tail by ~0.5–1 ms against 50-record ones (docs/performance.md), at about the same throughput.
+ * the tail by ~0.5–1 ms against 50-record ones, which cost the worker ~10% more CPU per record
+ * (docs/performance.md). Under load inserts grow again, so a saturated core keeps the big ones.
  */
 const DEFAULT_FLUSH_AT_RECORDS = 50;
 
