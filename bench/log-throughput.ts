@@ -4,8 +4,9 @@
  * Records go through the real `RequestLogWriter` (gateway defaults: flush every 1000 ms or once 50
  * records wait, inserts of up to 500, queue bounded at 10 000, overflow spilled to a temp directory)
  * into each store, as the gateway opens it: SQLite in its worker thread on a temp file, and a
- * throwaway PostgreSQL started from the installed binaries (skipped with a note when they are missing). A `none` baseline store
- * accepts every batch at once, so its row shows what generating and enqueueing alone cost.
+ * throwaway PostgreSQL started from the installed binaries (skipped with a note when they are
+ * missing). A `none` baseline store accepts every batch at once, so its row shows what generating
+ * and enqueueing alone cost.
  *
  * Each run offers records (two attempts each, tokens, costs, unique ids) at a fixed rate for
  * `--duration` seconds, then closes the writer and counts the stored rows with `aggregate()`.
