@@ -9,7 +9,8 @@
  * A bare keep-alive proxy (bench/bare-proxy.ts), pinned to the gateway's core, is measured beside
  * it: the issue's own reference point, and the floor any Node proxy shows on this machine. At one
  * connection each path is run several times, interleaved, and the medians are reported: a single
- * run's p99 there moves by milliseconds with the VM's scheduling.
+ * run's p99 there moves by milliseconds with the VM's scheduling. Before and after the runs, a busy
+ * loop on the gateway's core measures how much of it the VM itself took (bench/core-stall-probe.ts).
  *
  * Options: --duration <s> (8)  --warmup <s> (2)  --connections 1,16,64  --json
  *          --node-flag <flag> (repeatable: extra flags for the gateway's node)  --request-log <field: value> (repeatable)
@@ -35,6 +36,7 @@ import {
   type LongRunningChild,
 } from './child-processes.js';
 import { benchGatewayConfig } from './bench-gateway-config.js';
+import { formatStalls, probeCoreStalls } from './core-stall-probe.js';
 import { buildRow, formatSummary, formatTable, type GatewayMeasurement, type OverheadRow, type Scenario } from './overhead-report.js';
 import { addBuckets, bucketsBetween, observationCount, parseOverheadBuckets, quantileMs, type CumulativeBuckets } from './overhead-histogram.js';
 import { summarizeCpuProfile } from './summarize-cpu-profile.js';
@@ -322,6 +324,10 @@ async function main(): Promise<number> {
     return 0;
   }
 
+  // The VM's own stalls on the gateway's core, before and after the runs: at one connection they
+  // alone can set wrk's (coordinated-omission corrected) p99, so the table is read against them.
+  const stallsBefore = await probeCoreStalls(GATEWAY_CORE, 3);
+  progress(options, `before the runs, ${formatStalls(stallsBefore)}`);
   const proxy = await startBareProxy(upstream.port);
   const gateway = await startGatewayProcess(configFile, undefined, options.nodeFlags);
   progress(options, `gateway on ${gateway.url} (pid ${gateway.process.pid}); ${options.durationSeconds}s per run after a ${options.warmupSeconds}s warm-up`);
@@ -337,6 +343,8 @@ async function main(): Promise<number> {
   await gateway.process.stop();
   await proxy.process.stop();
   await upstream.process.stop();
+  const stallsAfter = await probeCoreStalls(GATEWAY_CORE, 3);
+  progress(options, `after the runs, ${formatStalls(stallsAfter)}`);
 
   const allPassed = rows.every((row) => row.pass);
   const document = {
@@ -349,6 +357,7 @@ async function main(): Promise<number> {
     warmupSeconds: options.warmupSeconds,
     oneConnectionRuns: options.oneConnectionRuns,
     clockTicksPerSecond: clockTicksPerSecond(),
+    coreStalls: { before: stallsBefore, after: stallsAfter },
     rows,
     allPassed,
   };

@@ -15,12 +15,15 @@
  *          --node-flag <flag> (repeatable: e.g. --max-semi-space-size=4)  --json
  *          --target gateway|proxy (proxy: the same breakdown for bench/bare-proxy.ts, the floor)
  *          --stream (streamed chat completions instead of plain ones)
+ *          --probe <s> (3: how long core 0 is probed for stalls before the run, to say what stretch
+ *          of the VM the run met: bench/core-stall-probe.ts)
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, installCleanup, killAllChildren, runChild, startPinned, waitForHealthy, waitForLine } from './child-processes.js';
+import { formatStalls, probeCoreStalls } from './core-stall-probe.js';
 import { BENCH_CLIENT_KEY, benchGatewayConfig } from './bench-gateway-config.js';
 import { chatRequestBody, wrkInstalled } from './wrk.js';
 
@@ -39,10 +42,12 @@ interface Options {
   /** What is measured: the gateway, or the bare keep-alive proxy (the floor, for comparison). */
   target: 'gateway' | 'proxy';
   stream: boolean;
+  /** How long core 0 is probed for stalls before the run (bench/core-stall-probe.ts). */
+  probeSeconds: number;
 }
 
 function parseOptions(argv: string[]): Options {
-  const options: Options = { durationSeconds: 10, warmupSeconds: 3, thresholdMs: 1.2, configExtra: [], requestLogFields: [], nodeFlags: [], json: false, target: 'gateway', stream: false };
+  const options: Options = { durationSeconds: 10, warmupSeconds: 3, thresholdMs: 1.2, configExtra: [], requestLogFields: [], nodeFlags: [], json: false, target: 'gateway', stream: false, probeSeconds: 3 };
   const positive = (flag: string, text: string | undefined) => {
     const value = Number(text);
     if (!Number.isFinite(value) || value <= 0) throw new Error(`${flag} expects a positive number, got '${text}'`);
@@ -58,6 +63,7 @@ function parseOptions(argv: string[]): Options {
     else if (flag === '--node-flag') options.nodeFlags.push(argv[++index] ?? '');
     else if (flag === '--json') options.json = true;
     else if (flag === '--stream') options.stream = true;
+    else if (flag === '--probe') options.probeSeconds = Math.round(positive(flag, argv[++index]));
     else if (flag === '--target') {
       const target = argv[++index];
       if (target !== 'gateway' && target !== 'proxy') throw new Error(`--target expects gateway or proxy, got '${target}'`);
@@ -213,6 +219,9 @@ async function main(): Promise<void> {
     env: { ...process.env, TAIL_TIMELINE: upstreamTimelineFile },
   });
   const upstreamPort = Number(await waitForLine(upstream, /listening (\d+)/, 20_000));
+  // Before the gateway starts, so the probe has core 0 to itself: what this stretch of the VM takes.
+  const coreStalls = await probeCoreStalls(0, options.probeSeconds);
+  progress(formatStalls(coreStalls));
   const configFile = join(directory, 'switchyard.yaml');
   writeFileSync(configFile, benchGatewayConfig(upstreamPort, directory, options.configExtra, options.requestLogFields));
   const port = await freePort();
@@ -247,7 +256,7 @@ async function main(): Promise<void> {
   const result = analyse(wrkLine, readFileSync(clientLog, 'utf8'), JSON.parse(readFileSync(timelineFile, 'utf8')) as Timeline, upstreamTimeline.gcs, options.thresholdMs);
   await gateway.stop();
   await upstream.stop();
-  process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : `${format(result)}\n`);
+  process.stdout.write(options.json ? `${JSON.stringify(Object.assign(result, { coreStalls }), null, 2)}\n` : `${format(result)}\n`);
 }
 
 main().then(
