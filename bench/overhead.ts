@@ -324,8 +324,8 @@ async function main(): Promise<number> {
     return 0;
   }
 
-  // The VM's own stalls on the gateway's core, before and after the runs: at one connection they
-  // alone can set wrk's (coordinated-omission corrected) p99, so the table is read against them.
+  // The VM's own stalls on the gateway's core, before and after the runs: at one connection each
+  // counts many times in wrk's (coordinated-omission corrected) p99, so the table is read against them.
   const stallsBefore = await probeCoreStalls(GATEWAY_CORE, 3);
   progress(options, `before the runs, ${formatStalls(stallsBefore)}`);
   const proxy = await startBareProxy(upstream.port);
