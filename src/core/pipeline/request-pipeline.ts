@@ -207,9 +207,10 @@ export class RequestPipeline {
     const base = this.route(request, 'chat');
     const { call } = request;
     const policy = this.policyStage(request, base.workload, call);
-    return routeChat(request.runtime, base, call, (routing) => {
+    return routeChat(request.runtime, base, call, (routing, tokenCounts) => {
       const hints = request.hints?.();
       return createRoutingContext(call, {
+        tokenCounts,
         workload: base.workload ?? '',
         ...(hints?.task === undefined ? {} : { task: hints.task }),
         ...(hints?.metadata === undefined ? {} : { metadata: hints.metadata }),

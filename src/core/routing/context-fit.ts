@@ -2,7 +2,7 @@ import type { ChatCall } from '../../spec/chat-call.js';
 import { InvalidRequestError } from '../../spec/errors.js';
 import { DEFAULT_MAX_OUTPUT_TOKENS as ANTHROPIC_DEFAULT_MAX_OUTPUT_TOKENS } from '../../providers/anthropic/build-anthropic-request.js';
 import type { ResolvedDeployment } from '../config/resolve-config.js';
-import { countInputTokens, inputTokensUpperBound } from './tokens/count-input-tokens.js';
+import { CallTokenCounts } from './tokens/count-input-tokens.js';
 import { tokenizerForDeployment } from './tokens/deployment-tokenizer.js';
 import { defaultModelLimits } from './tokens/model-limits.js';
 import { isExactFamily } from './tokens/tokenizer-family.js';
@@ -63,9 +63,9 @@ export function contextLimitsOf(deployment: FitDeployment): ContextLimits {
   return limits;
 }
 
-/** `inputTokensFor` for a call: each deployment counts with its own tokenizer family (cached per call and family). */
-export function inputTokensByDeployment(call: ChatCall): (deployment: FitDeployment) => number {
-  return (deployment) => countInputTokens(call, tokenizerForDeployment(deployment));
+/** `inputTokensFor` for a request: each deployment counts with its own tokenizer family (once per family). */
+export function inputTokensByDeployment(counts: CallTokenCounts): (deployment: FitDeployment) => number {
+  return (deployment) => counts.count(tokenizerForDeployment(deployment));
 }
 
 /** Output tokens the fit check reserves on a deployment (see {@link DEFAULT_FIT_OUTPUT_TOKENS}). */
@@ -95,7 +95,7 @@ export interface ContextFitResult<T> {
 }
 
 export interface ContextFitOptions {
-  /** A precomputed upper bound on the input tokens; default: `inputTokensUpperBound(call)` when a call is given. */
+  /** An upper bound on the input tokens (`CallTokenCounts.upperBound()`), which settles most checks without counting. */
   inputTokensUpperBound?: number;
 }
 
@@ -201,9 +201,9 @@ export interface PlanFitResult<P extends FitPlan> {
 export function fitRoutePlan<P extends FitPlan>(
   call: ChatCall,
   plan: P,
-  inputTokensFor: (deployment: FitDeployment) => number = inputTokensByDeployment(call),
+  counts: CallTokenCounts = new CallTokenCounts(call),
 ): PlanFitResult<P> {
-  const fit = fitGroups(plan.groups, inputTokensFor, call.maxOutputTokens, { inputTokensUpperBound: inputTokensUpperBound(call) });
+  const fit = fitGroups(plan.groups, inputTokensByDeployment(counts), call.maxOutputTokens, { inputTokensUpperBound: counts.upperBound() });
   if (fit.misfits.length === 0) return { plan, misfits: [], unknown: fit.unknown };
   const [first, ...rest] = fit.groups;
   if (!first) throw contextLengthError(fit.misfits);

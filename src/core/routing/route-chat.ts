@@ -6,7 +6,7 @@ import { contextLengthError, fitGroups, fitRoutePlan, inputTokensByDeployment, t
 import { planForModels, resolveRoute, type RoutePlan } from './resolve-route.js';
 import { restrictPlan, type PlanRestriction } from './restrict-plan.js';
 import type { RouteDecision, RoutingContext } from './router.js';
-import { inputTokensUpperBound } from './tokens/count-input-tokens.js';
+import { CallTokenCounts } from './tokens/count-input-tokens.js';
 import { workloadRoutingsOf, type WorkloadRouting } from './workload-routing.js';
 import { merged } from '../../spec/merged.js';
 
@@ -40,13 +40,15 @@ export function routeChat(
   runtime: GatewayRuntime,
   base: RoutePlan,
   call: ChatCall,
-  createContext: (routing: WorkloadRouting) => RoutingContext,
+  createContext: (routing: WorkloadRouting, counts: CallTokenCounts) => RoutingContext,
   policy?: RoutePolicy,
 ): ChatRoute {
   const routing = base.workload === undefined ? undefined : workloadRoutingsOf(runtime.config).get(base.workload);
-  const fallback = () => ({ plan: fitted(call, permitted(base, policy) ?? refuse(policy)) });
+  // The request's token counts, shared by its routers and every context check below.
+  const counts = new CallTokenCounts(call);
+  const fallback = () => ({ plan: fitted(counts, permitted(base, policy) ?? refuse(policy)) });
   if (!routing) return fallback();
-  const context = createContext(routing);
+  const context = createContext(routing, counts);
   let decision: RouteDecision | undefined;
   for (const router of routing.routers) {
     decision = router.decide(context);
@@ -55,18 +57,18 @@ export function routeChat(
   if (!decision && routing.cascade) {
     decision = { kind: 'cascade', tiers: routing.cascade.tiers, router: 'cascade', reason: `cascade ${routing.cascade.tiers.join(' → ')}` };
   }
-  if (!decision) return { plan: fitted(call, permitted(merged(base, { router: 'default' }), policy) ?? refuse(policy)) };
-  const routed = fromDecision(runtime, base, call, decision, routing, policy);
+  if (!decision) return { plan: fitted(counts, permitted(merged(base, { router: 'default' }), policy) ?? refuse(policy)) };
+  const routed = fromDecision(runtime, base, counts, decision, routing, policy);
   if (routed) return routed;
   const plan = permitted(merged(base, { router: 'default' }), policy) ?? refuse(policy);
-  return { plan: fitted(call, merged(plan, { reason: `${decision.reason}; policy: not permitted, so ${plan.reason}` })) };
+  return { plan: fitted(counts, merged(plan, { reason: `${decision.reason}; policy: not permitted, so ${plan.reason}` })) };
 }
 
 /** The route of a decision, or undefined when the policy permits none of its deployments. */
 function fromDecision(
   runtime: GatewayRuntime,
   base: RoutePlan,
-  call: ChatCall,
+  counts: CallTokenCounts,
   decision: RouteDecision,
   routing: WorkloadRouting,
   policy: RoutePolicy | undefined,
@@ -74,19 +76,19 @@ function fromDecision(
   const origin = { router: decision.router, ...(decision.score === undefined ? {} : { score: decision.score }) };
   if (decision.kind === 'models') {
     const plan = permitted(merged(planForModels(runtime, decision.models, base.workload), { reason: decision.reason, ...origin }), policy);
-    return plan && { plan: fitted(call, plan) };
+    return plan && { plan: fitted(counts, plan) };
   }
   const checks = routing.cascade?.checks;
   if (!checks) throw new NoSuchModelError(`Workload '${base.workload}' routed a request to a cascade but has no routing.cascade.`);
   // Tiers the policy forbids or that cannot hold the request are skipped; the cascade runs on what is left.
   const tiers: RoutePlan[] = [];
   const misfits: ContextMisfit[] = [];
-  const inputTokensFor = inputTokensByDeployment(call);
-  const upperBound = inputTokensUpperBound(call);
+  const inputTokensFor = inputTokensByDeployment(counts);
+  const upperBound = counts.upperBound();
   for (const model of decision.tiers) {
     const tier = permitted(merged(planForModels(runtime, [model], base.workload), { reason: decision.reason, ...origin }), policy);
     if (!tier) continue;
-    const fit = fitGroups(tier.groups, inputTokensFor, call.maxOutputTokens, { inputTokensUpperBound: upperBound });
+    const fit = fitGroups(tier.groups, inputTokensFor, counts.call.maxOutputTokens, { inputTokensUpperBound: upperBound });
     misfits.push(...fit.misfits);
     const [primary, ...rest] = fit.groups;
     if (primary) tiers.push(merged(tier, { groups: [primary === tier.groups[0] ? primary : { model: primary.model, targets: primary.targets }, ...rest] }));
@@ -113,6 +115,6 @@ function refuse(policy: RoutePolicy | undefined): never {
   throw policy ? policy.refusal() : new Error('a plan with no deployments');
 }
 
-function fitted(call: ChatCall, plan: RoutePlan): RoutePlan {
-  return fitRoutePlan(call, plan).plan;
+function fitted(counts: CallTokenCounts, plan: RoutePlan): RoutePlan {
+  return fitRoutePlan(counts.call, plan, counts).plan;
 }

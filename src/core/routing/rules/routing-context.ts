@@ -1,6 +1,6 @@
 import type { ChatCall } from '../../../spec/chat-call.js';
 import type { RoutingContext } from '../router.js';
-import { countInputTokens } from '../tokens/count-input-tokens.js';
+import { CallTokenCounts } from '../tokens/count-input-tokens.js';
 import { tokenizerForDeployment, type TokenizedDeployment } from '../tokens/deployment-tokenizer.js';
 import type { TokenizerFamily } from '../tokens/tokenizer-family.js';
 
@@ -17,21 +17,23 @@ export interface RoutingContextOptions {
   tokenizerForModel: (model: string) => TokenizerFamily;
   /** The prompt's embedding, when the workload's learned router reads one. */
   promptEmbedding?: ArrayLike<number>;
+  /** The request's token counts, shared with its context checks (default: counts of its own). */
+  tokenCounts?: CallTokenCounts;
 }
 
 /**
  * A RoutingContext for one request. Token counts are computed only when a router asks, and
- * cached per tokenizer family (countInputTokens memoises per call), so two models sharing a
- * tokenizer cost one count.
+ * kept per tokenizer family (`CallTokenCounts`), so two models sharing a tokenizer cost one count.
  */
 export function createRoutingContext(call: ChatCall, options: RoutingContextOptions): RoutingContext {
   const { tokenizerForModel } = options;
+  const counts = options.tokenCounts ?? new CallTokenCounts(call);
   return {
     call,
     workload: options.workload,
     task: options.task,
     metadata: options.metadata ?? {},
-    inputTokens: (model) => countInputTokens(call, tokenizerForModel(model)),
+    inputTokens: (model) => counts.count(tokenizerForModel(model)),
     ...(options.promptEmbedding === undefined ? {} : { promptEmbedding: options.promptEmbedding }),
   };
 }

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ChatCall } from '../../../spec/chat-call.js';
-import { countInputTokens, inputTokensUpperBound } from './count-input-tokens.js';
+import { CallTokenCounts, countInputTokens, inputTokensUpperBound } from './count-input-tokens.js';
 import { estimateTextTokens } from './estimate-text-tokens.js';
 import { loadOpenAITokenizer, loadOpenAITokenizers } from './openai-encoders.js';
 import { TOKENIZER_FAMILIES, type TokenizerFamily } from './tokenizer-family.js';
@@ -161,6 +161,30 @@ describe('memo and upper bound', () => {
     const first = countInputTokens(call, 'o200k');
     expect(countInputTokens(call, 'o200k')).toBe(first);
     expect(countInputTokens(call, 'generic')).not.toBe(first);
+  });
+
+  it("counts a request's input once per family and its upper bound once (CallTokenCounts)", () => {
+    const plain = userCall('The quick brown fox jumps over the lazy dog. '.repeat(40));
+    let reads = 0;
+    // Each count walks the messages: reads of `messages` show how often the call was counted.
+    const call: ChatCall = {
+      get messages() {
+        reads += 1;
+        return plain.messages;
+      },
+    };
+    const counts = new CallTokenCounts(call);
+    expect(counts.count('o200k')).toBe(countInputTokens(plain, 'o200k'));
+    expect(counts.count('generic')).toBe(countInputTokens(plain, 'generic'));
+    const afterCounts = reads;
+    expect(counts.count('o200k')).toBe(countInputTokens(plain, 'o200k'));
+    expect(counts.count('generic')).toBe(countInputTokens(plain, 'generic'));
+    expect(reads).toBe(afterCounts);
+    expect(counts.upperBound()).toBe(inputTokensUpperBound(plain));
+    const afterBound = reads;
+    expect(afterBound).toBeGreaterThan(afterCounts);
+    expect(counts.upperBound()).toBe(inputTokensUpperBound(plain));
+    expect(reads).toBe(afterBound);
   });
 
   it('bounds every family from above, tools and images included', () => {

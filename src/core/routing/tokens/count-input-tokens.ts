@@ -21,35 +21,50 @@ import { isExactFamily, type TokenizerFamily } from './tokenizer-family.js';
 
 type TextCounter = (text: string) => number;
 
-/** Per call, per family: routers and the context check ask repeatedly for the same call. */
-const memo = new WeakMap<ChatCall, Map<TokenizerFamily, number>>();
-const upperBounds = new WeakMap<ChatCall, number>();
-
 const OPENAI_TOKENS_PER_MESSAGE = 3;
 const OPENAI_TOKENS_PER_NAME = 1;
 const OPENAI_REPLY_PRIMING = 3;
 const TOOL_CALL_FRAMING = 3;
 
+/** Input tokens of a call as `family` counts them (no memo: a request keeps its counts in {@link CallTokenCounts}). */
 export function countInputTokens(call: ChatCall, family: TokenizerFamily): number {
-  let perFamily = memo.get(call);
-  const known = perFamily?.get(family);
-  if (known !== undefined) return known;
-  let counter: TextCounter;
-  let exact = false;
-  if (isExactFamily(family)) {
-    const tokenizer = openAITokenizerIfReady(family);
-    exact = tokenizer !== undefined;
-    counter = tokenizer ? (text) => tokenizer.count(text) : (text) => estimateTextTokens(text, family);
-  } else {
-    counter = (text) => estimateTextTokens(text, family);
+  return countWithExactness(call, family).tokens;
+}
+
+/**
+ * One request's input-token counts: the cheap upper bound and each tokenizer family's count, each
+ * computed at most once — routers, the context check and a cascade's tiers all ask about the same
+ * call. The counts live with the request rather than in a module-level WeakMap keyed by the call:
+ * every entry of such a map (a short-lived key in a long-lived table) is work for every
+ * young-generation GC until the key dies (V8's ephemeron remembered set).
+ */
+export class CallTokenCounts {
+  #upperBound: number | undefined;
+  #byFamily: Map<TokenizerFamily, number> | undefined;
+
+  constructor(readonly call: ChatCall) {}
+
+  /** {@link inputTokensUpperBound} of the call. */
+  upperBound(): number {
+    return (this.#upperBound ??= inputTokensUpperBound(this.call));
   }
-  const tokens = exact ? countExact(call, family, counter) : countEstimated(call, family, counter);
-  // An estimate standing in for a tokenizer still loading is not remembered: the next ask may be exact.
-  if (exact || !isExactFamily(family)) {
-    if (!perFamily) memo.set(call, (perFamily = new Map()));
-    perFamily.set(family, tokens);
+
+  /** {@link countInputTokens} of the call for `family`. */
+  count(family: TokenizerFamily): number {
+    const known = this.#byFamily?.get(family);
+    if (known !== undefined) return known;
+    const { tokens, final } = countWithExactness(this.call, family);
+    if (final) (this.#byFamily ??= new Map()).set(family, tokens);
+    return tokens;
   }
-  return tokens;
+}
+
+/** `final`: false when an estimate stands in for a tokenizer still loading (the next ask may be exact). */
+function countWithExactness(call: ChatCall, family: TokenizerFamily): { tokens: number; final: boolean } {
+  if (!isExactFamily(family)) return { tokens: countEstimated(call, family, (text) => estimateTextTokens(text, family)), final: true };
+  const tokenizer = openAITokenizerIfReady(family);
+  if (!tokenizer) return { tokens: countEstimated(call, family, (text) => estimateTextTokens(text, family)), final: false };
+  return { tokens: countExact(call, family, (text) => tokenizer.count(text)), final: true };
 }
 
 function countExact(call: ChatCall, family: TokenizerFamily, count: TextCounter): number {
@@ -141,8 +156,6 @@ function toolJson(tool: ToolDefinition): JsonObject {
  * the bound fits.
  */
 export function inputTokensUpperBound(call: ChatCall): number {
-  const known = upperBounds.get(call);
-  if (known !== undefined) return known;
   const perMessage = Math.max(OPENAI_TOKENS_PER_MESSAGE + 1 + OPENAI_TOKENS_PER_NAME, ESTIMATED_TOKENS_PER_MESSAGE);
   let total = OPENAI_REPLY_PRIMING;
   for (const message of call.messages) {
@@ -171,6 +184,5 @@ export function inputTokensUpperBound(call: ChatCall): number {
   if (call.tools && call.tools.length > 0) total += 12;
   const format = call.responseFormat;
   if (format?.type === 'json-schema') total += utf8Bytes(format.name) + utf8Bytes(JSON.stringify(format.schema)) + utf8Bytes(format.description ?? '');
-  upperBounds.set(call, total);
   return total;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countInputTokens } from './count-input-tokens.js';
+import { CallTokenCounts } from './count-input-tokens.js';
 import { preloadTokenizersFor } from './deployment-tokenizer.js';
 import { estimateTextTokens } from './estimate-text-tokens.js';
 import { loadOpenAITokenizer, openAITokenizerIfReady } from './openai-encoders.js';
@@ -8,14 +8,15 @@ import { loadOpenAITokenizer, openAITokenizerIfReady } from './openai-encoders.j
 describe('lazy loading', () => {
   it('answers with the conservative estimate until the encoding is loaded, then exactly', async () => {
     const call = { messages: [{ role: 'user' as const, content: [{ type: 'text' as const, text: 'hello world' }] }] };
+    const counts = new CallTokenCounts(call);
     expect(openAITokenizerIfReady('cl100k')).toBeUndefined();
     // Before load: the estimate (5 per message + 11 bytes × 1.2 / 3 = 5 for the text).
-    expect(countInputTokens(call, 'cl100k')).toBe(5 + estimateTextTokens('hello world', 'cl100k'));
-    expect(countInputTokens(call, 'cl100k')).toBe(10);
-    // That ask started a load; the estimate was not memoised, so the next ask is exact.
+    expect(counts.count('cl100k')).toBe(5 + estimateTextTokens('hello world', 'cl100k'));
+    expect(counts.count('cl100k')).toBe(10);
+    // That ask started a load; the request did not keep the estimate, so its next ask is exact.
     const counter = await loadOpenAITokenizer('cl100k');
     expect(openAITokenizerIfReady('cl100k')).toBe(counter);
-    expect(countInputTokens(call, 'cl100k')).toBe(3 + 1 + 2 + 3);
+    expect(counts.count('cl100k')).toBe(3 + 1 + 2 + 3);
   });
 
   it('preloads the encodings a config’s deployments need', async () => {
