@@ -93,6 +93,7 @@ export const openAIChatChunkSchema = z.object({
 });
 
 export type OpenAIChatChunk = z.infer<typeof openAIChatChunkSchema>;
+export type OpenAIChatResponse = z.infer<typeof openAIChatResponseSchema>;
 
 /** Error bodies: OpenAI's `{error:{...}}`, vLLM's flat `{object:"error", message}`, TGI/Ollama's `{error:"..."}`. */
 export const openAIErrorBodySchema = z.union([
@@ -121,7 +122,7 @@ const isNullishString = (value: unknown) => value === undefined || value === nul
  * the schema, which still validates every other chunk. It accepts nothing the schema would reject.
  */
 export function isPlainTextChunk(value: unknown): value is OpenAIChatChunk {
-  if (typeof value !== 'object' || value === null) return false;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const chunk = value as Record<string, unknown>;
   if (!isNullishString(chunk.id) || !isNullishString(chunk.model) || !isNullishString(chunk.system_fingerprint)) return false;
   if (chunk.created !== undefined && chunk.created !== null && typeof chunk.created !== 'number') return false;
@@ -130,16 +131,66 @@ export function isPlainTextChunk(value: unknown): value is OpenAIChatChunk {
   if (!Array.isArray(choices) || choices.length > 1) return false;
   const choice = choices[0] as Record<string, unknown> | undefined;
   if (choice === undefined) return true;
-  if (typeof choice !== 'object' || choice === null) return false;
+  if (typeof choice !== 'object' || choice === null || Array.isArray(choice)) return false;
   if (!isNullishString(choice.finish_reason) || (choice.logprobs !== undefined && choice.logprobs !== null)) return false;
   const delta = choice.delta as Record<string, unknown> | null | undefined;
   if (delta === undefined || delta === null) return true;
-  if (typeof delta !== 'object') return false;
+  if (typeof delta !== 'object' || Array.isArray(delta)) return false;
   return (
     isNullishString(delta.content) &&
     isNullishString(delta.reasoning_content) &&
     isNullishString(delta.reasoning) &&
     isNullishString(delta.refusal) &&
     (delta.tool_calls === undefined || delta.tool_calls === null)
+  );
+}
+
+const isNullishNumber = (value: unknown) => value === undefined || value === null || typeof value === 'number';
+const isNullishObject = (value: unknown): value is Record<string, unknown> | null | undefined =>
+  value === undefined || value === null || (typeof value === 'object' && !Array.isArray(value));
+
+/**
+ * The shape almost every non-streamed answer has: choices whose message carries only text (no
+ * tool calls, no logprobs) and plain usage. Checked by hand, the parsed JSON is used as it is;
+ * the schema would walk it and build a copy of every object in it, on every request (a twentieth
+ * of the bytes the gateway allocates per request). It accepts nothing the schema would reject;
+ * anything else still goes to the schema, which also words the error.
+ */
+export function isPlainChatResponse(value: unknown): value is OpenAIChatResponse {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const response = value as Record<string, unknown>;
+  if (!isNullishString(response.id) || !isNullishString(response.model) || !isNullishString(response.system_fingerprint)) return false;
+  if (!isNullishNumber(response.created) || !isPlainUsage(response.usage)) return false;
+  const choices = response.choices;
+  if (!Array.isArray(choices) || choices.length === 0) return false;
+  for (const choice of choices as unknown[]) {
+    if (typeof choice !== 'object' || choice === null || Array.isArray(choice)) return false;
+    const { message, finish_reason: finishReason, logprobs } = choice as Record<string, unknown>;
+    if (!isNullishString(finishReason) || (logprobs !== undefined && logprobs !== null)) return false;
+    if (typeof message !== 'object' || message === null || Array.isArray(message)) return false;
+    const text = message as Record<string, unknown>;
+    const plain =
+      isNullishString(text.content) &&
+      isNullishString(text.reasoning_content) &&
+      isNullishString(text.reasoning) &&
+      isNullishString(text.refusal) &&
+      (text.tool_calls === undefined || text.tool_calls === null);
+    if (!plain) return false;
+  }
+  return true;
+}
+
+function isPlainUsage(value: unknown): boolean {
+  if (!isNullishObject(value)) return false;
+  if (value === undefined || value === null) return true;
+  const { prompt_tokens_details: promptDetails, completion_tokens_details: completionDetails } = value;
+  return (
+    isNullishNumber(value.prompt_tokens) &&
+    isNullishNumber(value.completion_tokens) &&
+    isNullishNumber(value.prompt_cache_hit_tokens) &&
+    isNullishObject(promptDetails) &&
+    isNullishNumber(promptDetails?.cached_tokens) &&
+    isNullishObject(completionDetails) &&
+    isNullishNumber(completionDetails?.reasoning_tokens)
   );
 }

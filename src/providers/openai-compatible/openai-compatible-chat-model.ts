@@ -22,6 +22,7 @@ import {
   isPlainTextChunk,
   openAIChatChunkSchema,
   openAIChatResponseSchema,
+  isPlainChatResponse,
   type OpenAIChatChunk,
   type OpenAIUsage,
 } from './openai-compatible-api.js';
@@ -72,7 +73,7 @@ export class OpenAICompatibleChatModel implements LanguageModelAdapter {
       dispatcher: this.settings.dispatcher,
       mapError: mapOpenAICompatibleError,
     });
-    const response = parseProviderResponse(this.provider, openAIChatResponseSchema, json);
+    const response = isPlainChatResponse(json) ? json : parseProviderResponse(this.provider, openAIChatResponseSchema, json);
     const choice = response.choices[0]!;
     const content: Array<TextPart | ToolCallPart | ReasoningPart> = [];
     const reasoning = choice.message.reasoning_content || choice.message.reasoning;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { fieldMutations, REPLACEMENT_VALUES } from '../../../test/support/field-mutations.js';
 import { InvalidRequestError } from '../../spec/errors.js';
 import { parseWireRequest } from '../parse-wire-request.js';
 import { openAIChatRequestSchema } from './openai-chat-request-schema.js';
@@ -85,5 +86,17 @@ describe('parseOpenAIChatRequest', () => {
   ])('rejects %s exactly as the schema does', (_name, body) => {
     expect(openAIChatRequestSchema.safeParse(body).success).toBe(false);
     expectSameAsSchema(body);
+  });
+
+  it('gives the schema\'s result for every body one field away from a plain one', () => {
+    // Numbers at the edges of the settings' ranges, beyond the generic replacement values.
+    const replacements = [...REPLACEMENT_VALUES, 2, 2.5, 0.5, 2 ** 60, 'assistant', 'tool', 'robot'];
+    for (const { path, value } of fieldMutations(plain, replacements)) {
+      try {
+        expectSameAsSchema(value);
+      } catch (error) {
+        throw new Error(`${path}: ${(error as Error).message}`);
+      }
+    }
   });
 });

@@ -1,0 +1,32 @@
+/** Values a fast-path check is tried with in place of each field of a valid sample. */
+export const REPLACEMENT_VALUES: readonly unknown[] = [undefined, null, 0, 1.5, -1, '', 'text', true, false, [], [1], {}, { a: 1 }];
+
+/**
+ * Every copy of `sample` with one field (at any depth, array items included) replaced by one of
+ * `replacements` (`undefined` removes the field or the array item: what JSON can express), with the
+ * path it changed: for checking that a hand-written fast path accepts nothing its schema rejects.
+ */
+export function* fieldMutations(sample: unknown, replacements: readonly unknown[] = REPLACEMENT_VALUES): Generator<{ path: string; value: unknown }> {
+  for (const path of pathsOf(sample)) {
+    for (const replacement of replacements) {
+      yield { path: `${path.join('.')} = ${JSON.stringify(replacement)}`, value: withValueAt(sample, path, replacement) };
+    }
+  }
+}
+
+function pathsOf(value: unknown, prefix: Array<string | number> = []): Array<Array<string | number>> {
+  if (typeof value !== 'object' || value === null) return prefix.length > 0 ? [prefix] : [];
+  const entries = Array.isArray(value) ? value.map((item, index) => [index, item] as const) : Object.entries(value);
+  return [...(prefix.length > 0 ? [prefix] : []), ...entries.flatMap(([key, item]) => pathsOf(item, [...prefix, key]))];
+}
+
+function withValueAt(sample: unknown, path: Array<string | number>, replacement: unknown): unknown {
+  const copy = structuredClone(sample) as Record<string | number, unknown>;
+  let parent = copy;
+  for (const key of path.slice(0, -1)) parent = parent[key] as Record<string | number, unknown>;
+  const last = path.at(-1)!;
+  if (replacement === undefined && Array.isArray(parent)) parent.splice(last as number, 1);
+  else if (replacement === undefined) delete parent[last];
+  else parent[last] = replacement;
+  return copy;
+}
