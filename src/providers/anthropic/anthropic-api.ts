@@ -92,6 +92,70 @@ export const ANTHROPIC_STREAM_EVENT_TYPES: ReadonlySet<string> = new Set(
   anthropicStreamChunkSchema.options.map((option) => option.shape.type.value),
 );
 
+/*
+ * Hand checks for the shapes almost every answer and stream event has. What passes is used as parsed:
+ * the schemas would walk it and copy every object in it, per request and per event. Each accepts
+ * nothing its schema rejects (the tests hold them to it, field by field); anything else, and every
+ * error message, is the schema's.
+ */
+
+type JsonRecord = Record<string, unknown>;
+const isRecord = (value: unknown): value is JsonRecord => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isNullishString = (value: unknown) => value === undefined || value === null || typeof value === 'string';
+const isNullishNumber = (value: unknown) => value === undefined || value === null || typeof value === 'number';
+
+function isPlainUsage(value: unknown): boolean {
+  return (
+    isRecord(value) &&
+    isNullishNumber(value.input_tokens) &&
+    isNullishNumber(value.output_tokens) &&
+    isNullishNumber(value.cache_creation_input_tokens) &&
+    isNullishNumber(value.cache_read_input_tokens)
+  );
+}
+
+/** A text, tool-input or thinking delta of one content block: most of what a stream carries. */
+export function isPlainAnthropicDelta(value: unknown): value is AnthropicStreamChunk {
+  if (!isRecord(value) || value.type !== 'content_block_delta' || typeof value.index !== 'number') return false;
+  const delta = value.delta;
+  if (!isRecord(delta)) return false;
+  switch (delta.type) {
+    case 'text_delta':
+      return typeof delta.text === 'string';
+    case 'input_json_delta':
+      return typeof delta.partial_json === 'string';
+    case 'thinking_delta':
+      return typeof delta.thinking === 'string';
+    default:
+      return false;
+  }
+}
+
+/** An answer made of text, tool-use, thinking and unread blocks, with its usage. */
+export function isPlainAnthropicResponse(value: unknown): value is AnthropicMessagesResponse {
+  if (!isRecord(value) || !isNullishString(value.id) || !isNullishString(value.model) || !isNullishString(value.stop_reason)) return false;
+  if (!isPlainUsage(value.usage) || !Array.isArray(value.content)) return false;
+  for (const block of value.content as unknown[]) {
+    if (!isRecord(block)) return false;
+    switch (block.type) {
+      case 'text':
+        if (typeof block.text !== 'string') return false;
+        break;
+      case 'tool_use':
+        // The schema's `input: z.unknown()` still requires the key.
+        if (typeof block.id !== 'string' || typeof block.name !== 'string' || !Object.hasOwn(block, 'input')) return false;
+        break;
+      case 'thinking':
+        if (typeof block.thinking !== 'string' || !isNullishString(block.signature)) return false;
+        break;
+      default:
+        // A block type we do not read (redacted thinking, server tools): the schema's catch-all rule.
+        if (typeof block.type !== 'string' || KNOWN_TYPES.has(block.type)) return false;
+    }
+  }
+  return true;
+}
+
 /* ----- Request wire types (we build them, so plain types suffice). ----- */
 
 /** @see https://docs.anthropic.com/en/docs/build-with-claude/prompt-caching */

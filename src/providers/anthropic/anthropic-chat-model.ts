@@ -13,6 +13,7 @@ import type { ChatResult } from '../../spec/chat-result.js';
 import type { LanguageModelAdapter, StreamResult } from '../../spec/language-model-adapter.js';
 import {
   anthropicMessagesResponseSchema,
+  isPlainAnthropicResponse,
   type AnthropicMessagesRequest,
   type AnthropicMessagesResponse,
 } from './anthropic-api.js';
@@ -54,7 +55,7 @@ export class AnthropicChatModel implements LanguageModelAdapter {
       stream: false,
     });
     const { headers, json } = await postJson(this.upstreamRequest(plan.body, call));
-    const response = parseProviderResponse(this.provider, anthropicMessagesResponseSchema, json);
+    const response = isPlainAnthropicResponse(json) ? json : parseProviderResponse(this.provider, anthropicMessagesResponseSchema, json);
     const { content, calledUserTool } = convertResponseContent(response, plan.usesJsonResponseTool);
     return {
       content,

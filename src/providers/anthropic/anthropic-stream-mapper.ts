@@ -12,6 +12,7 @@ import { InvalidProviderResponseError } from '../../spec/errors.js';
 import {
   ANTHROPIC_STREAM_EVENT_TYPES,
   anthropicStreamChunkSchema,
+  isPlainAnthropicDelta,
   type AnthropicStreamChunk,
   type AnthropicUsage,
 } from './anthropic-api.js';
@@ -35,7 +36,7 @@ export function parseAnthropicStreamEvent(provider: string, message: EventSource
     });
   }
   if (!ANTHROPIC_STREAM_EVENT_TYPES.has(type)) return SKIP_EVENT;
-  const chunk = parseProviderResponse(provider, anthropicStreamChunkSchema, json);
+  const chunk = isPlainAnthropicDelta(json) ? json : parseProviderResponse(provider, anthropicStreamChunkSchema, json);
   if (chunk.type === 'error') throw mapAnthropicStreamError(provider, chunk.error, message.data);
   if (chunk.type === 'ping') return SKIP_EVENT;
   return chunk;
