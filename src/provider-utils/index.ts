@@ -8,3 +8,4 @@ export * from './unsupported-setting.js';
 export * from './seeded-random.js';
 export * from './abortable-sleep.js';
 export * from './upstream-deadline.js';
+export * from './json-shape-checks.js';

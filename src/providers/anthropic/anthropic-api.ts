@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isJsonRecord, isNullishNumber, isNullishString } from '../../provider-utils/json-shape-checks.js';
 
 /**
  * Loose wire schemas for the Anthropic Messages API: only the fields we read. Unknown content
@@ -99,14 +100,9 @@ export const ANTHROPIC_STREAM_EVENT_TYPES: ReadonlySet<string> = new Set(
  * error message, is the schema's.
  */
 
-type JsonRecord = Record<string, unknown>;
-const isRecord = (value: unknown): value is JsonRecord => typeof value === 'object' && value !== null && !Array.isArray(value);
-const isNullishString = (value: unknown) => value === undefined || value === null || typeof value === 'string';
-const isNullishNumber = (value: unknown) => value === undefined || value === null || typeof value === 'number';
-
 function isPlainUsage(value: unknown): boolean {
   return (
-    isRecord(value) &&
+    isJsonRecord(value) &&
     isNullishNumber(value.input_tokens) &&
     isNullishNumber(value.output_tokens) &&
     isNullishNumber(value.cache_creation_input_tokens) &&
@@ -116,9 +112,9 @@ function isPlainUsage(value: unknown): boolean {
 
 /** A text, tool-input or thinking delta of one content block: most of what a stream carries. */
 export function isPlainAnthropicDelta(value: unknown): value is AnthropicStreamChunk {
-  if (!isRecord(value) || value.type !== 'content_block_delta' || typeof value.index !== 'number') return false;
+  if (!isJsonRecord(value) || value.type !== 'content_block_delta' || typeof value.index !== 'number') return false;
   const delta = value.delta;
-  if (!isRecord(delta)) return false;
+  if (!isJsonRecord(delta)) return false;
   switch (delta.type) {
     case 'text_delta':
       return typeof delta.text === 'string';
@@ -133,10 +129,10 @@ export function isPlainAnthropicDelta(value: unknown): value is AnthropicStreamC
 
 /** An answer made of text, tool-use, thinking and unread blocks, with its usage. */
 export function isPlainAnthropicResponse(value: unknown): value is AnthropicMessagesResponse {
-  if (!isRecord(value) || !isNullishString(value.id) || !isNullishString(value.model) || !isNullishString(value.stop_reason)) return false;
+  if (!isJsonRecord(value) || !isNullishString(value.id) || !isNullishString(value.model) || !isNullishString(value.stop_reason)) return false;
   if (!isPlainUsage(value.usage) || !Array.isArray(value.content)) return false;
   for (const block of value.content as unknown[]) {
-    if (!isRecord(block)) return false;
+    if (!isJsonRecord(block)) return false;
     switch (block.type) {
       case 'text':
         if (typeof block.text !== 'string') return false;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isJsonRecord, isNullish, isNullishBoolean, isNullishNumber, isNullishString, isNumberArray } from '../../provider-utils/json-shape-checks.js';
 import type { JsonObject } from '../../spec/chat-call.js';
 
 /**
@@ -139,10 +140,59 @@ export const geminiGenerateContentResponseSchema = z.object({
 
 export type GeminiGenerateContentResponse = z.infer<typeof geminiGenerateContentResponseSchema>;
 
+/**
+ * The shape of almost every answer and stream frame: candidates of text, thought and function-call
+ * parts without logprobs, with usage. What passes is used as parsed (the schema would walk it and
+ * copy every object, per request and per frame); it accepts nothing the schema rejects, and
+ * everything else, with every error message, is the schema's.
+ */
+export function isPlainGeminiResponse(value: unknown): value is GeminiGenerateContentResponse {
+  if (!isJsonRecord(value) || !isNullishString(value.modelVersion) || !isNullishString(value.responseId)) return false;
+  const { promptFeedback, usageMetadata, candidates } = value;
+  if (!isNullish(promptFeedback) && !(isJsonRecord(promptFeedback) && isNullishString(promptFeedback.blockReason))) return false;
+  if (!isNullish(usageMetadata) && !isPlainUsageMetadata(usageMetadata)) return false;
+  if (isNullish(candidates)) return true;
+  if (!Array.isArray(candidates)) return false;
+  for (const candidate of candidates as unknown[]) {
+    if (!isJsonRecord(candidate) || !isNullishString(candidate.finishReason) || !isNullish(candidate.logprobsResult)) return false;
+    const content = candidate.content;
+    if (isNullish(content)) continue;
+    if (!isJsonRecord(content)) return false;
+    if (isNullish(content.parts)) continue;
+    if (!Array.isArray(content.parts)) return false;
+    for (const part of content.parts as unknown[]) {
+      if (!isJsonRecord(part) || !isNullishString(part.text) || !isNullishBoolean(part.thought) || !isNullishString(part.thoughtSignature)) return false;
+      // Function calls, whose `args` the schema checks as a record, are left to it.
+      if (!isNullish(part.functionCall)) return false;
+    }
+  }
+  return true;
+}
+
+function isPlainUsageMetadata(value: unknown): boolean {
+  return (
+    isJsonRecord(value) &&
+    isNullishNumber(value.promptTokenCount) &&
+    isNullishNumber(value.candidatesTokenCount) &&
+    isNullishNumber(value.thoughtsTokenCount) &&
+    isNullishNumber(value.cachedContentTokenCount) &&
+    isNullishNumber(value.totalTokenCount)
+  );
+}
+
 /** @see https://ai.google.dev/api/embeddings#response-body_2 */
 export const geminiBatchEmbedResponseSchema = z.object({
   embeddings: z.array(z.object({ values: z.array(z.number()) })),
 });
+
+/** A batch of float vectors, read but not copied (see `isNumberArray`). */
+export function isPlainGeminiEmbedResponse(value: unknown): value is z.infer<typeof geminiBatchEmbedResponseSchema> {
+  if (!isJsonRecord(value) || !Array.isArray(value.embeddings)) return false;
+  for (const embedding of value.embeddings as unknown[]) {
+    if (!isJsonRecord(embedding) || !isNumberArray(embedding.values)) return false;
+  }
+  return true;
+}
 
 /**
  * Google's error envelope (google.rpc.Status). `details` may hold a RetryInfo with the delay the

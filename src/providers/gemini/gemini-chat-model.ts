@@ -23,6 +23,7 @@ import { convertJsonSchemaToGemini } from './convert-json-schema-to-gemini.js';
 import { convertToGeminiContents } from './convert-to-gemini-contents.js';
 import {
   geminiGenerateContentResponseSchema,
+  isPlainGeminiResponse,
   type GeminiGenerateContentRequest,
   type GeminiGenerateContentResponse,
   type GeminiGenerationConfig,
@@ -62,7 +63,7 @@ export class GeminiChatModel implements LanguageModelAdapter {
   async generate(call: ChatCall): Promise<ChatResult> {
     const { body, warnings } = this.prepareRequest(call);
     const { headers, json } = await postJson(this.upstreamRequest('generateContent', body, call));
-    const response = parseProviderResponse(this.provider, geminiGenerateContentResponseSchema, json);
+    const response = isPlainGeminiResponse(json) ? json : parseProviderResponse(this.provider, geminiGenerateContentResponseSchema, json);
     const candidate = response.candidates?.[0];
     if (candidate === undefined) {
       const blockReason = response.promptFeedback?.blockReason;
@@ -175,7 +176,7 @@ export class GeminiChatModel implements LanguageModelAdapter {
       const errorBody = readGeminiErrorBody(value);
       if (errorBody !== undefined) throw mapGeminiStreamError(this.provider, errorBody, message.data);
     }
-    return parseProviderResponse(this.provider, geminiGenerateContentResponseSchema, value);
+    return isPlainGeminiResponse(value) ? value : parseProviderResponse(this.provider, geminiGenerateContentResponseSchema, value);
   }
 
   /**

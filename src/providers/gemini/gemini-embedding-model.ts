@@ -10,7 +10,7 @@ import type { EmbeddingCall } from '../../spec/chat-call.js';
 import type { CallWarning } from '../../spec/chat-result.js';
 import { InvalidProviderResponseError } from '../../spec/errors.js';
 import type { EmbeddingModelAdapter, EmbeddingResult } from '../../spec/language-model-adapter.js';
-import { geminiBatchEmbedResponseSchema } from './gemini-api.js';
+import { geminiBatchEmbedResponseSchema, isPlainGeminiEmbedResponse } from './gemini-api.js';
 import { mapGeminiError } from './gemini-error.js';
 import { merged } from '../../spec/merged.js';
 
@@ -55,7 +55,7 @@ export class GeminiEmbeddingModel implements EmbeddingModelAdapter {
       ...(settings.timeouts !== undefined ? { timeouts: settings.timeouts } : {}),
       ...(settings.dispatcher !== undefined ? { dispatcher: settings.dispatcher } : {}),
     });
-    const response = parseProviderResponse(this.provider, geminiBatchEmbedResponseSchema, json);
+    const response = isPlainGeminiEmbedResponse(json) ? json : parseProviderResponse(this.provider, geminiBatchEmbedResponseSchema, json);
     if (response.embeddings.length !== call.input.length) {
       throw new InvalidProviderResponseError(
         `Upstream ${this.provider} returned ${response.embeddings.length} embeddings for ${call.input.length} inputs`,

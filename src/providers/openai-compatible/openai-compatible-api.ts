@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isJsonRecord, isNullish, isNullishNumber, isNullishString, isNumberArray } from '../../provider-utils/json-shape-checks.js';
 
 /**
  * Loose wire schemas for OpenAI-compatible responses: only the fields we read, everything else
@@ -111,10 +112,28 @@ export const openAIErrorBodySchema = z.union([
 export const openAIEmbeddingResponseSchema = z.object({
   model: z.string().nullish(),
   data: z.array(z.object({ embedding: z.array(z.number()), index: z.number().nullish() })),
-  usage: z.object({ prompt_tokens: z.number().nullish() }).nullish(),
+  /** Loose, like chat usage: `Usage.raw` keeps everything reported (total_tokens, ...). */
+  usage: z.looseObject({ prompt_tokens: z.number().nullish() }).nullish(),
 });
 
-const isNullishString = (value: unknown) => value === undefined || value === null || typeof value === 'string';
+export type OpenAIEmbeddingResponse = z.infer<typeof openAIEmbeddingResponseSchema>;
+
+
+/** A message or delta with only the text fields (no tool calls); the caller has checked it is a record. */
+function hasOnlyTextFields(text: Record<string, unknown>): boolean {
+  return (
+    isNullishString(text.content) &&
+    isNullishString(text.reasoning_content) &&
+    isNullishString(text.reasoning) &&
+    isNullishString(text.refusal) &&
+    isNullish(text.tool_calls)
+  );
+}
+
+/** The identity fields every response and chunk carries. */
+function hasPlainIdentity(value: Record<string, unknown>): boolean {
+  return isNullishString(value.id) && isNullishString(value.model) && isNullishString(value.system_fingerprint) && isNullishNumber(value.created);
+}
 
 /**
  * The shape almost every streamed chunk has: at most one choice whose delta carries only text
@@ -122,32 +141,15 @@ const isNullishString = (value: unknown) => value === undefined || value === nul
  * the schema, which still validates every other chunk. It accepts nothing the schema would reject.
  */
 export function isPlainTextChunk(value: unknown): value is OpenAIChatChunk {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const chunk = value as Record<string, unknown>;
-  if (!isNullishString(chunk.id) || !isNullishString(chunk.model) || !isNullishString(chunk.system_fingerprint)) return false;
-  if (chunk.created !== undefined && chunk.created !== null && typeof chunk.created !== 'number') return false;
-  if (chunk.usage !== undefined && chunk.usage !== null) return false;
-  const choices = chunk.choices;
+  if (!isJsonRecord(value) || !hasPlainIdentity(value) || !isNullish(value.usage)) return false;
+  const choices = value.choices;
   if (!Array.isArray(choices) || choices.length > 1) return false;
-  const choice = choices[0] as Record<string, unknown> | undefined;
+  const choice: unknown = choices[0];
   if (choice === undefined) return true;
-  if (typeof choice !== 'object' || choice === null || Array.isArray(choice)) return false;
-  if (!isNullishString(choice.finish_reason) || (choice.logprobs !== undefined && choice.logprobs !== null)) return false;
-  const delta = choice.delta as Record<string, unknown> | null | undefined;
-  if (delta === undefined || delta === null) return true;
-  if (typeof delta !== 'object' || Array.isArray(delta)) return false;
-  return (
-    isNullishString(delta.content) &&
-    isNullishString(delta.reasoning_content) &&
-    isNullishString(delta.reasoning) &&
-    isNullishString(delta.refusal) &&
-    (delta.tool_calls === undefined || delta.tool_calls === null)
-  );
+  if (!isJsonRecord(choice) || !isNullishString(choice.finish_reason) || !isNullish(choice.logprobs)) return false;
+  const delta = choice.delta;
+  return isNullish(delta) || (isJsonRecord(delta) && hasOnlyTextFields(delta));
 }
-
-const isNullishNumber = (value: unknown) => value === undefined || value === null || typeof value === 'number';
-const isNullishObject = (value: unknown): value is Record<string, unknown> | null | undefined =>
-  value === undefined || value === null || (typeof value === 'object' && !Array.isArray(value));
 
 /**
  * The shape almost every non-streamed answer has: choices whose message carries only text (no
@@ -157,40 +159,39 @@ const isNullishObject = (value: unknown): value is Record<string, unknown> | nul
  * anything else still goes to the schema, which also words the error.
  */
 export function isPlainChatResponse(value: unknown): value is OpenAIChatResponse {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const response = value as Record<string, unknown>;
-  if (!isNullishString(response.id) || !isNullishString(response.model) || !isNullishString(response.system_fingerprint)) return false;
-  if (!isNullishNumber(response.created) || !isPlainUsage(response.usage)) return false;
-  const choices = response.choices;
+  if (!isJsonRecord(value) || !hasPlainIdentity(value) || !isPlainUsage(value.usage)) return false;
+  const choices = value.choices;
   if (!Array.isArray(choices) || choices.length === 0) return false;
   for (const choice of choices as unknown[]) {
-    if (typeof choice !== 'object' || choice === null || Array.isArray(choice)) return false;
-    const { message, finish_reason: finishReason, logprobs } = choice as Record<string, unknown>;
-    if (!isNullishString(finishReason) || (logprobs !== undefined && logprobs !== null)) return false;
-    if (typeof message !== 'object' || message === null || Array.isArray(message)) return false;
-    const text = message as Record<string, unknown>;
-    const plain =
-      isNullishString(text.content) &&
-      isNullishString(text.reasoning_content) &&
-      isNullishString(text.reasoning) &&
-      isNullishString(text.refusal) &&
-      (text.tool_calls === undefined || text.tool_calls === null);
-    if (!plain) return false;
+    if (!isJsonRecord(choice) || !isNullishString(choice.finish_reason) || !isNullish(choice.logprobs)) return false;
+    if (!isJsonRecord(choice.message) || !hasOnlyTextFields(choice.message)) return false;
   }
   return true;
 }
 
 function isPlainUsage(value: unknown): boolean {
-  if (!isNullishObject(value)) return false;
-  if (value === undefined || value === null) return true;
+  if (isNullish(value)) return true;
+  if (!isJsonRecord(value)) return false;
   const { prompt_tokens_details: promptDetails, completion_tokens_details: completionDetails } = value;
   return (
     isNullishNumber(value.prompt_tokens) &&
     isNullishNumber(value.completion_tokens) &&
     isNullishNumber(value.prompt_cache_hit_tokens) &&
-    isNullishObject(promptDetails) &&
-    isNullishNumber(promptDetails?.cached_tokens) &&
-    isNullishObject(completionDetails) &&
-    isNullishNumber(completionDetails?.reasoning_tokens)
+    (isNullish(promptDetails) || (isJsonRecord(promptDetails) && isNullishNumber(promptDetails.cached_tokens))) &&
+    (isNullish(completionDetails) || (isJsonRecord(completionDetails) && isNullishNumber(completionDetails.reasoning_tokens)))
   );
+}
+
+/**
+ * An embeddings answer of float vectors. The schema would copy every vector number by number (a
+ * batch of 100 inputs at 1,536 dimensions is 153,600 numbers); this loop only reads them.
+ */
+export function isPlainEmbeddingResponse(value: unknown): value is OpenAIEmbeddingResponse {
+  if (!isJsonRecord(value) || !isNullishString(value.model) || !Array.isArray(value.data)) return false;
+  const usage = value.usage;
+  if (!isNullish(usage) && !(isJsonRecord(usage) && isNullishNumber(usage.prompt_tokens))) return false;
+  for (const entry of value.data as unknown[]) {
+    if (!isJsonRecord(entry) || !isNullishNumber(entry.index) || !isNumberArray(entry.embedding)) return false;
+  }
+  return true;
 }

@@ -48,7 +48,7 @@ describe('OpenAICompatibleEmbeddingModel.embed', () => {
       [-0.0069352793, 0.0008456261, -0.017845692],
       [0.0023064255, -0.009327292, 0.015797347],
     ]);
-    expect(result.usage).toEqual({ inputTokens: 8, raw: { prompt_tokens: 8 } });
+    expect(result.usage).toEqual({ inputTokens: 8, raw: { prompt_tokens: 8, total_tokens: 8 } });
     expect(result.response.modelId).toBe('text-embedding-3-small');
     expect(result.response.headers?.['x-request-id']).toBe('req_emb');
     expect(result.warnings).toEqual([]);

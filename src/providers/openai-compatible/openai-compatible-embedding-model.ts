@@ -1,7 +1,7 @@
 import { flattenHeaders, joinUrl, parseProviderResponse, postJson } from '../../provider-utils/index.js';
 import type { EmbeddingCall } from '../../spec/chat-call.js';
 import type { EmbeddingModelAdapter, EmbeddingResult } from '../../spec/language-model-adapter.js';
-import { openAIEmbeddingResponseSchema } from './openai-compatible-api.js';
+import { isPlainEmbeddingResponse, openAIEmbeddingResponseSchema } from './openai-compatible-api.js';
 import type { OpenAICompatibleChatSettings } from './openai-compatible-chat-model.js';
 import { mapOpenAICompatibleError } from './openai-compatible-error.js';
 import { merged } from '../../spec/merged.js';
@@ -46,7 +46,7 @@ export class OpenAICompatibleEmbeddingModel implements EmbeddingModelAdapter {
       dispatcher: settings.dispatcher,
       mapError: mapOpenAICompatibleError,
     });
-    const response = parseProviderResponse(this.provider, openAIEmbeddingResponseSchema, json);
+    const response = isPlainEmbeddingResponse(json) ? json : parseProviderResponse(this.provider, openAIEmbeddingResponseSchema, json);
     const ordered = [...response.data].sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
     return {
       embeddings: ordered.map((entry) => entry.embedding),
