@@ -26,3 +26,10 @@ export function isNumberArray(value: unknown): value is number[] {
   for (const item of value as unknown[]) if (typeof item !== 'number') return false;
   return true;
 }
+
+/** A record whose named fields are each `z.number().nullish()` (usage objects). */
+export function isRecordOfNullishNumbers(value: unknown, fields: readonly string[]): value is Record<string, unknown> {
+  if (!isJsonRecord(value)) return false;
+  for (const field of fields) if (!isNullishNumber(value[field])) return false;
+  return true;
+}

@@ -1,3 +1,5 @@
+import { expect } from 'vitest';
+
 /** Values a fast-path check is tried with in place of each field of a valid sample. */
 export const REPLACEMENT_VALUES: readonly unknown[] = [undefined, null, 0, 1.5, -1, '', 'text', true, false, [], [1], {}, { a: 1 }];
 
@@ -29,4 +31,26 @@ function withValueAt(sample: unknown, path: Array<string | number>, replacement:
   else if (replacement === undefined) delete parent[last];
   else parent[last] = replacement;
   return copy;
+}
+
+/**
+ * Holds a hand-written fast path to its schema: for every mutation of each sample that `check`
+ * accepts, the schema must accept it too (the failure names the field and value). Returns how many
+ * mutations the check accepted, so a test can show the sweep reached past the check's first line.
+ */
+export function expectCheckNoLooserThanSchema(
+  check: (value: unknown) => boolean,
+  schema: { safeParse(value: unknown): { success: boolean } },
+  samples: readonly unknown[],
+  replacements: readonly unknown[] = REPLACEMENT_VALUES,
+): number {
+  let accepted = 0;
+  for (const sample of samples) {
+    for (const { path, value } of fieldMutations(sample, replacements)) {
+      if (!check(value)) continue;
+      accepted += 1;
+      expect(schema.safeParse(value).success, path).toBe(true);
+    }
+  }
+  return accepted;
 }

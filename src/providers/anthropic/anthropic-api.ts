@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isJsonRecord, isNullishNumber, isNullishString } from '../../provider-utils/json-shape-checks.js';
+import { isJsonRecord, isNullishString, isRecordOfNullishNumbers } from '../../provider-utils/json-shape-checks.js';
 
 /**
  * Loose wire schemas for the Anthropic Messages API: only the fields we read. Unknown content
@@ -100,15 +100,7 @@ export const ANTHROPIC_STREAM_EVENT_TYPES: ReadonlySet<string> = new Set(
  * error message, is the schema's.
  */
 
-function isPlainUsage(value: unknown): boolean {
-  return (
-    isJsonRecord(value) &&
-    isNullishNumber(value.input_tokens) &&
-    isNullishNumber(value.output_tokens) &&
-    isNullishNumber(value.cache_creation_input_tokens) &&
-    isNullishNumber(value.cache_read_input_tokens)
-  );
-}
+const USAGE_FIELDS = ['input_tokens', 'output_tokens', 'cache_creation_input_tokens', 'cache_read_input_tokens'] as const;
 
 /** A text, tool-input or thinking delta of one content block: most of what a stream carries. */
 export function isPlainAnthropicDelta(value: unknown): value is AnthropicStreamChunk {
@@ -130,7 +122,7 @@ export function isPlainAnthropicDelta(value: unknown): value is AnthropicStreamC
 /** An answer made of text, tool-use, thinking and unread blocks, with its usage. */
 export function isPlainAnthropicResponse(value: unknown): value is AnthropicMessagesResponse {
   if (!isJsonRecord(value) || !isNullishString(value.id) || !isNullishString(value.model) || !isNullishString(value.stop_reason)) return false;
-  if (!isPlainUsage(value.usage) || !Array.isArray(value.content)) return false;
+  if (!isRecordOfNullishNumbers(value.usage, USAGE_FIELDS) || !Array.isArray(value.content)) return false;
   for (const block of value.content as unknown[]) {
     if (!isJsonRecord(block)) return false;
     switch (block.type) {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { fieldMutations } from '../../../test/support/field-mutations.js';
+import { expectCheckNoLooserThanSchema } from '../../../test/support/field-mutations.js';
 import { loadAnthropicJson } from './__fixtures__/load-anthropic-fixture.js';
 import { anthropicMessagesResponseSchema, anthropicStreamChunkSchema, isPlainAnthropicDelta, isPlainAnthropicResponse } from './anthropic-api.js';
 
@@ -37,15 +37,8 @@ describe('isPlainAnthropicDelta', () => {
       { type: 'content_block_delta', index: 1, delta: { type: 'input_json_delta', partial_json: '{"a":' } },
       { type: 'content_block_delta', index: 0, delta: { type: 'thinking_delta', thinking: 'Hmm' } },
     ];
-    let accepted = 0;
-    for (const sample of samples) {
-      for (const { path, value } of fieldMutations(sample, [undefined, null, 0, 1.5, '', 'text', true, [], {}, 'text_delta', 'input_json_delta', 'thinking_delta', 'signature_delta', 'message_stop'])) {
-        if (!isPlainAnthropicDelta(value)) continue;
-        accepted += 1;
-        expect(anthropicStreamChunkSchema.safeParse(value).success, path).toBe(true);
-      }
-    }
-    expect(accepted).toBeGreaterThan(5);
+    const replacements = [undefined, null, 0, 1.5, '', 'text', true, [], {}, 'text_delta', 'input_json_delta', 'thinking_delta', 'signature_delta', 'message_stop'];
+    expect(expectCheckNoLooserThanSchema(isPlainAnthropicDelta, anthropicStreamChunkSchema, samples, replacements)).toBeGreaterThan(5);
   });
 });
 
@@ -83,14 +76,7 @@ describe('isPlainAnthropicResponse', () => {
   });
 
   it('accepts nothing the schema rejects, whatever value any field takes', () => {
-    let accepted = 0;
-    for (const name of ['anthropic-text', 'anthropic-tool-call', 'anthropic-thinking']) {
-      for (const { path, value } of fieldMutations(loadAnthropicJson(name))) {
-        if (!isPlainAnthropicResponse(value)) continue;
-        accepted += 1;
-        expect(anthropicMessagesResponseSchema.safeParse(value).success, `${name}: ${path}`).toBe(true);
-      }
-    }
-    expect(accepted).toBeGreaterThan(100);
+    const recorded = ['anthropic-text', 'anthropic-tool-call', 'anthropic-thinking'].map(loadAnthropicJson);
+    expect(expectCheckNoLooserThanSchema(isPlainAnthropicResponse, anthropicMessagesResponseSchema, recorded)).toBeGreaterThan(100);
   });
 });

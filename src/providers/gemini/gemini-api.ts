@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isJsonRecord, isNullish, isNullishBoolean, isNullishNumber, isNullishString, isNumberArray } from '../../provider-utils/json-shape-checks.js';
+import { isJsonRecord, isNullish, isNullishBoolean, isNullishString, isNumberArray, isRecordOfNullishNumbers } from '../../provider-utils/json-shape-checks.js';
 import type { JsonObject } from '../../spec/chat-call.js';
 
 /**
@@ -140,9 +140,11 @@ export const geminiGenerateContentResponseSchema = z.object({
 
 export type GeminiGenerateContentResponse = z.infer<typeof geminiGenerateContentResponseSchema>;
 
+const USAGE_METADATA_FIELDS = ['promptTokenCount', 'candidatesTokenCount', 'thoughtsTokenCount', 'cachedContentTokenCount', 'totalTokenCount'] as const;
+
 /**
- * The shape of almost every answer and stream frame: candidates of text, thought and function-call
- * parts without logprobs, with usage. What passes is used as parsed (the schema would walk it and
+ * The shape of almost every answer and stream frame: candidates of text and thought parts without
+ * logprobs, with usage (function calls and logprobs go to the schema). What passes is used as parsed (the schema would walk it and
  * copy every object, per request and per frame); it accepts nothing the schema rejects, and
  * everything else, with every error message, is the schema's.
  */
@@ -150,7 +152,7 @@ export function isPlainGeminiResponse(value: unknown): value is GeminiGenerateCo
   if (!isJsonRecord(value) || !isNullishString(value.modelVersion) || !isNullishString(value.responseId)) return false;
   const { promptFeedback, usageMetadata, candidates } = value;
   if (!isNullish(promptFeedback) && !(isJsonRecord(promptFeedback) && isNullishString(promptFeedback.blockReason))) return false;
-  if (!isNullish(usageMetadata) && !isPlainUsageMetadata(usageMetadata)) return false;
+  if (!isNullish(usageMetadata) && !isRecordOfNullishNumbers(usageMetadata, USAGE_METADATA_FIELDS)) return false;
   if (isNullish(candidates)) return true;
   if (!Array.isArray(candidates)) return false;
   for (const candidate of candidates as unknown[]) {
@@ -167,17 +169,6 @@ export function isPlainGeminiResponse(value: unknown): value is GeminiGenerateCo
     }
   }
   return true;
-}
-
-function isPlainUsageMetadata(value: unknown): boolean {
-  return (
-    isJsonRecord(value) &&
-    isNullishNumber(value.promptTokenCount) &&
-    isNullishNumber(value.candidatesTokenCount) &&
-    isNullishNumber(value.thoughtsTokenCount) &&
-    isNullishNumber(value.cachedContentTokenCount) &&
-    isNullishNumber(value.totalTokenCount)
-  );
 }
 
 /** @see https://ai.google.dev/api/embeddings#response-body_2 */
