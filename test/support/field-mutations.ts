@@ -54,3 +54,45 @@ export function expectCheckNoLooserThanSchema(
   }
   return accepted;
 }
+
+/**
+ * Holds an inbound body parser's fast path to its schema: whatever `parse` does with `body`, the
+ * result must equal the schema's (`parseWireRequest`), or the error carry the same message and param.
+ */
+export function expectSameAsSchema(parse: (body: unknown) => unknown, schemaParse: (body: unknown) => unknown, body: unknown): void {
+  let expected: unknown;
+  let expectedError: unknown;
+  try {
+    expected = schemaParse(body);
+  } catch (error) {
+    expectedError = error;
+  }
+  if (expectedError === undefined) {
+    expect(parse(body)).toStrictEqual(expected);
+    return;
+  }
+  let actualError: unknown;
+  try {
+    parse(body);
+  } catch (error) {
+    actualError = error;
+  }
+  expect(actualError).toBeInstanceOf((expectedError as Error).constructor);
+  expect(actualError).toMatchObject({ message: (expectedError as Error).message, param: (expectedError as { param?: unknown }).param });
+}
+
+/** {@link expectSameAsSchema} for every body one field away from `sample`; a failure names the field and value. */
+export function expectSameAsSchemaForMutations(
+  parse: (body: unknown) => unknown,
+  schemaParse: (body: unknown) => unknown,
+  sample: unknown,
+  replacements: readonly unknown[] = REPLACEMENT_VALUES,
+): void {
+  for (const { path, value } of fieldMutations(sample, replacements)) {
+    try {
+      expectSameAsSchema(parse, schemaParse, value);
+    } catch (error) {
+      throw new Error(`${path}: ${(error as Error).message}`);
+    }
+  }
+}

@@ -3,10 +3,9 @@ import type { CallWarning } from '../../../spec/chat-result.js';
 import { toAnthropicErrorResponse } from '../../anthropic-wire/anthropic-error-body.js';
 import { anthropicMessageId, toAnthropicMessage } from '../../anthropic-wire/anthropic-message-response.js';
 import { createAnthropicSseFormatter } from '../../anthropic-wire/anthropic-message-stream.js';
-import { anthropicMessagesRequestSchema } from '../../anthropic-wire/anthropic-messages-request-schema.js';
 import { convertAnthropicMessagesRequest } from '../../anthropic-wire/convert-anthropic-messages-request.js';
+import { parseAnthropicMessagesRequest } from '../../anthropic-wire/parse-anthropic-messages-request.js';
 import { REQUEST_ID_HEADER, type GatewayEnv, type RouteDependencies } from '../../gateway-context.js';
-import { parseWireRequest } from '../../parse-wire-request.js';
 import { routingHeaders } from '../../response-headers.js';
 import { ANTHROPIC_PARAMETER_NAMES } from '../../wire-parameter-names.js';
 import { sendSse } from '../../sse/send-sse.js';
@@ -36,7 +35,7 @@ export function messagesHandler(dependencies: RouteDependencies) {
 
 async function createMessage(context: Context<GatewayEnv>, dependencies: RouteDependencies): Promise<Response> {
   const { request, meta } = await readChatRequest(context, dependencies, 'messages', (body) =>
-    convertAnthropicMessagesRequest(parseWireRequest(anthropicMessagesRequestSchema, body)),
+    convertAnthropicMessagesRequest(parseAnthropicMessagesRequest(body)),
   );
   const requestId = request.requestId;
 
