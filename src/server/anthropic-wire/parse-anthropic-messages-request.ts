@@ -1,5 +1,6 @@
 import { merged } from '../../spec/merged.js';
 import { parseWireRequest } from '../parse-wire-request.js';
+import { hasOnlyCheckedFields, hasOnlyKeys, isBoolean, isNonEmptyString, isPlainObject, isPositiveInteger, isString, numberBetween, type FieldCheck } from '../wire-field-checks.js';
 import { anthropicMessagesRequestSchema, type AnthropicInboundMessage, type AnthropicMessagesRequestBody } from './anthropic-messages-request-schema.js';
 
 /**
@@ -11,81 +12,50 @@ import { anthropicMessagesRequestSchema, type AnthropicInboundMessage, type Anth
  * schema's output for every body one field away from a plain one).
  */
 export function parseAnthropicMessagesRequest(body: unknown): AnthropicMessagesRequestBody {
-  if (isPlainObject(body)) {
-    const messages = plainMessages(body);
-    if (messages) return merged(body, { messages }) as AnthropicMessagesRequestBody;
+  if (isPlainObject(body) && hasOnlyCheckedFields(body, FIELDS, REQUIRED)) {
+    return merged(body, { messages: (body['messages'] as PlainMessage[]).map(asTextBlocks) }) as AnthropicMessagesRequestBody;
   }
   return parseWireRequest(anthropicMessagesRequestSchema, body);
 }
 
-type Check = (value: unknown) => boolean;
-
-const isString: Check = (value) => typeof value === 'string';
-const isBoolean: Check = (value) => typeof value === 'boolean';
-const numberBetween =
-  (low: number, high: number): Check =>
-  (value) =>
-    typeof value === 'number' && value >= low && value <= high;
-// zod's `.int()` accepts safe integers only.
-const isPositiveInteger: Check = (value) => Number.isSafeInteger(value) && (value as number) >= 1;
-const isStringArray: Check = (value) => Array.isArray(value) && value.every(isString);
-
-/** Top-level fields the fast path knows besides `model` and `messages`, each with the schema's rule. */
-const SCALAR_FIELDS: ReadonlyMap<string, Check> = new Map([
+/** Top-level fields the fast path knows, each with the schema's rule for it. */
+const FIELDS: ReadonlyMap<string, FieldCheck> = new Map([
+  ['model', isNonEmptyString],
+  ['messages', isTextMessages],
   ['max_tokens', isPositiveInteger],
   ['system', isString],
   ['temperature', numberBetween(0, 1)],
   ['top_p', numberBetween(0, 1)],
   ['top_k', isPositiveInteger],
-  ['stop_sequences', isStringArray],
+  ['stop_sequences', (value) => Array.isArray(value) && value.every(isString)],
   ['stream', isBoolean],
   ['metadata', isPlainMetadata],
 ]);
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+const REQUIRED = ['model', 'messages', 'max_tokens'];
+
+const MESSAGE_KEYS: ReadonlySet<string> = new Set(['role', 'content']);
+const TEXT_BLOCK_KEYS: ReadonlySet<string> = new Set(['type', 'text']);
+const METADATA_KEYS: ReadonlySet<string> = new Set(['user_id']);
+
+/** A message the fast path took: its content a string or plain text blocks. */
+type PlainMessage = { role: 'user' | 'assistant'; content: string | Array<{ type: 'text'; text: string }> };
+
+/** String content as one text block, as the schema's preprocess makes it. */
+function asTextBlocks(message: PlainMessage): AnthropicInboundMessage {
+  return typeof message.content === 'string' ? { role: message.role, content: [{ type: 'text', text: message.content }] } : (message as AnthropicInboundMessage);
 }
 
-/** The body's messages, normalised as the schema would, when the whole body is plain; else undefined. */
-function plainMessages(body: Record<string, unknown>): AnthropicInboundMessage[] | undefined {
-  let messages: AnthropicInboundMessage[] | undefined;
-  let sawModel = false;
-  let sawMaxTokens = false;
-  for (const key in body) {
-    if (!Object.hasOwn(body, key)) return undefined;
-    const value = body[key];
-    if (key === 'model') {
-      if (typeof value !== 'string' || value === '') return undefined;
-      sawModel = true;
-    } else if (key === 'messages') {
-      messages = textMessages(value);
-      if (!messages) return undefined;
-    } else {
-      const check = SCALAR_FIELDS.get(key);
-      if (check === undefined || !check(value)) return undefined;
-      if (key === 'max_tokens') sawMaxTokens = true;
-    }
-  }
-  return sawModel && sawMaxTokens ? messages : undefined;
-}
-
-/** At least one `{ role, content }` of text: a string (made one text block) or `{ type: 'text', text }` blocks. */
-function textMessages(value: unknown): AnthropicInboundMessage[] | undefined {
-  if (!Array.isArray(value) || value.length === 0) return undefined;
-  const messages: AnthropicInboundMessage[] = [];
+/** At least one `{ role, content }` of text: a string, or `{ type: 'text', text }` blocks. */
+function isTextMessages(value: unknown): boolean {
+  if (!Array.isArray(value) || value.length === 0) return false;
   for (const message of value as unknown[]) {
-    if (!isPlainObject(message) || !hasOnlyKeys(message, MESSAGE_KEYS)) return undefined;
+    if (!isPlainObject(message) || !hasOnlyKeys(message, MESSAGE_KEYS)) return false;
     const { role, content } = message;
-    if (role !== 'user' && role !== 'assistant') return undefined;
-    if (typeof content === 'string') {
-      messages.push({ role, content: [{ type: 'text', text: content }] });
-    } else if (Array.isArray(content) && content.every(isPlainTextBlock)) {
-      messages.push(message as AnthropicInboundMessage);
-    } else {
-      return undefined;
-    }
+    if (role !== 'user' && role !== 'assistant') return false;
+    if (typeof content !== 'string' && !(Array.isArray(content) && content.every(isPlainTextBlock))) return false;
   }
-  return messages;
+  return true;
 }
 
 /** `{ type: 'text', text }` and nothing else (a block with more is the schema's to strip or check). */
@@ -97,16 +67,4 @@ function isPlainMetadata(value: unknown): boolean {
   if (!isPlainObject(value) || !hasOnlyKeys(value, METADATA_KEYS)) return false;
   const userId = value['user_id'];
   return userId === undefined || userId === null || typeof userId === 'string';
-}
-
-const MESSAGE_KEYS: ReadonlySet<string> = new Set(['role', 'content']);
-const TEXT_BLOCK_KEYS: ReadonlySet<string> = new Set(['type', 'text']);
-const METADATA_KEYS: ReadonlySet<string> = new Set(['user_id']);
-
-/** Every own key is one of `keys`, and there are no inherited enumerable ones. */
-function hasOnlyKeys(value: Record<string, unknown>, keys: ReadonlySet<string>): boolean {
-  for (const key in value) {
-    if (!Object.hasOwn(value, key) || !keys.has(key)) return false;
-  }
-  return true;
 }

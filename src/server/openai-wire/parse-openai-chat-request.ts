@@ -1,4 +1,5 @@
 import { parseWireRequest } from '../parse-wire-request.js';
+import { hasOnlyCheckedFields, isBoolean, isNonEmptyString, isPlainObject, isPositiveInteger, isString, nullable, numberBetween, type FieldCheck } from '../wire-field-checks.js';
 import { openAIChatRequestSchema, type OpenAIChatRequest } from './openai-chat-request-schema.js';
 
 /**
@@ -13,23 +14,10 @@ export function parseOpenAIChatRequest(body: unknown): OpenAIChatRequest {
   return isPlainChatRequest(body) ? body : parseWireRequest(openAIChatRequestSchema, body);
 }
 
-type Check = (value: unknown) => boolean;
-
-const isString: Check = (value) => typeof value === 'string';
-const isBoolean: Check = (value) => typeof value === 'boolean';
-const nullable =
-  (check: Check): Check =>
-  (value) =>
-    value === null || check(value);
-const numberBetween =
-  (low: number, high: number): Check =>
-  (value) =>
-    typeof value === 'number' && value >= low && value <= high;
-// zod's `.int()` accepts safe integers only.
-const isPositiveInteger: Check = (value) => Number.isSafeInteger(value) && (value as number) > 0;
-
 /** Top-level fields the fast path knows, each with the schema's rule for it. */
-const SCALAR_FIELDS: ReadonlyMap<string, Check> = new Map([
+const FIELDS: ReadonlyMap<string, FieldCheck> = new Map([
+  ['model', isNonEmptyString],
+  ['messages', isTextMessages],
   ['stream', nullable(isBoolean)],
   ['max_tokens', nullable(isPositiveInteger)],
   ['max_completion_tokens', nullable(isPositiveInteger)],
@@ -43,29 +31,10 @@ const SCALAR_FIELDS: ReadonlyMap<string, Check> = new Map([
 
 const TEXT_ROLES: ReadonlySet<unknown> = new Set(['system', 'developer', 'user', 'assistant']);
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+const REQUIRED = ['model', 'messages'];
 
 function isPlainChatRequest(body: unknown): body is OpenAIChatRequest {
-  if (!isPlainObject(body)) return false;
-  let sawModel = false;
-  let sawMessages = false;
-  for (const key in body) {
-    if (!Object.hasOwn(body, key)) return false;
-    const value = body[key];
-    if (key === 'model') {
-      if (typeof value !== 'string' || value === '') return false;
-      sawModel = true;
-    } else if (key === 'messages') {
-      if (!isTextMessages(value)) return false;
-      sawMessages = true;
-    } else {
-      const check = SCALAR_FIELDS.get(key);
-      if (check === undefined || !check(value)) return false;
-    }
-  }
-  return sawModel && sawMessages;
+  return isPlainObject(body) && hasOnlyCheckedFields(body, FIELDS, REQUIRED);
 }
 
 /** At least one message, each `{ role, content: string, name?: string }` with a role that takes text. */
