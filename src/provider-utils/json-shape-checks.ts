@@ -5,8 +5,9 @@
  * nothing its schema rejects.
  */
 
-/** `z.object(...)` / `z.looseObject(...)` take a non-null, non-array object. */
-export const isJsonRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+import { isJsonRecord } from '../spec/is-json-record.js';
+
+export { isJsonRecord };
 
 /** `z.string().nullish()` */
 export const isNullishString = (value: unknown): boolean => value === undefined || value === null || typeof value === 'string';

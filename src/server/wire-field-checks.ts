@@ -6,10 +6,6 @@
 
 export type FieldCheck = (value: unknown) => boolean;
 
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 export const isString: FieldCheck = (value) => typeof value === 'string';
 export const isNonEmptyString: FieldCheck = (value) => typeof value === 'string' && value !== '';
 export const isBoolean: FieldCheck = (value) => typeof value === 'boolean';

@@ -1,6 +1,7 @@
 import { merged } from '../../spec/merged.js';
+import { isJsonRecord } from '../../spec/is-json-record.js';
 import { parseWireRequest } from '../parse-wire-request.js';
-import { hasOnlyCheckedFields, hasOnlyKeys, isBoolean, isNonEmptyString, isPlainObject, isPositiveInteger, isString, numberBetween, type FieldCheck } from '../wire-field-checks.js';
+import { hasOnlyCheckedFields, hasOnlyKeys, isBoolean, isNonEmptyString, isPositiveInteger, isString, numberBetween, type FieldCheck } from '../wire-field-checks.js';
 import { anthropicMessagesRequestSchema, type AnthropicInboundMessage, type AnthropicMessagesRequestBody } from './anthropic-messages-request-schema.js';
 
 /**
@@ -12,7 +13,7 @@ import { anthropicMessagesRequestSchema, type AnthropicInboundMessage, type Anth
  * schema's output for every body one field away from a plain one).
  */
 export function parseAnthropicMessagesRequest(body: unknown): AnthropicMessagesRequestBody {
-  if (isPlainObject(body) && hasOnlyCheckedFields(body, FIELDS, REQUIRED)) {
+  if (isJsonRecord(body) && hasOnlyCheckedFields(body, FIELDS, REQUIRED)) {
     return merged(body, { messages: (body['messages'] as PlainMessage[]).map(asTextBlocks) }) as AnthropicMessagesRequestBody;
   }
   return parseWireRequest(anthropicMessagesRequestSchema, body);
@@ -50,7 +51,7 @@ function asTextBlocks(message: PlainMessage): AnthropicInboundMessage {
 function isTextMessages(value: unknown): boolean {
   if (!Array.isArray(value) || value.length === 0) return false;
   for (const message of value as unknown[]) {
-    if (!isPlainObject(message) || !hasOnlyKeys(message, MESSAGE_KEYS)) return false;
+    if (!isJsonRecord(message) || !hasOnlyKeys(message, MESSAGE_KEYS)) return false;
     const { role, content } = message;
     if (role !== 'user' && role !== 'assistant') return false;
     if (typeof content !== 'string' && !(Array.isArray(content) && content.every(isPlainTextBlock))) return false;
@@ -60,11 +61,11 @@ function isTextMessages(value: unknown): boolean {
 
 /** `{ type: 'text', text }` and nothing else (a block with more is the schema's to strip or check). */
 function isPlainTextBlock(block: unknown): boolean {
-  return isPlainObject(block) && block['type'] === 'text' && typeof block['text'] === 'string' && hasOnlyKeys(block, TEXT_BLOCK_KEYS);
+  return isJsonRecord(block) && block['type'] === 'text' && typeof block['text'] === 'string' && hasOnlyKeys(block, TEXT_BLOCK_KEYS);
 }
 
 function isPlainMetadata(value: unknown): boolean {
-  if (!isPlainObject(value) || !hasOnlyKeys(value, METADATA_KEYS)) return false;
+  if (!isJsonRecord(value) || !hasOnlyKeys(value, METADATA_KEYS)) return false;
   const userId = value['user_id'];
   return userId === undefined || userId === null || typeof userId === 'string';
 }

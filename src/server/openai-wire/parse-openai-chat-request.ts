@@ -1,5 +1,6 @@
+import { isJsonRecord } from '../../spec/is-json-record.js';
 import { parseWireRequest } from '../parse-wire-request.js';
-import { hasOnlyCheckedFields, isBoolean, isNonEmptyString, isPlainObject, isPositiveInteger, isString, nullable, numberBetween, type FieldCheck } from '../wire-field-checks.js';
+import { hasOnlyCheckedFields, isBoolean, isNonEmptyString, isPositiveInteger, isString, nullable, numberBetween, type FieldCheck } from '../wire-field-checks.js';
 import { openAIChatRequestSchema, type OpenAIChatRequest } from './openai-chat-request-schema.js';
 
 /**
@@ -34,14 +35,14 @@ const TEXT_ROLES: ReadonlySet<unknown> = new Set(['system', 'developer', 'user',
 const REQUIRED = ['model', 'messages'];
 
 function isPlainChatRequest(body: unknown): body is OpenAIChatRequest {
-  return isPlainObject(body) && hasOnlyCheckedFields(body, FIELDS, REQUIRED);
+  return isJsonRecord(body) && hasOnlyCheckedFields(body, FIELDS, REQUIRED);
 }
 
 /** At least one message, each `{ role, content: string, name?: string }` with a role that takes text. */
 function isTextMessages(value: unknown): boolean {
   if (!Array.isArray(value) || value.length === 0) return false;
   for (const message of value) {
-    if (!isPlainObject(message) || !TEXT_ROLES.has(message['role']) || typeof message['content'] !== 'string') return false;
+    if (!isJsonRecord(message) || !TEXT_ROLES.has(message['role']) || typeof message['content'] !== 'string') return false;
     for (const key in message) {
       // Unknown message fields are stripped by the schema: leave those bodies to it.
       if (!Object.hasOwn(message, key)) return false;
@@ -54,7 +55,7 @@ function isTextMessages(value: unknown): boolean {
 }
 
 function isStreamOptions(value: unknown): boolean {
-  if (!isPlainObject(value)) return false;
+  if (!isJsonRecord(value)) return false;
   for (const key in value) {
     if (key !== 'include_usage' || !Object.hasOwn(value, key) || typeof value[key] !== 'boolean') return false;
   }

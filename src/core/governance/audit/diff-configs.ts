@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ResolvedConfig } from '../../config/resolve-config.js';
+import { isJsonRecord } from '../../../spec/is-json-record.js';
 
 /** Entries of one config section added, removed, or changed (with the fields that changed). */
 export interface SectionDiff {
@@ -97,7 +98,7 @@ function diffSection(previous: Readonly<Record<string, unknown>>, next: Readonly
 }
 
 function changedFields(previous: unknown, next: unknown): string[] {
-  if (!isRecord(previous) || !isRecord(next)) return canonical(previous) === canonical(next) ? [] : ['value'];
+  if (!isJsonRecord(previous) || !isJsonRecord(next)) return canonical(previous) === canonical(next) ? [] : ['value'];
   const fields = new Set([...Object.keys(previous), ...Object.keys(next)]);
   return [...fields]
     .filter((field) => !SKIPPED_FIELDS.has(field) && canonical(previous[field], field) !== canonical(next[field], field))
@@ -117,7 +118,7 @@ function changedSettings(previous: DiffableConfig, next: DiffableConfig): string
 function pick(entries: Readonly<Record<string, unknown>>, fields: readonly string[]): Record<string, unknown> {
   const result: Record<string, unknown> = {};
   for (const [name, entry] of Object.entries(entries)) {
-    if (!isRecord(entry)) continue;
+    if (!isJsonRecord(entry)) continue;
     const field = fields.find((candidate) => entry[candidate] !== undefined);
     if (field !== undefined) result[name] = entry[field];
   }
@@ -129,8 +130,8 @@ function registryEntries(config: DiffableConfig): Record<string, unknown> {
     Object.fromEntries(Object.entries(entries).map(([name, value]) => [`${prefix}.${name}`, value]));
   // Read without its type: the diff also serves configs built before (or without) the registry.
   const resolved: unknown = (config as { registry?: unknown }).registry;
-  if (isRecord(resolved) && isRecord(resolved.models) && isRecord(resolved.deployments)) {
-    const licenses = isRecord(resolved.licenses) && isRecord(resolved.licenses.entries) ? resolved.licenses.entries : {};
+  if (isJsonRecord(resolved) && isJsonRecord(resolved.models) && isJsonRecord(resolved.deployments)) {
+    const licenses = isJsonRecord(resolved.licenses) && isJsonRecord(resolved.licenses.entries) ? resolved.licenses.entries : {};
     return { ...prefixed('models', resolved.models), ...prefixed('deployments', resolved.deployments), ...prefixed('licenses', licenses) };
   }
   return {
@@ -161,8 +162,4 @@ function normalize(value: unknown, field?: string): unknown {
     result[key] = normalize(record[key], key);
   }
   return result;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

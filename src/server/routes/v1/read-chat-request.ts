@@ -12,6 +12,7 @@ import { readJsonBody } from '../../middleware/read-json-body.js';
 import { requestAbortSignal, requestHeader, requestHeaders, requestWaitClock } from '../../request-context.js';
 import { routingHintsFrom } from '../../../core/routing/rules/routing-context.js';
 import { requestDeadlineMs } from '../../request-deadline.js';
+import { isJsonRecord } from '../../../spec/is-json-record.js';
 
 /**
  * What every chat endpoint does before its wire format's own work: authenticate, read the body,
@@ -51,7 +52,7 @@ export async function readChatRequest<Meta extends { model: string }>(
     model: meta.model,
     workload: requestHeader(context, WORKLOAD_HEADER),
     // Read only when the workload has routing rules to ask.
-    hints: () => routingHintsFrom(requestHeaders(context), isObject(body) ? body['metadata'] : undefined),
+    hints: () => routingHintsFrom(requestHeaders(context), isJsonRecord(body) ? body['metadata'] : undefined),
     call,
     waitClock,
   };
@@ -70,7 +71,7 @@ export function recordRejection(
   client: VirtualKey | undefined,
   body: unknown,
 ): void {
-  const fields = isObject(body) ? body : {};
+  const fields = isJsonRecord(body) ? body : {};
   dependencies.pipeline.recordRejected(
     {
       requestId: context.get('requestId'),
@@ -92,8 +93,4 @@ export function unsupportedSettingsMode(context: Context<GatewayEnv>, configured
   }
   const mode = header ?? configured;
   return mode === 'drop' ? 'warn' : 'error';
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
