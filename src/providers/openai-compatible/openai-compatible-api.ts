@@ -118,7 +118,6 @@ export const openAIEmbeddingResponseSchema = z.object({
 
 export type OpenAIEmbeddingResponse = z.infer<typeof openAIEmbeddingResponseSchema>;
 
-
 /** A message or delta with only the text fields (no tool calls); the caller has checked it is a record. */
 function hasOnlyTextFields(text: Record<string, unknown>): boolean {
   return (
