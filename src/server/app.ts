@@ -1,6 +1,6 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Hono } from 'hono';
 import { RequestPipeline } from '../core/pipeline/request-pipeline.js';
-import { newRequestId } from '../core/telemetry/request-id.js';
 import { REQUEST_ID_HEADER, type GatewayDependencies, type GatewayEnv } from './gateway-context.js';
 import { toOpenAIErrorResponse } from './openai-wire/openai-error-body.js';
 import { adminRoutes } from './routes/admin/admin-routes.js';
@@ -9,18 +9,36 @@ import { chatCompletionsHandler } from './routes/v1/chat-completions.js';
 import { embeddingsHandler } from './routes/v1/embeddings.js';
 import { messagesHandler } from './routes/v1/messages.js';
 import { modelsHandler } from './routes/v1/models.js';
-import { requestHeader } from './request-context.js';
+import { exchangeOf, requestIdFrom } from './request-context.js';
+import { createApiRequestListener, type ApiHandler } from './api-request-listener.js';
 import { dashboardRoutes } from './ui/dashboard-routes.js';
 import { merged } from '../spec/merged.js';
 
 /** The gateway's HTTP app: the OpenAI- and Anthropic-compatible APIs, health and admin routes. */
 export function createGatewayApp(dependencies: GatewayDependencies): Hono<GatewayEnv> {
+  return createGatewayHttp(dependencies).app;
+}
+
+/** What a node server runs: the API's own listener first, and the app for everything else. */
+export interface GatewayHttp {
+  app: Hono<GatewayEnv>;
+  /** Answers a POST to an API endpoint and returns true; returns false for the app to answer. */
+  handleApiRequest(incoming: IncomingMessage, outgoing: ServerResponse): boolean;
+}
+
+export function createGatewayHttp(dependencies: GatewayDependencies): GatewayHttp {
   const app = new Hono<GatewayEnv>();
   const routeDependencies = merged(dependencies, { pipeline: new RequestPipeline(dependencies.observer) });
+  // Served by node, these are answered by `handleApiRequest` before Hono; the app's routes answer them in-process.
+  const apiRoutes = new Map<string, ApiHandler>([
+    ['/v1/chat/completions', chatCompletionsHandler(routeDependencies)],
+    ['/v1/embeddings', embeddingsHandler(routeDependencies)],
+    ['/v1/messages', messagesHandler(routeDependencies)],
+  ]);
 
   app.use('*', async (context, next) => {
-    const incomingId = requestHeader(context, REQUEST_ID_HEADER);
-    context.set('requestId', incomingId && /^[\w.:-]{1,128}$/.test(incomingId) ? incomingId : newRequestId());
+    const incomingId = context.env?.incoming ? context.env.incoming.headers[REQUEST_ID_HEADER] : context.req.header(REQUEST_ID_HEADER);
+    context.set('requestId', requestIdFrom(incomingId));
     context.set('startedAt', performance.now());
     await next();
   });
@@ -31,9 +49,7 @@ export function createGatewayApp(dependencies: GatewayDependencies): Hono<Gatewa
     return context.json({ status: 'ready', generation: runtime.generation, deployments: runtime.targets.size });
   });
 
-  app.post('/v1/chat/completions', chatCompletionsHandler(routeDependencies));
-  app.post('/v1/embeddings', embeddingsHandler(routeDependencies));
-  app.post('/v1/messages', messagesHandler(routeDependencies));
+  for (const [path, handler] of apiRoutes) app.post(path, (context) => handler(exchangeOf(context)));
   app.get('/v1/models', modelsHandler(dependencies));
   app.route('/admin', adminRoutes(dependencies));
   // The dashboard: login, built assets, and a read-only proxy that answers its GETs through this app's /admin.
@@ -62,5 +78,5 @@ export function createGatewayApp(dependencies: GatewayDependencies): Hono<Gatewa
     return context.json(response.body, response.status as 400, merged(response.headers, { [REQUEST_ID_HEADER]: context.get('requestId') ?? '' }));
   });
 
-  return app;
+  return { app, handleApiRequest: createApiRequestListener(apiRoutes, dependencies.logger) };
 }

@@ -1,32 +1,97 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Context } from 'hono';
 import { RequestAbortController } from '../core/pipeline/request-signal.js';
+import { newRequestId } from '../core/telemetry/request-id.js';
 import { DeadlineExceededError } from '../spec/errors.js';
-import type { GatewayEnv } from './gateway-context.js';
+import { REQUEST_ID_HEADER, type GatewayEnv } from './gateway-context.js';
 import { WaitClock } from '../spec/wait-clock.js';
 
 /**
- * Reads a request header. On node it reads the raw IncomingMessage, which avoids building a web
- * Headers object for every request; elsewhere (tests with `app.request`) it uses Hono's request.
+ * One HTTP request and its answer, as the gateway's handlers read and write them. Served by node
+ * (the API's own listener, or Hono's node adapter), it holds node's request and response, which
+ * the handlers use directly: no web `Request`, `Headers` or `Response` per call. Served in-process
+ * (`app.request`, the dashboard's forwarding), it holds Hono's context instead.
  */
-export function requestHeader(context: Context<GatewayEnv>, name: string): string | undefined {
+export type ApiExchange = NodeApiExchange | FetchApiExchange;
+
+interface ExchangeBase {
+  readonly requestId: string;
+  /** `performance.now()` when the gateway first saw the request. */
+  readonly startedAt: number;
+  /** The URL's path, without its query. */
+  readonly path: string;
+  /** What the request waited on outside the gateway: made on first use (`requestWaitClock`), finished when the answer is out. */
+  waitClock?: WaitClock;
+}
+
+export interface NodeApiExchange extends ExchangeBase {
+  readonly incoming: IncomingMessage;
+  readonly outgoing: ServerResponse;
+  readonly context?: undefined;
+}
+
+export interface FetchApiExchange extends ExchangeBase {
+  readonly incoming?: undefined;
+  readonly outgoing?: undefined;
+  readonly context: Context<GatewayEnv>;
+}
+
+/** The request id a client sent in `x-request-id`, if it is a sane one, or a new one. */
+export function requestIdFrom(sent: string | string[] | undefined): string {
+  return typeof sent === 'string' && /^[\w.:-]{1,128}$/.test(sent) ? sent : newRequestId();
+}
+
+/** The exchange of a request served by node, outside Hono. */
+export function nodeExchange(incoming: IncomingMessage, outgoing: ServerResponse, path: string): NodeApiExchange {
+  return { incoming, outgoing, path, requestId: requestIdFrom(incoming.headers[REQUEST_ID_HEADER]), startedAt: performance.now(), waitClock: undefined };
+}
+
+/** The exchange of a request Hono routed (the gateway app's middleware sets the request id and start time). */
+export function exchangeOf(context: Context<GatewayEnv>): ApiExchange {
+  // A sub-app mounted on its own (in tests) has no such middleware.
+  const requestId = (context.get('requestId') as string | undefined) ?? newRequestId();
+  const startedAt = (context.get('startedAt') as number | undefined) ?? performance.now();
+  const path = context.req.path;
   const incoming = context.env?.incoming;
-  if (incoming) {
-    const value = incoming.headers[name];
+  const outgoing = context.env?.outgoing;
+  if (incoming && outgoing) return { incoming, outgoing, requestId, startedAt, path, waitClock: undefined };
+  return { context, requestId, startedAt, path, waitClock: undefined };
+}
+
+/** Reads a request header (lower-case name); repeated headers are joined with ", ". */
+export function requestHeader(exchange: ApiExchange, name: string): string | undefined {
+  if (exchange.incoming) {
+    const value = exchange.incoming.headers[name];
     return Array.isArray(value) ? value.join(', ') : value;
   }
-  return context.req.header(name);
+  return exchange.context.req.header(name);
+}
+
+/** Every request header, lower-cased. */
+export function requestHeaders(exchange: ApiExchange): Readonly<Record<string, string | undefined>> {
+  if (exchange.incoming) {
+    const headers: Record<string, string | undefined> = {};
+    for (const [name, value] of Object.entries(exchange.incoming.headers)) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+    return headers;
+  }
+  return exchange.context.req.header();
+}
+
+/** The client's address, where node knows it. */
+export function remoteAddress(exchange: ApiExchange): string | undefined {
+  return (exchange.incoming ?? exchange.context.env?.incoming)?.socket.remoteAddress;
 }
 
 /**
  * A signal that aborts when the client goes away before the response is complete, or when the
- * request's deadline passes. On node it listens to the socket directly (asking Hono's request for
- * its `signal` would materialise a full web Request for every call), and the deadline timer is
- * cleared as soon as the response is done.
+ * request's deadline passes. On node it listens to the response directly (a web Request's
+ * `signal` would mean materialising one for every call), and the deadline timer is cleared as
+ * soon as the response is done.
  */
-export function requestAbortSignal(context: Context<GatewayEnv>, deadlineMs?: number): AbortSignal {
-  const outgoing = context.env?.outgoing;
+export function requestAbortSignal(exchange: ApiExchange, deadlineMs?: number): AbortSignal {
+  const outgoing = exchange.outgoing;
   if (!outgoing) {
-    const clientSignal = context.req.raw.signal;
+    const clientSignal = exchange.context.req.raw.signal;
     return deadlineMs === undefined ? clientSignal : AbortSignal.any([clientSignal, deadlineSignal(deadlineMs)]);
   }
   // Not node's AbortController: see RequestSignal (one per request, and node's outlive young GCs).
@@ -53,26 +118,10 @@ function deadlineSignal(deadlineMs: number): AbortSignal {
   return controller.signal;
 }
 
-/** Every request header, lower-cased (on node, the IncomingMessage's own object; no copy). */
-export function requestHeaders(context: Context<GatewayEnv>): Readonly<Record<string, string | undefined>> {
-  const incoming = context.env?.incoming;
-  if (incoming) {
-    const headers: Record<string, string | undefined> = {};
-    for (const [name, value] of Object.entries(incoming.headers)) headers[name] = Array.isArray(value) ? value.join(', ') : value;
-    return headers;
-  }
-  return context.req.header();
-}
-
 /**
  * The request's wait clock, made on first use: the routes hand it to the pipeline (and through the
  * call to the adapters), and `sendJson`/`sendSse` finish it when the answer is out.
  */
-export function requestWaitClock(context: Context<GatewayEnv>): WaitClock {
-  let clock = context.get('waitClock');
-  if (clock === undefined) {
-    clock = new WaitClock();
-    context.set('waitClock', clock);
-  }
-  return clock;
+export function requestWaitClock(exchange: ApiExchange): WaitClock {
+  return (exchange.waitClock ??= new WaitClock());
 }

@@ -1,7 +1,5 @@
-import type { Context } from 'hono';
 import { InvalidRequestError } from '../spec/errors.js';
-import type { GatewayEnv } from './gateway-context.js';
-import { requestHeader } from './request-context.js';
+import { requestHeader, type ApiExchange } from './request-context.js';
 
 /** Our deadline header, in milliseconds. */
 export const DEADLINE_HEADER = 'x-switchyard-timeout-ms';
@@ -12,8 +10,8 @@ const SDK_TIMEOUT_HEADER = 'x-stainless-timeout';
  * The time the client is willing to wait, from `x-switchyard-timeout-ms` or the SDKs'
  * `x-stainless-timeout` (seconds), capped by the configured maximum. Undefined when neither is set.
  */
-export function requestDeadlineMs(context: Context<GatewayEnv>, configuredMs: number | undefined): number | undefined {
-  const own = requestHeader(context, DEADLINE_HEADER);
+export function requestDeadlineMs(exchange: ApiExchange, configuredMs: number | undefined): number | undefined {
+  const own = requestHeader(exchange, DEADLINE_HEADER);
   let clientMs: number | undefined;
   if (own !== undefined) {
     clientMs = Number(own);
@@ -21,7 +19,7 @@ export function requestDeadlineMs(context: Context<GatewayEnv>, configuredMs: nu
       throw new InvalidRequestError(`Header ${DEADLINE_HEADER} must be a positive number of milliseconds, got '${own}'.`, { param: DEADLINE_HEADER });
     }
   } else {
-    const sdk = Number(requestHeader(context, SDK_TIMEOUT_HEADER));
+    const sdk = Number(requestHeader(exchange, SDK_TIMEOUT_HEADER));
     if (Number.isFinite(sdk) && sdk > 0) clientMs = sdk * 1000;
   }
   if (clientMs === undefined) return configuredMs;

@@ -5,10 +5,11 @@ import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayEnv } from './gateway-context.js';
 import { sendJson } from './send-json.js';
+import { exchangeOf } from './request-context.js';
 
 const answer = { text: 'héllo ✓ — 你好', n: 1 };
 const app = new Hono<GatewayEnv>();
-app.post('/answer', (context) => sendJson(context, answer, 201, { 'x-request-id': 'req-1', 'x-switchyard-model': 'm' }));
+app.post('/answer', (context) => sendJson(exchangeOf(context), answer, 201, { 'x-request-id': 'req-1', 'x-switchyard-model': 'm' }));
 
 let server: Server;
 let base: string;

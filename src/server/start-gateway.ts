@@ -1,4 +1,5 @@
-import { serve, type ServerType } from '@hono/node-server';
+import { getRequestListener } from '@hono/node-server';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { closeSharedDispatcher } from '../provider-utils/http-client.js';
@@ -8,7 +9,7 @@ import { RuntimeHolder } from '../core/registry/runtime-holder.js';
 import { createRateLimitStore } from '../core/limits/create-rate-limit-store.js';
 import { createCacheBackend } from '../core/cache/create-cache-backend.js';
 import type { ResolvedConfig } from '../core/config/resolve-config.js';
-import { createGatewayApp } from './app.js';
+import { createGatewayHttp } from './app.js';
 import { RequestRecorder, type RequestSink } from '../core/telemetry/request-recorder.js';
 import { GatewayMetrics } from '../core/telemetry/metrics/gateway-metrics.js';
 import { runtimeMetricsSnapshot } from '../core/telemetry/metrics/runtime-metrics-snapshot.js';
@@ -173,7 +174,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       }
     },
   };
-  const app = createGatewayApp({
+  const { app, handleApiRequest } = createGatewayHttp({
     holder,
     logger: options.logger,
     observer,
@@ -186,15 +187,22 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   });
   const host = options.host ?? options.config.server.host ?? '127.0.0.1';
   const port = options.port ?? options.config.server.port ?? 4000;
-  const server = await new Promise<ServerType>((resolve, reject) => {
-    const created = serve({ fetch: app.fetch, hostname: host, port }, () => resolve(created));
-    created.once('error', reject);
+  // The API's POST endpoints are answered by their own listener; Hono's node adapter serves the rest.
+  const appListener = getRequestListener(app.fetch, { hostname: host });
+  const nodeServer: Server = createServer((incoming, outgoing) => {
+    if (!handleApiRequest(incoming, outgoing)) void appListener(incoming, outgoing);
   });
-  const nodeServer = server as import('node:http').Server;
+  await new Promise<void>((resolve, reject) => {
+    nodeServer.once('error', reject);
+    nodeServer.listen(port, host, () => {
+      nodeServer.off('error', reject);
+      resolve();
+    });
+  });
   nodeServer.keepAliveTimeout = 65_000;
   nodeServer.headersTimeout = 66_000;
   nodeServer.requestTimeout = 0;
-  const address = server.address() as AddressInfo;
+  const address = nodeServer.address() as AddressInfo;
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
 
   const onHangup = () => {

@@ -1,15 +1,13 @@
 import { hash, timingSafeEqual } from 'node:crypto';
-import type { Context } from 'hono';
 import { AuthenticationError, PermissionDeniedError } from '../../spec/errors.js';
 import type { VirtualKey, VirtualKeyRegistry } from '../../core/keys/virtual-key-registry.js';
-import type { GatewayEnv } from '../gateway-context.js';
-import { requestHeader } from '../request-context.js';
+import { remoteAddress, requestHeader, type ApiExchange } from '../request-context.js';
 
 /** The key a client sent: OpenAI SDKs use `Authorization: Bearer`, Anthropic SDKs `x-api-key`. */
-export function presentedKey(context: Context<GatewayEnv>): string | undefined {
-  const authorization = requestHeader(context, 'authorization');
+export function presentedKey(exchange: ApiExchange): string | undefined {
+  const authorization = requestHeader(exchange, 'authorization');
   if (authorization?.toLowerCase().startsWith('bearer ')) return authorization.slice(7).trim();
-  return requestHeader(context, 'x-api-key') ?? undefined;
+  return requestHeader(exchange, 'x-api-key') ?? undefined;
 }
 
 function digest(value: string): Buffer {
@@ -36,9 +34,9 @@ export function keyMatches(presented: string, accepted: readonly string[]): bool
  * Identifies the client of a /v1 request by its virtual key. Without configured keys the gateway
  * is open and the client is anonymous (undefined).
  */
-export function authenticateClient(context: Context<GatewayEnv>, keys: VirtualKeyRegistry): VirtualKey | undefined {
+export function authenticateClient(exchange: ApiExchange, keys: VirtualKeyRegistry): VirtualKey | undefined {
   if (keys.size === 0) return undefined;
-  const key = presentedKey(context);
+  const key = presentedKey(exchange);
   if (!key) throw new AuthenticationError('Missing API key: send it as "Authorization: Bearer <key>" or "x-api-key".');
   const client = keys.authenticate(key);
   if (!client) throw new AuthenticationError('Invalid API key.');
@@ -46,14 +44,14 @@ export function authenticateClient(context: Context<GatewayEnv>, keys: VirtualKe
 }
 
 /** Admin routes need the admin key; without one configured they answer only to loopback clients. */
-export function authenticateAdmin(context: Context<GatewayEnv>, adminKey: string | undefined): void {
+export function authenticateAdmin(exchange: ApiExchange, adminKey: string | undefined): void {
   if (adminKey) {
-    const key = requestHeader(context, 'x-switchyard-admin-key') ?? presentedKey(context);
+    const key = requestHeader(exchange, 'x-switchyard-admin-key') ?? presentedKey(exchange);
     if (!key) throw new AuthenticationError('Admin endpoints need the admin key (header x-switchyard-admin-key).');
     if (!keyMatches(key, [adminKey])) throw new AuthenticationError('Invalid admin key.');
     return;
   }
-  const address = context.env?.incoming?.socket.remoteAddress;
+  const address = remoteAddress(exchange);
   if (address !== undefined && !isLoopback(address)) {
     throw new PermissionDeniedError('Admin endpoints are open only to loopback clients until server.admin_key is set.');
   }

@@ -3,11 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../spec/errors.js';
 import type { GatewayEnv } from '../gateway-context.js';
 import { MAX_NESTING, readJsonBody } from './read-json-body.js';
+import { exchangeOf } from '../request-context.js';
 
 /** A route that parses its body as the /v1 routes do and says what came out. */
 function appReading(limitBytes = 10_000_000): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>();
-  app.post('/', async (context) => context.json({ parsed: typeof (await readJsonBody(context, limitBytes)) }));
+  app.post('/', async (context) => context.json({ parsed: typeof (await readJsonBody(exchangeOf(context), limitBytes)) }));
   app.onError((error, context) =>
     context.json({ code: GatewayError.isInstance(error) ? error.code : 'internal', message: error.message }, GatewayError.isInstance(error) ? (error.httpStatus as 400) : 500),
   );

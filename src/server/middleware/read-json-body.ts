@@ -1,28 +1,25 @@
 import type { IncomingMessage } from 'node:http';
-import type { Context } from 'hono';
 import { InvalidRequestError, PayloadTooLargeError } from '../../spec/errors.js';
-import type { GatewayEnv } from '../gateway-context.js';
 import { invalidJsonError } from '../openai-wire/openai-error-body.js';
-import { requestHeader } from '../request-context.js';
+import { requestHeader, type ApiExchange } from '../request-context.js';
 
 /**
  * Reads and parses a JSON request body, refusing it as soon as it passes `limitBytes` (checked
  * against Content-Length first, then while reading). Reads the node stream directly when running
  * on node, which avoids building a web Request for every call.
  */
-export async function readJsonBody(context: Context<GatewayEnv>, limitBytes: number): Promise<unknown> {
-  const declared = Number(requestHeader(context, 'content-length') ?? Number.NaN);
+export async function readJsonBody(exchange: ApiExchange, limitBytes: number): Promise<unknown> {
+  const declared = Number(requestHeader(exchange, 'content-length') ?? Number.NaN);
   if (declared > limitBytes) throw new PayloadTooLargeError(limitBytes);
-  const contentType = requestHeader(context, 'content-type');
+  const contentType = requestHeader(exchange, 'content-type');
   if (contentType !== undefined && !/^application\/(?:[\w.+-]+\+)?json\b/i.test(contentType)) {
     throw new InvalidRequestError(`Content-Type must be application/json, got '${contentType}'.`, { code: 'unsupported_media_type' });
   }
   let text: string;
-  const incoming = context.env?.incoming;
-  if (incoming) {
-    text = await readIncoming(incoming, limitBytes);
+  if (exchange.incoming) {
+    text = await readIncoming(exchange.incoming, limitBytes);
   } else {
-    text = await context.req.text();
+    text = await exchange.context.req.text();
     if (Buffer.byteLength(text) > limitBytes) throw new PayloadTooLargeError(limitBytes);
   }
   if (text.trim() === '') throw new InvalidRequestError('Request body is empty; expected a JSON object.', { code: 'invalid_json' });

@@ -3,6 +3,7 @@ import type { RuntimeHolder } from '../../core/registry/runtime-holder.js';
 import type { GatewayMetrics } from '../../core/telemetry/metrics/gateway-metrics.js';
 import type { GatewayEnv } from '../gateway-context.js';
 import { authenticateAdmin } from '../middleware/auth.js';
+import { exchangeOf } from '../request-context.js';
 
 /**
  * GET /metrics: Prometheus text exposition of the gateway's metrics.
@@ -14,7 +15,7 @@ import { authenticateAdmin } from '../middleware/auth.js';
  */
 export function metricsHandler(holder: RuntimeHolder, metrics: GatewayMetrics) {
   return async (context: Context<GatewayEnv>): Promise<Response> => {
-    authenticateAdmin(context, holder.current.config.server.admin_key);
+    authenticateAdmin(exchangeOf(context), holder.current.config.server.admin_key);
     const body = await metrics.render();
     return context.body(body, 200, { 'content-type': metrics.contentType, 'cache-control': 'no-store' });
   };

@@ -1,9 +1,8 @@
 import { EventEmitter } from 'node:events';
-import type { Context } from 'hono';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { StreamEvent, StreamEventReader } from '../../spec/stream-event.js';
 import { WaitClock } from '../../spec/wait-clock.js';
-import type { GatewayEnv } from '../gateway-context.js';
+import type { ApiExchange } from '../request-context.js';
 import type { SseFormatter } from './sse-formatter.js';
 import { sendSse } from './send-sse.js';
 
@@ -56,12 +55,11 @@ describe('sendSse', () => {
   it("counts waiting for a slow client's socket to drain as waiting, and finishes the wait clock with the response", async () => {
     const outgoing = new SlowClientResponse();
     const waitClock = new WaitClock();
-    const variables: Record<string, unknown> = { waitClock };
-    const context = { env: { outgoing }, get: (name: string) => variables[name] } as unknown as Context<GatewayEnv>;
+    const exchange = { outgoing, waitClock } as unknown as ApiExchange;
     const big = 'x'.repeat(20_000);
     const startedAt = performance.now();
     sendSse(
-      context,
+      exchange,
       {},
       readerOf([
         { type: 'text-delta', id: '0', delta: big },

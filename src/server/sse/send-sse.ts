@@ -1,8 +1,7 @@
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { once } from 'node:events';
-import type { Context } from 'hono';
 import type { StreamEventReader } from '../../spec/stream-event.js';
-import type { GatewayEnv } from '../gateway-context.js';
+import type { ApiExchange } from '../request-context.js';
 import { streamEndedWithoutFinish, toTypedStreamError, type SseFormatter } from './sse-formatter.js';
 import { SSE_HEADERS } from './sse-headers.js';
 import { sseReadableStream } from './sse-readable-stream.js';
@@ -15,19 +14,19 @@ const FLUSH_AT = 16_384;
 /**
  * Answers with an SSE stream. On node it writes straight to the socket: frames that are ready in
  * the same turn of the event loop go out as one write, a slow client applies back-pressure to the
- * upstream, and a client that goes away cancels the upstream. Elsewhere it returns a web Response.
+ * upstream, and a client that goes away cancels the upstream. In-process it returns a web Response.
  */
 export function sendSse(
-  context: Context<GatewayEnv>,
+  exchange: ApiExchange,
   headers: Record<string, string>,
   events: StreamEventReader,
   formatter: SseFormatter,
 ): Response {
-  const outgoing = context.env?.outgoing;
+  const outgoing = exchange.outgoing;
   if (!outgoing) return new Response(sseReadableStream(events, formatter), { status: 200, headers: merged(SSE_HEADERS, headers) });
 
   const reader = events;
-  const waitClock = context.get('waitClock');
+  const waitClock = exchange.waitClock;
   let buffer = '';
   let scheduled = false;
   let clientGone = false;

@@ -4,6 +4,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { PermissionDeniedError } from '../../spec/errors.js';
 import { REQUEST_ID_HEADER, type GatewayEnv } from '../gateway-context.js';
 import { authenticateAdmin, keyMatches } from '../middleware/auth.js';
+import { exchangeOf } from '../request-context.js';
 import { DEFAULT_DASHBOARD_DIRECTORY, isDashboardBuilt, readDashboardAsset } from './dashboard-assets.js';
 import { forbiddenPage, loginPage, notBuiltPage } from './dashboard-pages.js';
 import { DashboardSessions, secretFingerprint } from './dashboard-sessions.js';
@@ -114,7 +115,7 @@ export function dashboardRoutes(options: DashboardRouteOptions): Hono<GatewayEnv
     const key = currentKey();
     if (key === undefined) {
       try {
-        authenticateAdmin(context, undefined);
+        authenticateAdmin(exchangeOf(context), undefined);
       } catch (error) {
         if (!PermissionDeniedError.isInstance(error)) throw error;
         return api

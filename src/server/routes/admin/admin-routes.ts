@@ -3,6 +3,7 @@ import { describeConfig } from '../../../core/config/resolve-config.js';
 import { ConfigError } from '../../../spec/errors.js';
 import type { GatewayDependencies, GatewayEnv } from '../../gateway-context.js';
 import { authenticateAdmin } from '../../middleware/auth.js';
+import { exchangeOf } from '../../request-context.js';
 import { registerRequestLogRoutes } from './request-log-routes.js';
 import { registerUsageRoutes } from './usage-routes.js';
 import { registerQualityRoutes } from './quality-routes.js';
@@ -22,7 +23,7 @@ import { recordReload } from '../../record-reload.js';
 export function adminRoutes(dependencies: GatewayDependencies): Hono<GatewayEnv> {
   const admin = new Hono<GatewayEnv>();
   admin.use('*', async (context, next) => {
-    authenticateAdmin(context, dependencies.holder.current.config.server.admin_key);
+    authenticateAdmin(exchangeOf(context), dependencies.holder.current.config.server.admin_key);
     await next();
   });
   admin.post('/reload', async (context) => {

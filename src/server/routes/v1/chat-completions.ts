@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Context } from 'hono';
-import type { GatewayEnv, RouteDependencies } from '../../gateway-context.js';
+import type { RouteDependencies } from '../../gateway-context.js';
+import type { ApiExchange } from '../../request-context.js';
 import { convertOpenAIChatRequest } from '../../openai-wire/convert-openai-chat-request.js';
 import { toOpenAIChatCompletion } from '../../openai-wire/openai-chat-response.js';
 import { createOpenAIChatSseFormatter } from '../../openai-wire/openai-chat-stream.js';
@@ -12,8 +12,8 @@ import { sendJson } from '../../send-json.js';
 
 /** POST /v1/chat/completions: the OpenAI Chat Completions API over every configured model. */
 export function chatCompletionsHandler(dependencies: RouteDependencies) {
-  return async (context: Context<GatewayEnv>): Promise<Response> => {
-    const { request, meta } = await readChatRequest(context, dependencies, 'chat', (body) => convertOpenAIChatRequest(parseOpenAIChatRequest(body)));
+  return async (exchange: ApiExchange): Promise<Response> => {
+    const { request, meta } = await readChatRequest(exchange, dependencies, 'chat', (body) => convertOpenAIChatRequest(parseOpenAIChatRequest(body)));
     const requestId = request.requestId;
     const created = Math.floor(Date.now() / 1000);
 
@@ -26,7 +26,7 @@ export function chatCompletionsHandler(dependencies: RouteDependencies) {
         model: result.response.modelId ?? execution.target.deployment.model,
         systemFingerprint: result.response.systemFingerprint,
       });
-      return sendJson(context, completion, 200, routingHeaders(requestId, plan, execution, result.warnings));
+      return sendJson(exchange, completion, 200, routingHeaders(requestId, plan, execution, result.warnings));
     }
 
     const { plan, execution } = await dependencies.pipeline.stream(request);
@@ -40,6 +40,6 @@ export function chatCompletionsHandler(dependencies: RouteDependencies) {
       },
       includeUsage: meta.includeUsage,
     });
-    return sendSse(context, routingHeaders(requestId, plan, execution, execution.result.warnings), execution.result.events, formatter);
+    return sendSse(exchange, routingHeaders(requestId, plan, execution, execution.result.warnings), execution.result.events, formatter);
   };
 }

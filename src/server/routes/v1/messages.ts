@@ -1,15 +1,15 @@
-import type { Context } from 'hono';
 import type { CallWarning } from '../../../spec/chat-result.js';
 import { toAnthropicErrorResponse } from '../../anthropic-wire/anthropic-error-body.js';
 import { anthropicMessageId, toAnthropicMessage } from '../../anthropic-wire/anthropic-message-response.js';
 import { createAnthropicSseFormatter } from '../../anthropic-wire/anthropic-message-stream.js';
 import { convertAnthropicMessagesRequest } from '../../anthropic-wire/convert-anthropic-messages-request.js';
 import { parseAnthropicMessagesRequest } from '../../anthropic-wire/parse-anthropic-messages-request.js';
-import { REQUEST_ID_HEADER, type GatewayEnv, type RouteDependencies } from '../../gateway-context.js';
+import { REQUEST_ID_HEADER, type RouteDependencies } from '../../gateway-context.js';
+import type { ApiExchange } from '../../request-context.js';
 import { routingHeaders } from '../../response-headers.js';
 import { ANTHROPIC_PARAMETER_NAMES } from '../../wire-parameter-names.js';
 import { sendSse } from '../../sse/send-sse.js';
-import { sendJson } from '../../send-json.js';
+import { sendJson, sendJsonError } from '../../send-json.js';
 import { readChatRequest } from './read-chat-request.js';
 import { merged } from '../../../spec/merged.js';
 
@@ -19,22 +19,22 @@ import { merged } from '../../../spec/merged.js';
  * Errors are answered here in Anthropic's format; the app-wide handler writes OpenAI's.
  */
 export function messagesHandler(dependencies: RouteDependencies) {
-  return async (context: Context<GatewayEnv>): Promise<Response> => {
+  return async (exchange: ApiExchange): Promise<Response> => {
     try {
-      return await createMessage(context, dependencies);
+      return await createMessage(exchange, dependencies);
     } catch (error) {
-      const requestId = context.get('requestId');
+      const requestId = exchange.requestId;
       const response = toAnthropicErrorResponse(error, requestId);
       if (response.status >= 500) {
-        dependencies.logger.error({ err: error, requestId, path: context.req.path }, 'request failed');
+        dependencies.logger.error({ err: error, requestId, path: exchange.path }, 'request failed');
       }
-      return context.json(response.body, response.status as 400, merged(response.headers, { ...requestIdHeaders(requestId ?? '') }));
+      return sendJsonError(exchange, response.body, response.status, merged(response.headers, { ...requestIdHeaders(requestId) }));
     }
   };
 }
 
-async function createMessage(context: Context<GatewayEnv>, dependencies: RouteDependencies): Promise<Response> {
-  const { request, meta } = await readChatRequest(context, dependencies, 'messages', (body) =>
+async function createMessage(exchange: ApiExchange, dependencies: RouteDependencies): Promise<Response> {
+  const { request, meta } = await readChatRequest(exchange, dependencies, 'messages', (body) =>
     convertAnthropicMessagesRequest(parseAnthropicMessagesRequest(body)),
   );
   const requestId = request.requestId;
@@ -48,7 +48,7 @@ async function createMessage(context: Context<GatewayEnv>, dependencies: RouteDe
       stopSequences: meta.stopSequences,
     });
     const warnings: CallWarning[] = [...meta.warnings, ...result.warnings];
-    return sendJson(context, message, 200, merged(routingHeaders(requestId, plan, execution, warnings, ANTHROPIC_PARAMETER_NAMES), { ...requestIdHeaders(requestId) }));
+    return sendJson(exchange, message, 200, merged(routingHeaders(requestId, plan, execution, warnings, ANTHROPIC_PARAMETER_NAMES), { ...requestIdHeaders(requestId) }));
   }
 
   const { plan, execution } = await dependencies.pipeline.stream(request);
@@ -61,7 +61,7 @@ async function createMessage(context: Context<GatewayEnv>, dependencies: RouteDe
     },
   });
   const headers = merged(routingHeaders(requestId, plan, execution, [...meta.warnings, ...(execution.result.warnings ?? [])], ANTHROPIC_PARAMETER_NAMES), { ...requestIdHeaders(requestId) });
-  return sendSse(context, headers, execution.result.events, formatter);
+  return sendSse(exchange, headers, execution.result.events, formatter);
 }
 
 /** Anthropic SDKs read the request id from `request-id` (exposed as `requestID`); ours is `x-request-id`. */

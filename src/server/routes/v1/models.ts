@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { WORKLOAD_MODEL_PREFIX } from '../../../core/config/resolve-config.js';
 import { REQUEST_ID_HEADER, type GatewayDependencies, type GatewayEnv } from '../../gateway-context.js';
 import { authenticateClient } from '../../middleware/auth.js';
+import { exchangeOf } from '../../request-context.js';
 
 /**
  * GET /v1/models: every logical model a client can use, with its registry lifecycle, and every
@@ -11,7 +12,7 @@ import { authenticateClient } from '../../middleware/auth.js';
 export function modelsHandler(dependencies: GatewayDependencies) {
   return (context: Context<GatewayEnv>): Response => {
     const { config } = dependencies.holder.current;
-    authenticateClient(context, dependencies.holder.current.keys);
+    authenticateClient(exchangeOf(context), dependencies.holder.current.keys);
     const live = dependencies.registryOverlay?.current().states;
     const lifecycleOf = (model: string) => live?.get(model)?.lifecycle ?? config.registry.models[model]?.lifecycle ?? 'approved';
     const created = Math.floor(Date.now() / 1000);

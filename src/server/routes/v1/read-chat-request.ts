@@ -1,15 +1,14 @@
-import type { Context } from 'hono';
 import type { PipelineRequest } from '../../../core/pipeline/request-pipeline.js';
 import type { RequestSummary } from '../../../core/pipeline/request-summary.js';
 import { WORKLOAD_HEADER } from '../../../core/routing/resolve-route.js';
 import type { VirtualKey } from '../../../core/keys/virtual-key-registry.js';
 import type { ChatCall } from '../../../spec/chat-call.js';
 import { InvalidRequestError } from '../../../spec/errors.js';
-import type { GatewayEnv, RouteDependencies } from '../../gateway-context.js';
+import type { RouteDependencies } from '../../gateway-context.js';
 import { UNSUPPORTED_PARAMS_HEADER } from '../../gateway-context.js';
 import { authenticateClient } from '../../middleware/auth.js';
 import { readJsonBody } from '../../middleware/read-json-body.js';
-import { requestAbortSignal, requestHeader, requestHeaders, requestWaitClock } from '../../request-context.js';
+import { requestAbortSignal, requestHeader, requestHeaders, requestWaitClock, type ApiExchange } from '../../request-context.js';
 import { routingHintsFrom } from '../../../core/routing/rules/routing-context.js';
 import { requestDeadlineMs } from '../../request-deadline.js';
 import { isJsonRecord } from '../../../spec/is-json-record.js';
@@ -20,7 +19,7 @@ import { isJsonRecord } from '../../../spec/is-json-record.js';
  * deadline) and unsupported-parameter mode. Returns the pipeline request and the converter's meta.
  */
 export async function readChatRequest<Meta extends { model: string }>(
-  context: Context<GatewayEnv>,
+  exchange: ApiExchange,
   dependencies: RouteDependencies,
   endpoint: RequestSummary['endpoint'],
   convert: (body: unknown) => { call: ChatCall; meta: Meta },
@@ -28,31 +27,31 @@ export async function readChatRequest<Meta extends { model: string }>(
   const runtime = dependencies.holder.current;
   const server = runtime.config.server;
   // Refused keys are not recorded: a client without a key must not be able to write to the log.
-  const client = authenticateClient(context, runtime.keys);
+  const client = authenticateClient(exchange, runtime.keys);
   let body: unknown;
   let converted: { call: ChatCall; meta: Meta };
   try {
-    body = await readJsonBody(context, server.max_body_bytes);
+    body = await readJsonBody(exchange, server.max_body_bytes);
     converted = convert(body);
-    converted.call.unsupportedSettings = unsupportedSettingsMode(context, server.unsupported_params);
+    converted.call.unsupportedSettings = unsupportedSettingsMode(exchange, server.unsupported_params);
   } catch (error) {
-    recordRejection(context, dependencies, endpoint, error, client, body);
+    recordRejection(exchange, dependencies, endpoint, error, client, body);
     throw error;
   }
   const { call, meta } = converted;
-  call.abortSignal = requestAbortSignal(context, requestDeadlineMs(context, server.request_timeout_ms));
-  const waitClock = requestWaitClock(context);
+  call.abortSignal = requestAbortSignal(exchange, requestDeadlineMs(exchange, server.request_timeout_ms));
+  const waitClock = requestWaitClock(exchange);
   call.waitClock = waitClock;
   const request: PipelineRequest = {
     runtime,
     client,
-    requestId: context.get('requestId'),
-    startedAt: context.get('startedAt'),
+    requestId: exchange.requestId,
+    startedAt: exchange.startedAt,
     endpoint,
     model: meta.model,
-    workload: requestHeader(context, WORKLOAD_HEADER),
+    workload: requestHeader(exchange, WORKLOAD_HEADER),
     // Read only when the workload has routing rules to ask.
-    hints: () => routingHintsFrom(requestHeaders(context), isJsonRecord(body) ? body['metadata'] : undefined),
+    hints: () => routingHintsFrom(requestHeaders(exchange), isJsonRecord(body) ? body['metadata'] : undefined),
     call,
     waitClock,
   };
@@ -64,7 +63,7 @@ export async function readChatRequest<Meta extends { model: string }>(
  * pipeline, with what is known of it: its key, and the body's model and stream flag if it parsed.
  */
 export function recordRejection(
-  context: Context<GatewayEnv>,
+  exchange: ApiExchange,
   dependencies: RouteDependencies,
   endpoint: RequestSummary['endpoint'],
   error: unknown,
@@ -74,8 +73,8 @@ export function recordRejection(
   const fields = isJsonRecord(body) ? body : {};
   dependencies.pipeline.recordRejected(
     {
-      requestId: context.get('requestId'),
-      startedAt: context.get('startedAt'),
+      requestId: exchange.requestId,
+      startedAt: exchange.startedAt,
       endpoint,
       stream: fields['stream'] === true,
       requestedModel: typeof fields['model'] === 'string' ? fields['model'] : '',
@@ -86,8 +85,8 @@ export function recordRejection(
 }
 
 /** `x-switchyard-unsupported-params: drop|reject` overrides `server.unsupported_params` per request. */
-export function unsupportedSettingsMode(context: Context<GatewayEnv>, configured: 'reject' | 'drop'): 'warn' | 'error' {
-  const header = requestHeader(context, UNSUPPORTED_PARAMS_HEADER);
+export function unsupportedSettingsMode(exchange: ApiExchange, configured: 'reject' | 'drop'): 'warn' | 'error' {
+  const header = requestHeader(exchange, UNSUPPORTED_PARAMS_HEADER);
   if (header !== undefined && header !== 'drop' && header !== 'reject') {
     throw new InvalidRequestError(`Header ${UNSUPPORTED_PARAMS_HEADER} must be 'drop' or 'reject'; got '${header.slice(0, 40)}'.`, { param: UNSUPPORTED_PARAMS_HEADER });
   }
