@@ -14,6 +14,6 @@ export { RuntimeHolder } from './core/registry/runtime-holder.js';
 export { resolveRoute, type RoutePlan } from './core/routing/resolve-route.js';
 export { executeGenerate, executeStream, executeEmbed } from './core/pipeline/execute.js';
 export type { RequestObserver, RequestSummary } from './core/pipeline/request-summary.js';
-export { createGatewayApp } from './server/app.js';
+export { createGatewayApp, createGatewayHttp, type GatewayHttp } from './server/app.js';
 export { startGateway, type RunningGateway, type StartGatewayOptions } from './server/start-gateway.js';
 export { createLogger } from './core/telemetry/create-logger.js';

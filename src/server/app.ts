@@ -26,6 +26,12 @@ export interface GatewayHttp {
   handleApiRequest(incoming: IncomingMessage, outgoing: ServerResponse): boolean;
 }
 
+/**
+ * The app and the API's own node listener, for a node server of one's own (as `startGateway` does):
+ * with `const appListener = getRequestListener(app.fetch)` from `@hono/node-server`, serve
+ * `(req, res) => { if (!handleApiRequest(req, res)) void appListener(req, res); }`.
+ * (`createGatewayApp` alone serves the same routes, all through Hono.)
+ */
 export function createGatewayHttp(dependencies: GatewayDependencies): GatewayHttp {
   const app = new Hono<GatewayEnv>();
   const routeDependencies = merged(dependencies, { pipeline: new RequestPipeline(dependencies.observer) });
