@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { REQUEST_ID_HEADER } from './gateway-context.js';
-import { toOpenAIErrorResponse } from './openai-wire/openai-error-body.js';
+import { toOpenAIErrorResponse, type ErrorResponse } from './openai-wire/openai-error-body.js';
 import { nodeExchange, type ApiExchange } from './request-context.js';
 import { sendJsonError } from './send-json.js';
 import { merged } from '../spec/merged.js';
@@ -36,9 +36,19 @@ export function createApiRequestListener(
   };
 }
 
-function answerError(exchange: ApiExchange, error: unknown, logger: Logger): void {
+/**
+ * A failed request's answer: the OpenAI error body, its status and headers with the request id.
+ * An error that is the gateway's fault (5xx) is logged with the request id and path. Shared with the
+ * app's error handler.
+ */
+export function openAIErrorAnswer(error: unknown, requestId: string, path: string, logger: Logger): ErrorResponse {
   const response = toOpenAIErrorResponse(error);
-  if (response.status >= 500) logger.error({ err: error, requestId: exchange.requestId, path: exchange.path }, 'request failed');
+  if (response.status >= 500) logger.error({ err: error, requestId, path }, 'request failed');
+  return merged(response, { headers: merged(response.headers, { [REQUEST_ID_HEADER]: requestId }) });
+}
+
+function answerError(exchange: ApiExchange, error: unknown, logger: Logger): void {
+  const response = openAIErrorAnswer(error, exchange.requestId, exchange.path, logger);
   const outgoing = exchange.outgoing;
   // An answer already under way cannot become an error body; cutting it short is the only signal left.
   if (outgoing?.headersSent) {
@@ -46,7 +56,7 @@ function answerError(exchange: ApiExchange, error: unknown, logger: Logger): voi
     return;
   }
   try {
-    sendJsonError(exchange, response.body, response.status, merged(response.headers, { [REQUEST_ID_HEADER]: exchange.requestId }));
+    sendJsonError(exchange, response.body, response.status, response.headers);
   } catch (sendError) {
     logger.error({ err: sendError, requestId: exchange.requestId }, 'error answer failed');
     outgoing?.destroy();

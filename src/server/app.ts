@@ -2,7 +2,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Hono } from 'hono';
 import { RequestPipeline } from '../core/pipeline/request-pipeline.js';
 import { REQUEST_ID_HEADER, type GatewayDependencies, type GatewayEnv } from './gateway-context.js';
-import { toOpenAIErrorResponse } from './openai-wire/openai-error-body.js';
 import { adminRoutes } from './routes/admin/admin-routes.js';
 import { metricsHandler } from './routes/metrics.js';
 import { chatCompletionsHandler } from './routes/v1/chat-completions.js';
@@ -10,7 +9,7 @@ import { embeddingsHandler } from './routes/v1/embeddings.js';
 import { messagesHandler } from './routes/v1/messages.js';
 import { modelsHandler } from './routes/v1/models.js';
 import { exchangeOf, requestIdFrom } from './request-context.js';
-import { createApiRequestListener, type ApiHandler } from './api-request-listener.js';
+import { createApiRequestListener, openAIErrorAnswer, type ApiHandler } from './api-request-listener.js';
 import { dashboardRoutes } from './ui/dashboard-routes.js';
 import { merged } from '../spec/merged.js';
 
@@ -77,11 +76,8 @@ export function createGatewayHttp(dependencies: GatewayDependencies): GatewayHtt
   });
 
   app.onError((error, context) => {
-    const response = toOpenAIErrorResponse(error);
-    if (response.status >= 500) {
-      dependencies.logger.error({ err: error, requestId: context.get('requestId'), path: context.req.path }, 'request failed');
-    }
-    return context.json(response.body, response.status as 400, merged(response.headers, { [REQUEST_ID_HEADER]: context.get('requestId') ?? '' }));
+    const response = openAIErrorAnswer(error, context.get('requestId') ?? '', context.req.path, dependencies.logger);
+    return context.json(response.body, response.status as 400, response.headers);
   });
 
   return { app, handleApiRequest: createApiRequestListener(apiRoutes, dependencies.logger) };
