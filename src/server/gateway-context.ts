@@ -11,7 +11,6 @@ import type { RequestLogStore } from '../store/request-log-store.js';
 import type { GatewayMetrics } from '../core/telemetry/metrics/gateway-metrics.js';
 import type { EvaluationStore } from '../core/evaluation/evaluation-records.js';
 import type { QualitySource } from '../evals/online/index.js';
-import type { WaitClock } from '../spec/wait-clock.js';
 
 /** Hono environment of the gateway app: node bindings plus per-request variables. */
 export interface GatewayEnv {
@@ -19,8 +18,6 @@ export interface GatewayEnv {
   Variables: {
     requestId: string;
     startedAt: number;
-    /** Set by the API routes (`requestWaitClock`): what the request waited on outside the gateway. */
-    waitClock?: WaitClock;
   };
 }
 
