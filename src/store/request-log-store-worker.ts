@@ -39,7 +39,7 @@ export interface StoreWorkerData {
 const data = workerData as StoreWorkerData;
 // Batch inserts yield to request handling on a shared core (see WorkerPriority).
 const scheduling: Promise<AppliedPriority> = lowerCurrentThreadPriority(data.priority, data.chrtCommand);
-const store: KyselyRequestLogStore = await openStore(data.storage);
+const store: KyselyRequestLogStore = await openStore(data.storage, data.priority);
 // Governance tables (audit log, version sightings, exposure reads) share the connection.
 const governance = new KyselyGovernanceStore(store.database);
 // So do the evaluation tables (online scores, shadow pairs, eval runs and gates).
@@ -91,11 +91,13 @@ port.on('message', (call: StoreCall) => {
   );
 });
 
-async function openStore(config: StorageConfig): Promise<KyselyRequestLogStore> {
+async function openStore(config: StorageConfig, priority: WorkerPriority): Promise<KyselyRequestLogStore> {
   if (config.type === 'postgres') {
     const { openPostgresRequestLogStore } = await import('./postgres/open-postgres-request-log-store.js');
     return openPostgresRequestLogStore({ url: config.url });
   }
   const { openSqliteRequestLogStore } = await import('./sqlite/open-sqlite-request-log-store.js');
-  return openSqliteRequestLogStore(config.path === undefined ? {} : { path: config.path });
+  // Pauses between insert slices hand the core back at nice 10; under SCHED_IDLE they only waste the request thread's yields.
+  const sliceInserts = priority !== 'idle';
+  return openSqliteRequestLogStore(config.path === undefined ? { sliceInserts } : { path: config.path, sliceInserts });
 }

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RequestLogRecord } from '../../core/telemetry/request-log-record.js';
 import { toAttemptRow, toRequestRow } from '../request-log-rows.js';
 import { openSqliteRequestLogStore } from './open-sqlite-request-log-store.js';
@@ -69,6 +69,21 @@ describe('createSqliteRowInserter', () => {
     expect(count('request_attempts')).toBe(10);
   });
 
+  it('writes a batch in one go, with no pause, when slices are unbounded (an idle-priority worker)', async () => {
+    let pauses = 0;
+    const insert = createSqliteRowInserter(database, {
+      rowsPerSlice: Number.POSITIVE_INFINITY,
+      pause: async () => {
+        pauses += 1;
+      },
+    });
+    const { requests, attempts } = rowsOf(Array.from({ length: 120 }, (_, index) => record(`r${index}`)));
+    await insert(requests, attempts);
+    expect(pauses).toBe(0);
+    expect(count('requests')).toBe(120);
+    expect(count('request_attempts')).toBe(120);
+  });
+
   it('keeps a stored request as it is and adds no attempts to it', async () => {
     const insert = createSqliteRowInserter(database, { rowsPerSlice: 1, pause: async () => {} });
     const first = rowsOf([record('a', 1)]);
@@ -88,5 +103,38 @@ describe('createSqliteRowInserter', () => {
     expect(database.inTransaction).toBe(false);
     expect(count('requests')).toBe(0);
     expect(count('request_attempts')).toBe(0);
+  });
+});
+
+describe('openSqliteRequestLogStore slicing', () => {
+  // The pause between slices is a 1 ms timer: with timers frozen, a sliced batch cannot finish.
+  const batch = Array.from({ length: 120 }, (_, index) => record(`s${index}`));
+  const settlesWithFrozenTimers = async (sliceInserts: boolean | undefined): Promise<boolean> => {
+    const store = openSqliteRequestLogStore(sliceInserts === undefined ? { path: join(directory, 'log.db') } : { path: join(directory, 'log.db'), sliceInserts });
+    vi.useFakeTimers({ toFake: ['setTimeout'] });
+    try {
+      let settled = false;
+      const insert = store.insertBatch(batch).then(() => {
+        settled = true;
+      });
+      for (let turn = 0; turn < 50 && !settled; turn++) await new Promise<void>((resolve) => setImmediate(resolve));
+      const settledWithoutTimers = settled;
+      while (!settled) await vi.runAllTimersAsync();
+      await insert;
+      return settledWithoutTimers;
+    } finally {
+      vi.useRealTimers();
+      await store.close();
+    }
+  };
+
+  it('pauses between slices by default (a worker at nice 10)', async () => {
+    expect(await settlesWithFrozenTimers(undefined)).toBe(false);
+    expect(count('requests')).toBe(120);
+  });
+
+  it('writes a batch without pausing when sliceInserts is off (an idle-priority worker)', async () => {
+    expect(await settlesWithFrozenTimers(false)).toBe(true);
+    expect(count('requests')).toBe(120);
   });
 });

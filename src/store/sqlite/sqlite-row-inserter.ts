@@ -5,7 +5,7 @@ import type { RequestAttemptRow, RequestRow } from '../request-log-database.js';
 export const ROWS_PER_SLICE = 50;
 
 export interface SqliteRowInserterOptions {
-  /** Requests per slice; default ROWS_PER_SLICE. */
+  /** Requests per slice; default ROWS_PER_SLICE. `Infinity` writes a batch in one go, with no pause. */
   rowsPerSlice?: number;
   /** Waits between slices; default a 1 ms timer. */
   pause?: () => Promise<void>;
@@ -25,6 +25,8 @@ export interface SqliteRowInserterOptions {
  * ~15 ms, and where the worker shares a core with request handling (one core, or a busy box) the
  * kernel then gave it the core for whole scheduler ticks, stalling requests by 4 ms at a time.
  * Sleeping between slices hands the core back; one transaction keeps the commit cost per batch.
+ * A worker under SCHED_IDLE needs no pauses (the kernel hands the core back the moment a request
+ * wants it), and there they cost: see `openSqliteRequestLogStore`'s `sliceInserts`.
  */
 export function createSqliteRowInserter(
   database: Database.Database,
