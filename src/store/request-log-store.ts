@@ -99,7 +99,8 @@ export interface RequestLogStore {
   insertSerializedBatch?(lines: string[]): Promise<void>;
   /**
    * The same for a block of JSON lines as UTF-8 bytes, each ended by `\n` (the writer's queued
-   * batches): one flat copy to a worker thread instead of a string per record.
+   * batches): one flat block for a worker thread instead of a string per record. The bytes may be
+   * reused by the caller once the returned promise settles, so a store must not keep them.
    */
   insertSerializedBytes?(bytes: Uint8Array): Promise<void>;
   getRequest(id: string): Promise<RequestLogRecord | undefined>;

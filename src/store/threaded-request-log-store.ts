@@ -79,7 +79,9 @@ export class ThreadedRequestLogStore implements RequestLogStore {
     return this.call('insertSerializedBatch', [lines]) as Promise<void>;
   }
   insertSerializedBytes(bytes: Uint8Array): Promise<void> {
-    // Copied, not transferred: the writer keeps the bytes to spill them if the insert fails.
+    // The writer's batches are views of SharedArrayBuffers, which cross as a reference, not a copy.
+    // The worker decodes them as the call arrives; the writer keeps them until it is answered (to
+    // spill them if the insert fails, even if the worker died) and only then reuses the buffer.
     return this.call('insertSerializedBytes', [bytes]) as Promise<void>;
   }
   getRequest(id: string): Promise<RequestLogRecord | undefined> {

@@ -224,6 +224,37 @@ describe('RequestLogWriter batching', () => {
     expect((await readFile(join(spillDirectory, spillFile!), 'utf8')).trim().split('\n').map((line) => (JSON.parse(line) as RequestLogRecord).id)).toEqual(['later']);
   });
 
+  it('reuses the memory of a stored batch for later ones, but not of a batch it spilled', async () => {
+    const memories: ArrayBufferLike[] = [];
+    let failing = false;
+    const writer = createWriter(
+      {
+        insertBatch: () => Promise.reject(new Error('objects are not expected here')),
+        insertSerializedBytes: async (bytes: Uint8Array) => {
+          memories.push(bytes.buffer);
+          if (failing) throw new Error('store down');
+        },
+      },
+      { batchSize: 2 },
+    );
+    for (const round of [0, 1, 2]) {
+      writer.enqueue(record(`r${round}`));
+      await writer.flush();
+    }
+    // One buffer serves every batch once the store has answered for it.
+    expect(new Set(memories).size).toBe(1);
+    failing = true;
+    writer.enqueue(record('spilled'));
+    await writer.flush();
+    failing = false;
+    writer.enqueue(record('after'));
+    await writer.flush();
+    // The spilled batch kept its buffer (its bytes went to the spill file), so the next one got another.
+    expect(memories.at(-1)).not.toBe(memories.at(-2));
+    const [spillFile] = (await readdir(spillDirectory)).filter((name) => name.endsWith('.jsonl'));
+    expect((await readFile(join(spillDirectory, spillFile!), 'utf8')).trim().split('\n').map((line) => (JSON.parse(line) as RequestLogRecord).id)).toEqual(['spilled']);
+  });
+
   it('close() flushes everything still queued', async () => {
     const store = new FakeStore();
     const writer = createWriter(store, { batchSize: 500 });

@@ -238,6 +238,8 @@ export class RequestLogWriter {
       this.#inFlight = batch.count;
       try {
         await this.#insertBatch(batch);
+        // Stored: its buffer can take a new batch (a spilled batch keeps its bytes for the spill file).
+        this.#queue.release(batch);
         this.#stats.written += batch.count;
         this.#storeAnswering = true;
       } catch (error) {

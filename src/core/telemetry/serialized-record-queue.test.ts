@@ -52,4 +52,30 @@ describe('SerializedRecordQueue', () => {
     queue.push(line);
     expect(queue.shift()!.bytes.buffer.byteLength).toBe(64 * 1024);
   });
+
+  it('hands batches out as views of shared memory, and reuses a released batch buffer for a later batch', () => {
+    const queue = new SerializedRecordQueue(2);
+    queue.push('{"id":"a"}');
+    queue.push('{"id":"b"}');
+    const stored = queue.shift()!;
+    // Shared, so posting it to the store's worker passes a reference instead of copying it.
+    expect(stored.bytes.buffer).toBeInstanceOf(SharedArrayBuffer);
+    const storedMemory = stored.bytes.buffer;
+    queue.release(stored);
+    queue.push('{"id":"c"}');
+    const next = queue.shift()!;
+    expect(next.bytes.buffer).toBe(storedMemory);
+    expect(batchLines(next)).toEqual(['{"id":"c"}']);
+  });
+
+  it('never reuses the buffer of a batch that was not released (one being spilled keeps its bytes)', () => {
+    const queue = new SerializedRecordQueue(1);
+    queue.push('{"id":"kept"}');
+    const spilled = queue.shift()!;
+    for (let index = 0; index < 20; index++) {
+      queue.push(`{"id":"later-${index}"}`);
+      queue.release(queue.shift()!);
+    }
+    expect(batchLines(spilled)).toEqual(['{"id":"kept"}']);
+  });
 });
