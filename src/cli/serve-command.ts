@@ -3,6 +3,7 @@ import { createLogger } from '../core/telemetry/create-logger.js';
 import { startGateway } from '../server/start-gateway.js';
 import { fail } from './cli-output.js';
 import { EMBEDDED_CONFIG_NAME, loadConfigForCli } from './resolve-config-source.js';
+import { GC_HELPERS_ENV, tuneGcForOneCpu } from './single-core-gc.js';
 
 export function registerServeCommand(program: Command): void {
   program
@@ -13,6 +14,8 @@ export function registerServeCommand(program: Command): void {
     .option('--port <port>', 'port to listen on (default: $PORT, server.port, 4000)')
     .action(async (options: { config?: string; host?: string; port?: string }) => {
       const logger = createLogger();
+      const gcFlags = tuneGcForOneCpu();
+      if (gcFlags.length > 0) logger.info({ v8Flags: gcFlags }, `one CPU available: V8's GC helper threads are off (${GC_HELPERS_ENV}=on keeps them)`);
       let loaded;
       try {
         loaded = await loadConfigForCli(options.config);
