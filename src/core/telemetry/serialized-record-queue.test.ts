@@ -78,4 +78,14 @@ describe('SerializedRecordQueue', () => {
     }
     expect(batchLines(spilled)).toEqual(['{"id":"kept"}']);
   });
+
+  it('lets a released buffer of a batch of huge records go instead of keeping it', () => {
+    const queue = new SerializedRecordQueue(1);
+    queue.push(JSON.stringify({ id: 'huge', text: 'h'.repeat(3_000_000) }));
+    const huge = queue.shift()!;
+    const hugeMemory = huge.bytes.buffer;
+    queue.release(huge);
+    queue.push(JSON.stringify({ id: 'huge-again', text: 'h'.repeat(3_000_000) }));
+    expect(queue.shift()!.bytes.buffer).not.toBe(hugeMemory);
+  });
 });

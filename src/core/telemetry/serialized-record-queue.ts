@@ -30,6 +30,8 @@ const NEWLINE = 0x0a;
 const INITIAL_CAPACITY = 64 * 1024;
 /** Released buffers kept for reuse: one batch filling and one being inserted is the steady state. */
 const POOLED_BUFFERS = 4;
+/** A buffer grown this large (a batch of huge captured payloads) is let go rather than kept. */
+const MAX_POOLED_BYTES = 8 * 1024 * 1024;
 
 interface OpenBatch {
   buffer: Buffer;
@@ -109,7 +111,8 @@ export class SerializedRecordQueue {
   }
 
   #give(buffer: Buffer): void {
-    if (this.#free.length < POOLED_BUFFERS && !this.#free.some((free) => free.buffer === buffer.buffer)) this.#free.push(buffer);
+    if (buffer.length > MAX_POOLED_BYTES || this.#free.length >= POOLED_BUFFERS) return;
+    if (!this.#free.some((free) => free.buffer === buffer.buffer)) this.#free.push(buffer);
   }
 
   /** Every batch, oldest first, removed from the queue. */

@@ -29,7 +29,7 @@ export interface SqliteRequestLogStoreOptions {
    * hands its core back to request handling. An idle-priority (SCHED_IDLE) worker turns this off:
    * the kernel preempts it for any request anyway, and on a saturated core it runs only while the
    * request thread yields to it (WorkerStarvationGuard), a yield a 1 ms sleep mid-batch would waste.
-   * At 64 connections this served ~8% more requests/s with `idle` (docs/performance.md).
+   * At 64 connections this served ~13% more requests/s with `idle` (median of 9 pairs; docs/performance.md).
    */
   sliceInserts?: boolean;
 }
