@@ -48,6 +48,14 @@ let directory: string;
 let spillDirectory: string;
 const writers: RequestLogWriter[] = [];
 
+/** A store that takes only serialised bytes (as the threaded store does); `take` may throw to fail the insert. */
+function bytesStore(take: (bytes: Uint8Array) => void): RequestLogWriterOptions['store'] {
+  return {
+    insertBatch: () => Promise.reject(new Error('objects are not expected here')),
+    insertSerializedBytes: async (bytes: Uint8Array) => take(bytes),
+  };
+}
+
 function createWriter(store: FakeStore | RequestLogWriterOptions['store'], options: Partial<RequestLogWriterOptions> = {}): RequestLogWriter {
   const writer = new RequestLogWriter({ store, spillDirectory, flushIntervalMs: 1000, batchSize: 3, maxQueue: 10, ...options });
   writers.push(writer);
@@ -204,13 +212,10 @@ describe('RequestLogWriter batching', () => {
     const blocks: string[] = [];
     let failing = false;
     const writer = createWriter(
-      {
-        insertBatch: () => Promise.reject(new Error('objects are not expected here')),
-        insertSerializedBytes: async (bytes: Uint8Array) => {
-          if (failing) throw new Error('store down');
-          blocks.push(Buffer.from(bytes).toString('utf8'));
-        },
-      },
+      bytesStore((bytes) => {
+        if (failing) throw new Error('store down');
+        blocks.push(Buffer.from(bytes).toString('utf8'));
+      }),
       { batchSize: 2 },
     );
     for (const id of ids(3)) writer.enqueue(record(id));
@@ -228,13 +233,10 @@ describe('RequestLogWriter batching', () => {
     const memories: ArrayBufferLike[] = [];
     let failing = false;
     const writer = createWriter(
-      {
-        insertBatch: () => Promise.reject(new Error('objects are not expected here')),
-        insertSerializedBytes: async (bytes: Uint8Array) => {
-          memories.push(bytes.buffer);
-          if (failing) throw new Error('store down');
-        },
-      },
+      bytesStore((bytes) => {
+        memories.push(bytes.buffer);
+        if (failing) throw new Error('store down');
+      }),
       { batchSize: 2 },
     );
     for (const round of [0, 1, 2]) {
