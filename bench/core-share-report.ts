@@ -10,7 +10,7 @@ export type LoadPolicy = 'idle' | 'nice10';
 export interface LoadVariant {
   name: string;
   /** Absent: nothing else runs on the core (the reference row). */
-  load?: { policy: LoadPolicy; busyMs: number; periodMs: number };
+  load?: { policy: LoadPolicy; busyMs: number; periodMs: number; touchKb?: number };
 }
 
 export interface CoreShareOptions {
@@ -20,11 +20,13 @@ export interface CoreShareOptions {
   /** The duty cycle of the `duty@…` loads: busy this long out of every `periodMs`. */
   busyMs: number;
   periodMs: number;
+  /** When above 0, the duty-cycle loads are also run writing through a buffer of this size (cache traffic). */
+  touchKb: number;
   json: boolean;
 }
 
 export function parseCoreShareOptions(argv: readonly string[]): CoreShareOptions {
-  const options: CoreShareOptions = { rounds: 3, durationSeconds: 10, warmupSeconds: 3, busyMs: 1.5, periodMs: 15, json: false };
+  const options: CoreShareOptions = { rounds: 3, durationSeconds: 10, warmupSeconds: 3, busyMs: 1.5, periodMs: 15, touchKb: 0, json: false };
   const positive = (flag: string, text: string | undefined): number => {
     const value = Number(text);
     if (text === undefined || !Number.isFinite(value) || value <= 0) throw new Error(`${flag} expects a positive number, got '${text ?? ''}'`);
@@ -37,6 +39,7 @@ export function parseCoreShareOptions(argv: readonly string[]): CoreShareOptions
     else if (flag === '--warmup') options.warmupSeconds = Math.round(positive(flag, argv[++index]));
     else if (flag === '--busy-ms') options.busyMs = positive(flag, argv[++index]);
     else if (flag === '--period-ms') options.periodMs = positive(flag, argv[++index]);
+    else if (flag === '--touch-kb') options.touchKb = Math.round(positive(flag, argv[++index]));
     else if (flag === '--json') options.json = true;
     else throw new Error(`unknown option '${flag}' (see the header of bench/core-share.ts)`);
   }
@@ -48,21 +51,30 @@ export function parseCoreShareOptions(argv: readonly string[]): CoreShareOptions
  * The loads compared, each beside the bare proxy on its core: none; a thread that always wants
  * the core but yields it at once (SCHED_IDLE); and one busy for a share of every period — the
  * request log's share at one connection is ~10% — at nice 10 (the log worker's default) and under
- * SCHED_IDLE (its `idle` option).
+ * SCHED_IDLE (its `idle` option). With `touchKb`, the duty cycle again writing through that much
+ * memory, to tell the cost of sharing the core from the cost of sharing its caches.
  */
-export function loadVariants(options: Pick<CoreShareOptions, 'busyMs' | 'periodMs'>): LoadVariant[] {
+export function loadVariants(options: Pick<CoreShareOptions, 'busyMs' | 'periodMs'> & { touchKb?: number }): LoadVariant[] {
   const duty = { busyMs: options.busyMs, periodMs: options.periodMs };
-  return [
+  const variants: LoadVariant[] = [
     { name: 'none' },
     { name: 'spin@idle', load: { policy: 'idle', busyMs: 0, periodMs: 0 } },
     { name: 'duty@nice10', load: { policy: 'nice10', ...duty } },
     { name: 'duty@idle', load: { policy: 'idle', ...duty } },
   ];
+  const touchKb = options.touchKb ?? 0;
+  if (touchKb > 0) {
+    variants.push(
+      { name: `duty+${touchKb}KB@nice10`, load: { policy: 'nice10', ...duty, touchKb } },
+      { name: `duty+${touchKb}KB@idle`, load: { policy: 'idle', ...duty, touchKb } },
+    );
+  }
+  return variants;
 }
 
 /** The command that runs `script` under a variant's policy (taskset pins it; these exec in turn, so the pid stays). */
 export function loadCommand(load: NonNullable<LoadVariant['load']>, node: string, script: string): { command: string; args: string[] } {
-  const scriptArgs = [script, '--busy-ms', String(load.busyMs), '--period-ms', String(load.periodMs)];
+  const scriptArgs = [script, '--busy-ms', String(load.busyMs), '--period-ms', String(load.periodMs), ...(load.touchKb ? ['--touch-kb', String(load.touchKb)] : [])];
   return load.policy === 'idle'
     ? { command: 'chrt', args: ['--idle', '0', node, ...scriptArgs] }
     : { command: 'nice', args: ['-n', '10', node, ...scriptArgs] };

@@ -16,7 +16,8 @@
  * here for the same share of the core, whatever the work.
  *
  * Options: --rounds <n> (3)  --duration <s> (10)  --warmup <s> (3)  --busy-ms <ms> (1.5)
- *          --period-ms <ms> (15)  --json
+ *          --period-ms <ms> (15)  --touch-kb <n> (0; above 0 adds the duty-cycle loads writing through
+ *          that much memory)  --json
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -19,12 +19,12 @@ function run(variant: string, round: number, p99Ms: number, proxyCpuUsPerRequest
 
 describe('bench:core-share options', () => {
   it('defaults to three rounds of 10 s and a 10% duty cycle', () => {
-    expect(parseCoreShareOptions([])).toEqual({ rounds: 3, durationSeconds: 10, warmupSeconds: 3, busyMs: 1.5, periodMs: 15, json: false });
+    expect(parseCoreShareOptions([])).toEqual({ rounds: 3, durationSeconds: 10, warmupSeconds: 3, busyMs: 1.5, periodMs: 15, touchKb: 0, json: false });
   });
 
   it('reads every option', () => {
-    expect(parseCoreShareOptions(['--rounds', '5', '--duration', '8', '--warmup', '2', '--busy-ms', '3', '--period-ms', '20', '--json'])).toEqual({
-      rounds: 5, durationSeconds: 8, warmupSeconds: 2, busyMs: 3, periodMs: 20, json: true,
+    expect(parseCoreShareOptions(['--rounds', '5', '--duration', '8', '--warmup', '2', '--busy-ms', '3', '--period-ms', '20', '--touch-kb', '4096', '--json'])).toEqual({
+      rounds: 5, durationSeconds: 8, warmupSeconds: 2, busyMs: 3, periodMs: 20, touchKb: 4096, json: true,
     });
   });
 
@@ -46,6 +46,14 @@ describe('bench:core-share loads', () => {
     ]);
   });
 
+  it('adds the duty cycle writing through memory when asked', () => {
+    expect(loadVariants({ busyMs: 2, periodMs: 20, touchKb: 4096 }).slice(4)).toEqual([
+      { name: 'duty+4096KB@nice10', load: { policy: 'nice10', busyMs: 2, periodMs: 20, touchKb: 4096 } },
+      { name: 'duty+4096KB@idle', load: { policy: 'idle', busyMs: 2, periodMs: 20, touchKb: 4096 } },
+    ]);
+    expect(loadCommand({ policy: 'idle', busyMs: 2, periodMs: 20, touchKb: 64 }, 'node', 'load.mjs').args.slice(-2)).toEqual(['--touch-kb', '64']);
+  });
+
   it('runs each load under its policy through commands that exec in turn', () => {
     expect(loadCommand({ policy: 'idle', busyMs: 0, periodMs: 0 }, 'node', 'load.mjs')).toEqual({
       command: 'chrt', args: ['--idle', '0', 'node', 'load.mjs', '--busy-ms', '0', '--period-ms', '0'],
@@ -64,8 +72,8 @@ describe('bench:core-share loads', () => {
     expect(bad.stderr).toContain("--period-ms expects a number of milliseconds >= 0, got 'soon'");
   });
 
-  it.runIf(process.platform === 'linux')('starts, says so, and takes CPU time while it runs', async () => {
-    const load = spawn(process.execPath, [LOAD_SCRIPT, '--busy-ms', '2', '--period-ms', '4'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  it.runIf(process.platform === 'linux').each([[[]], [['--touch-kb', '256']]])('starts, says so, and takes CPU time while it runs (%j)', async (extra: string[]) => {
+    const load = spawn(process.execPath, [LOAD_SCRIPT, '--busy-ms', '2', '--period-ms', '4', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
     try {
       await new Promise<void>((resolve, reject) => {
         load.stdout.once('data', (data: Buffer) => (data.toString().includes('running') ? resolve() : reject(new Error(data.toString()))));
