@@ -5,7 +5,9 @@
  * it beside the gateway, so the table shows what any Node proxy costs on this machine (its latency
  * tail included) next to what the gateway adds on top.
  *
- * Usage: node --import tsx bench/bare-proxy.ts --upstream <port> [--port <port>]; prints `listening <port>`.
+ * Usage: node --import tsx bench/bare-proxy.ts --upstream <port> [--port <port>] [--spin-us <µs>];
+ * prints `listening <port>`. `--spin-us` makes it burn that much CPU per request before forwarding,
+ * to see how the one-connection tail on this machine moves with a server's CPU per request alone.
  */
 import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -18,8 +20,12 @@ function portFlag(name: string, fallback?: number): number {
 }
 
 const upstreamPort = portFlag('--upstream');
+const spinIndex = process.argv.indexOf('--spin-us');
+const spinMs = spinIndex === -1 ? 0 : Number(process.argv[spinIndex + 1]) / 1000;
+if (!Number.isFinite(spinMs) || spinMs < 0) throw new Error(`--spin-us expects microseconds >= 0, got '${process.argv[spinIndex + 1]}'`);
 const agent = new Agent({ keepAlive: true, maxSockets: 1024 });
 const server = createServer((incoming, outgoing) => {
+  if (spinMs > 0) for (const start = performance.now(); performance.now() - start < spinMs; );
   const forwarded = request({ host: '127.0.0.1', port: upstreamPort, method: incoming.method, path: incoming.url, headers: incoming.headers, agent }, (answer) => {
     outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
     answer.pipe(outgoing);
