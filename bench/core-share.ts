@@ -35,7 +35,7 @@ import {
   type CoreShareRun,
   type LoadVariant,
 } from './core-share-report.js';
-import { errorCount, runWrk, wrkInstalled, writeWrkScript } from './wrk.js';
+import { errorCount, median, runWrk, wrkInstalled, writeWrkScript } from './wrk.js';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const SERVER_CORE = 0;
@@ -117,7 +117,7 @@ async function main(): Promise<number> {
   progress(options, `after the runs, ${formatStalls(stallsAfter)}`);
 
   const summary = summariseCoreShare(variants, runs);
-  const directP99Ms = [...directP99s].sort((first, second) => first - second)[Math.floor(directP99s.length / 2)]!;
+  const directP99Ms = median(directP99s);
   if (options.json) {
     process.stdout.write(`${JSON.stringify({ benchmark: 'core-share', options: { ...options, json: undefined }, directP99Ms, summary, runs, coreStalls: { before: stallsBefore, after: stallsAfter } }, null, 2)}\n`);
   } else {
