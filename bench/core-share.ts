@@ -5,9 +5,10 @@
  *
  * The proxy runs pinned to core 0; the zero-latency upstream and wrk (`-c1`) run on core 1. Each
  * round measures the proxy alone and beside a background load on core 0 (bench/duty-cycle-load.mjs,
- * which only spins and sleeps: no memory traffic): a thread that always wants the core under
- * SCHED_IDLE, and one busy `--busy-ms` out of every `--period-ms` (10% by default, the request log's
- * share of the core at one connection) at nice 10 and under SCHED_IDLE. Loads are interleaved
+ * which spins and sleeps, and with `--touch-kb` writes through memory as it spins): a thread that
+ * always wants the core under SCHED_IDLE, and one that takes `--busy-ms` of CPU every `--period-ms`
+ * (10% by default, the request log's share of the core at one connection) at nice 10 and under
+ * SCHED_IDLE. Loads are interleaved
  * within each round, so a slow stretch of the VM hits all of them. It prints requests/s, wrk's p50
  * and p99, the proxy's CPU per request, and what each load added against the proxy alone.
  *
